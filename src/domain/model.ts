@@ -1,0 +1,118 @@
+// The group model in the operator's language. Plain data, no SDK types: the azure/ mappers produce these.
+
+export type LinkState = 'Linked' | 'Linking' | 'Unlinking' | 'LinkFailed' | 'UnlinkFailed' | (string & {})
+
+export type GroupStatus = 'healthy' | 'degraded' | 'incomplete'
+
+export interface Link {
+  id: string
+  state: LinkState
+}
+
+export interface Sku {
+  name: string
+  capacity: number | null
+}
+
+export interface Persistence {
+  aofEnabled: boolean
+  rdbEnabled: boolean
+  aofFrequency?: string
+  rdbFrequency?: string
+}
+
+export interface RedisModule {
+  name: string
+  args: string
+  version: string | null
+}
+
+/** ARM's view of a cluster, as read. */
+export interface ClusterView {
+  id: string
+  name: string
+  subscriptionId: string
+  resourceGroup: string
+  /** normalised short name, e.g. "westus2" */
+  location: string
+  sku: Sku
+  hostName: string
+  provisioningState: string
+  resourceState: string
+  redisVersion: string | null
+  minimumTlsVersion: string | null
+  highAvailability: string | null
+}
+
+/** ARM's view of a database, as read. `links` is this database's own view of its group. */
+export interface DatabaseView {
+  id: string
+  clusterId: string
+  name: string
+  clientProtocol: string
+  port: number
+  clusteringPolicy: string
+  evictionPolicy: string
+  persistence: Persistence
+  modules: RedisModule[]
+  groupNickname: string | null
+  links: Link[]
+  accessKeysAuthentication: string | null
+  provisioningState: string
+  resourceState: string
+  redisVersion: string | null
+}
+
+/** One database with its cluster: a member of a group, or a standalone database. */
+export interface Member {
+  id: string
+  subscriptionId: string
+  resourceGroup: string
+  cluster: string
+  database: string
+  location: string
+  sku: Sku
+  hostName: string
+  port: number
+  clientProtocol: string
+  clusteringPolicy: string
+  evictionPolicy: string
+  modules: RedisModule[]
+  persistence: Persistence
+  provisioningState: string
+  resourceState: string
+  /** database redisVersion when ARM reports it, else the cluster's */
+  redisVersion: string | null
+  minimumTlsVersion: string | null
+  highAvailability: string | null
+  accessKeysAuthentication: string | null
+  groupNickname: string | null
+  /** this member's own view of who is linked, ids as ARM returned them */
+  links: Link[]
+}
+
+export interface GeoGroup {
+  /** stable identity: the lowest member id key; nicknames are not unique */
+  key: string
+  nickname: string
+  status: GroupStatus
+  members: Member[]
+  /** linked ids that could not be read (no access, other tenant, deleted, outage) */
+  unresolved: string[]
+  problems: string[]
+}
+
+export interface ScopeError {
+  /** what failed: a subscription id, cluster id or database id */
+  scope: string
+  code: string
+  message: string
+}
+
+export interface Inventory {
+  generatedAt: string
+  subscriptions: string[]
+  groups: GeoGroup[]
+  standalone: Member[]
+  errors: ScopeError[]
+}

@@ -1,0 +1,63 @@
+// What services need from the outside world. The azure/ and redis/ adapters implement these;
+// services take them as arguments, so they can be driven by the emulator or real Azure alike.
+import type {ClusterView, DatabaseView} from '../domain/model.js'
+
+export interface AccessKeys {
+  primaryKey: string
+  secondaryKey: string
+}
+
+export interface SkuOption {
+  name: string
+  sizeInGB: number
+}
+
+/** Terminal state of a long-running ARM operation. */
+export interface OperationOutcome {
+  status: 'Succeeded' | 'Failed' | 'Canceled'
+  /** the Azure-AsyncOperation (or Location) URL, to check later */
+  statusUrl: string | null
+  error: {code: string; message: string} | null
+}
+
+export interface OperationOptions {
+  abortSignal?: AbortSignal
+  /** called with each poll's status (e.g. InProgress) and the status URL once known */
+  onProgress?: (status: string, statusUrl: string | null) => void
+}
+
+/** An HTTP request exactly as it will be sent, for plans and evidence. */
+export interface PlannedRequest {
+  method: 'POST'
+  url: string
+  apiVersion: string
+  body: unknown
+}
+
+export interface ArmPort {
+  /** subscription ids the identity can list (GET /subscriptions) */
+  listSubscriptions(): Promise<string[]>
+  /** every cluster in the subscription, all pages */
+  listClusters(subscriptionId: string): Promise<ClusterView[]>
+  /** every database of the cluster, all pages */
+  listDatabases(clusterId: string): Promise<DatabaseView[]>
+  getCluster(clusterId: string): Promise<ClusterView>
+  getDatabase(databaseId: string): Promise<DatabaseView>
+  /** secrets: hold in memory only, never log or persist */
+  listKeys(databaseId: string): Promise<AccessKeys>
+  listSkusForScaling(clusterId: string): Promise<SkuOption[]>
+
+  planForceUnlink(onDatabaseId: string, unlinkIds: string[]): PlannedRequest
+  planForceLink(databaseId: string, groupNickname: string, linkedIds: string[]): PlannedRequest
+  planFlush(databaseId: string, linkedIds: string[]): PlannedRequest
+  forceUnlink(onDatabaseId: string, unlinkIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+  forceLink(databaseId: string, groupNickname: string, linkedIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+  flush(databaseId: string, linkedIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+
+  /** who is calling, from the ARM token's claims when readable (upn, oid); never the token itself */
+  principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}>
+  /** an Entra token for Redis data-plane AUTH (scope https://redis.azure.com/.default) */
+  redisToken(): Promise<{token: string; objectId: string | null}>
+  /** ARM requests sent so far by this port (for benchmarks and diagnostics) */
+  requestCount(): number
+}
