@@ -14,7 +14,8 @@ export interface SkuOption {
 
 /** Terminal state of a long-running ARM operation. */
 export interface OperationOutcome {
-  status: 'Succeeded' | 'Failed' | 'Canceled'
+  /** Interrupted: the caller aborted while polling; the operation may still be running in Azure */
+  status: 'Succeeded' | 'Failed' | 'Canceled' | 'Interrupted'
   /** the Azure-AsyncOperation (or Location) URL, to check later */
   statusUrl: string | null
   error: {code: string; message: string} | null
@@ -37,8 +38,8 @@ export interface PlannedRequest {
 export interface ArmPort {
   /** subscription ids the identity can list (GET /subscriptions) */
   listSubscriptions(): Promise<string[]>
-  /** every cluster in the subscription, all pages */
-  listClusters(subscriptionId: string): Promise<ClusterView[]>
+  /** every cluster in the subscription, all pages; onPage sees each page as it arrives */
+  listClusters(subscriptionId: string, onPage?: (clusters: ClusterView[]) => void): Promise<ClusterView[]>
   /** every database of the cluster, all pages */
   listDatabases(clusterId: string): Promise<DatabaseView[]>
   getCluster(clusterId: string): Promise<ClusterView>

@@ -1,0 +1,357 @@
+// The ArmPort on the Azure SDK. One RedisEnterpriseManagementClient pipeline (auth, retries, throttling,
+// TLS trust, the read budget) carries every request. Reads use 2025-07-01 specs through the client's own
+// sendOperationRequest because the SDK's 2022-01-01 mappers drop fields the model needs (highAvailability,
+// accessKeysAuthentication, database redisVersion). force-unlink is the SDK's beginForceUnlink; force-link,
+// flush and listSkusForScaling are 2025-07-01 specs on the same client, polled by core-lro like the SDK does.
+import https from 'node:https'
+import tls from 'node:tls'
+import type {TokenCredential} from '@azure/core-auth'
+import * as coreClient from '@azure/core-client'
+import type {
+  FullOperationResponse,
+  OperationArguments,
+  OperationParameter,
+  OperationQueryParameter,
+  OperationSpec,
+  OperationURLParameter,
+} from '@azure/core-client'
+import {createHttpPoller, type LongRunningOperation, type LroResponse} from '@azure/core-lro'
+import type {PipelinePolicy} from '@azure/core-rest-pipeline'
+import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
+import {parseDatabaseId} from '../domain/ids.js'
+import type {ClusterView, DatabaseView} from '../domain/model.js'
+import type {AccessKeys, ArmPort, OperationOptions, OperationOutcome, PlannedRequest, SkuOption} from '../services/ports.js'
+import {ArmBudget} from './budget.js'
+import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, CLOUDS, REDIS_SCOPE, type CloudName} from './clouds.js'
+import {tokenClaims} from './credentials.js'
+import {toArmError} from './errors.js'
+import {toClusterView, toDatabaseView} from './mappers.js'
+
+export interface ArmSettings {
+  cloud: CloudName
+  armEndpoint: string
+  credential: TokenCredential
+  /** extra CA certificates (PEM) to trust besides Node's roots, e.g. the sandbox CA */
+  caPem?: string
+  concurrency: number
+  requestTimeoutMs: number
+  pollIntervalMs: number
+  budget?: {bucketSize: number; refillPerSecond: number}
+}
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const serializer = coreClient.createSerializer({}, false)
+const stringParam = (name: string, skipEncoding = true): OperationURLParameter => ({
+  parameterPath: name,
+  mapper: {serializedName: name, required: true, type: {name: 'String'}},
+  skipEncoding,
+})
+const apiVersion = (version: string): OperationQueryParameter => ({
+  parameterPath: 'apiVersion',
+  mapper: {defaultValue: version, isConstant: true, serializedName: 'api-version', type: {name: 'String'}},
+})
+const accept: OperationParameter = {
+  parameterPath: 'accept',
+  mapper: {defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: {name: 'String'}},
+}
+const contentType: OperationParameter = {
+  parameterPath: 'contentType',
+  mapper: {defaultValue: 'application/json', isConstant: true, serializedName: 'Content-Type', type: {name: 'String'}},
+}
+const bodyParam: OperationParameter = {parameterPath: 'body', mapper: {serializedName: 'body', type: {name: 'any'}}}
+const anyResponse = {200: {}, 201: {}, 202: {}, 204: {}, default: {}}
+
+function spec(path: string, httpMethod: 'GET' | 'POST', version: string | null, withBody = false): OperationSpec {
+  return {
+    path,
+    httpMethod,
+    responses: httpMethod === 'GET' ? {200: {}, default: {}} : anyResponse,
+    requestBody: withBody ? bodyParam : undefined,
+    queryParameters: version ? [apiVersion(version)] : [],
+    urlParameters: [stringParam('$host'), stringParam(path.slice(1, path.indexOf('}')))],
+    headerParameters: withBody ? [accept, contentType] : [accept],
+    mediaType: withBody ? 'json' : undefined,
+    serializer,
+  }
+}
+
+const SPECS = {
+  read: spec('{resourcePath}', 'GET', API_VERSION_NEW),
+  subscriptions: spec('{resourcePath}', 'GET', API_VERSION_SUBSCRIPTIONS),
+  next: spec('{nextLink}', 'GET', null),
+  post: spec('{resourcePath}', 'POST', API_VERSION_NEW, true),
+  poll: {...spec('{nextLink}', 'GET', null), responses: anyResponse},
+}
+
+/** TLS trust for the pipeline: Node's roots plus a private CA, with keep-alive sized to the concurrency. */
+function agentPolicy(caPem: string | undefined, concurrency: number): PipelinePolicy {
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: concurrency,
+    ...(caPem ? {ca: [...tls.rootCertificates, caPem]} : {}),
+  })
+  return {
+    name: 'geoRedisAgent',
+    sendRequest: (request, next) => {
+      request.agent = agent
+      return next(request)
+    },
+  }
+}
+
+export class AzureArm implements ArmPort {
+  private readonly clients = new Map<string, RedisEnterpriseManagementClient>()
+  private readonly budget: ArmBudget
+  private readonly agent: PipelinePolicy
+
+  constructor(private readonly settings: ArmSettings) {
+    this.budget = new ArmBudget({
+      concurrency: settings.concurrency,
+      bucketSize: settings.budget?.bucketSize ?? 250,
+      refillPerSecond: settings.budget?.refillPerSecond ?? 25,
+    })
+    this.agent = agentPolicy(settings.caPem, settings.concurrency)
+  }
+
+  requestCount(): number {
+    return this.budget.sent
+  }
+
+  /** One client per subscription (the SDK's typed calls take it from the client); all share one budget. */
+  private client(subscriptionId = '00000000-0000-0000-0000-000000000000'): RedisEnterpriseManagementClient {
+    let client = this.clients.get(subscriptionId)
+    if (!client) {
+      client = new RedisEnterpriseManagementClient(this.settings.credential, subscriptionId, {
+        endpoint: this.settings.armEndpoint,
+        credentialScopes: [this.scope()],
+        retryOptions: {maxRetries: 3, retryDelayInMs: 400, maxRetryDelayInMs: 5000},
+        userAgentOptions: {userAgentPrefix: 'geo-redis'},
+        additionalPolicies: [
+          {policy: this.agent, position: 'perCall'},
+          {policy: this.budget.policy(), position: 'perRetry'},
+        ],
+      })
+      this.clients.set(subscriptionId, client)
+    }
+
+    return client
+  }
+
+  private scope(): string {
+    const cloud = CLOUDS[this.settings.cloud]
+    return this.settings.armEndpoint.replace(/\/+$/, '') === cloud.armEndpoint ? cloud.armScope : `${this.settings.armEndpoint.replace(/\/+$/, '')}/.default`
+  }
+
+  private async send(operationSpec: OperationSpec, args: OperationArguments): Promise<{body: Json; raw: FullOperationResponse}> {
+    let raw: FullOperationResponse | undefined
+    try {
+      await this.client().sendOperationRequest(
+        {...args, options: {...args.options, requestOptions: {timeout: this.settings.requestTimeoutMs}, onResponse: (r) => (raw = r)}},
+        operationSpec,
+      )
+    } catch (error) {
+      throw toArmError(error)
+    }
+
+    const text = raw!.bodyAsText
+    return {body: text ? (JSON.parse(text) as Json) : {}, raw: raw!}
+  }
+
+  /** Follows every nextLink; each page is handed over as it arrives so callers can start the next reads. */
+  private async readPages(path: string, onPage: (items: Json[]) => void, first = SPECS.read): Promise<void> {
+    let page = (await this.send(first, {resourcePath: path})).body
+    onPage(page.value ?? [])
+    while (page.nextLink) {
+      page = (await this.send(SPECS.next, {nextLink: page.nextLink})).body
+      onPage(page.value ?? [])
+    }
+  }
+
+  async listSubscriptions(): Promise<string[]> {
+    const ids: string[] = []
+    await this.readPages('/subscriptions', (items) => ids.push(...items.map((s) => String(s.subscriptionId))), SPECS.subscriptions)
+    return ids
+  }
+
+  async listClusters(subscriptionId: string, onPage?: (clusters: ClusterView[]) => void): Promise<ClusterView[]> {
+    const all: ClusterView[] = []
+    await this.readPages(`/subscriptions/${subscriptionId}/providers/Microsoft.Cache/redisEnterprise`, (items) => {
+      const page = items.map(toClusterView)
+      all.push(...page)
+      onPage?.(page)
+    })
+    return all
+  }
+
+  async listDatabases(clusterId: string): Promise<DatabaseView[]> {
+    const all: DatabaseView[] = []
+    await this.readPages(`${clusterId}/databases`, (items) => all.push(...items.map(toDatabaseView)))
+    return all
+  }
+
+  async getCluster(clusterId: string): Promise<ClusterView> {
+    return toClusterView((await this.send(SPECS.read, {resourcePath: clusterId})).body)
+  }
+
+  async getDatabase(databaseId: string): Promise<DatabaseView> {
+    return toDatabaseView((await this.send(SPECS.read, {resourcePath: databaseId})).body)
+  }
+
+  async listKeys(databaseId: string): Promise<AccessKeys> {
+    const {body} = await this.send(SPECS.post, {resourcePath: `${databaseId}/listKeys`})
+    return {primaryKey: String(body.primaryKey ?? ''), secondaryKey: String(body.secondaryKey ?? '')}
+  }
+
+  async listSkusForScaling(clusterId: string): Promise<SkuOption[]> {
+    const {body} = await this.send(SPECS.post, {resourcePath: `${clusterId}/listSkusForScaling`})
+    return (body.skus ?? []).map((s: Json) => ({name: String(s.name), sizeInGB: Number(s.sizeInGB)}))
+  }
+
+  private plan(path: string, version: string, body: unknown): PlannedRequest {
+    return {method: 'POST', url: `${this.settings.armEndpoint.replace(/\/+$/, '')}${path}?api-version=${version}`, apiVersion: version, body}
+  }
+
+  planForceUnlink(onDatabaseId: string, unlinkIds: string[]): PlannedRequest {
+    return this.plan(`${onDatabaseId}/forceUnlink`, API_VERSION_SDK, {ids: unlinkIds})
+  }
+
+  planForceLink(databaseId: string, groupNickname: string, linkedIds: string[]): PlannedRequest {
+    return this.plan(`${databaseId}/forceLinkToReplicationGroup`, API_VERSION_NEW, {
+      geoReplication: {groupNickname, linkedDatabases: linkedIds.map((id) => ({id}))},
+    })
+  }
+
+  planFlush(databaseId: string, linkedIds: string[]): PlannedRequest {
+    return this.plan(`${databaseId}/flush`, API_VERSION_NEW, {ids: linkedIds})
+  }
+
+  async forceUnlink(onDatabaseId: string, unlinkIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
+    const ref = parseDatabaseId(onDatabaseId)
+    if (!ref) throw new Error(`not a database id: ${onDatabaseId}`)
+    const tracker = new OutcomeTracker(options)
+    try {
+      const poller = await this.client(ref.subscriptionId).databases.beginForceUnlink(
+        ref.resourceGroup,
+        ref.cluster,
+        ref.database,
+        {ids: unlinkIds},
+        {updateIntervalInMs: this.settings.pollIntervalMs, onResponse: (raw) => tracker.saw(raw.status, raw.headers.toJSON(), raw.bodyAsText ?? undefined)},
+      )
+      poller.onProgress((state) => options.onProgress?.(state.isCompleted ? 'Completed' : 'InProgress', tracker.statusUrl))
+      await poller.pollUntilDone({abortSignal: options.abortSignal})
+    } catch (error) {
+      return tracker.failed(error)
+    }
+
+    return tracker.done()
+  }
+
+  forceLink(databaseId: string, groupNickname: string, linkedIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
+    const plan = this.planForceLink(databaseId, groupNickname, linkedIds)
+    return this.runOperation(`${databaseId}/forceLinkToReplicationGroup`, plan.body, 'azure-async-operation', options)
+  }
+
+  flush(databaseId: string, linkedIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
+    return this.runOperation(`${databaseId}/flush`, {ids: linkedIds}, 'location', options)
+  }
+
+  /** A 2025-07-01 POST long-running operation on the SDK client's pipeline, polled by core-lro. */
+  private async runOperation(
+    path: string,
+    body: unknown,
+    finalState: 'azure-async-operation' | 'location',
+    options: OperationOptions,
+  ): Promise<OperationOutcome> {
+    const tracker = new OutcomeTracker(options)
+    const asLro = async (operationSpec: OperationSpec, args: OperationArguments): Promise<LroResponse> => {
+      const {body: parsed, raw} = await this.send(operationSpec, args)
+      tracker.saw(raw.status, raw.headers.toJSON(), raw.bodyAsText ?? undefined)
+      return {flatResponse: parsed, rawResponse: {statusCode: raw.status, headers: raw.headers.toJSON(), body: parsed}}
+    }
+
+    const lro: LongRunningOperation = {
+      requestMethod: 'POST',
+      requestPath: path,
+      sendInitialRequest: () => asLro(SPECS.post, {resourcePath: path, body}),
+      sendPollRequest: (url: string) => asLro(SPECS.poll, {nextLink: url}),
+    }
+    try {
+      const poller = await createHttpPoller(lro, {
+        intervalInMs: this.settings.pollIntervalMs,
+        resourceLocationConfig: finalState,
+        resolveOnUnsuccessful: true,
+      })
+      poller.onProgress((state) => options.onProgress?.(state.status, tracker.statusUrl))
+      await poller.pollUntilDone({abortSignal: options.abortSignal})
+      const state = poller.getOperationState()
+      if (state.status === 'failed' || state.status === 'canceled') return tracker.failed(state.error)
+    } catch (error) {
+      return tracker.failed(error)
+    }
+
+    return tracker.done()
+  }
+
+  async principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}> {
+    const token = await this.settings.credential.getToken(this.scope())
+    const claims = token ? tokenClaims(token.token) : null
+    const pick = (...names: string[]) => {
+      for (const n of names) if (typeof claims?.[n] === 'string') return claims[n] as string
+      return null
+    }
+
+    return {upn: pick('upn', 'unique_name', 'preferred_username'), oid: pick('oid'), appid: pick('appid', 'azp')}
+  }
+
+  async redisToken(): Promise<{token: string; objectId: string | null}> {
+    const token = await this.settings.credential.getToken(REDIS_SCOPE)
+    if (!token) throw new Error('no Microsoft Entra token for Azure Managed Redis')
+    const oid = tokenClaims(token.token)?.oid
+    return {token: token.token, objectId: typeof oid === 'string' ? oid : null}
+  }
+}
+
+/** Remembers the status URL and the last status document, so a failure reports ARM's own code and message. */
+class OutcomeTracker {
+  statusUrl: string | null = null
+  private lastBody: Json | null = null
+
+  constructor(private readonly options: OperationOptions) {}
+
+  saw(status: number, headers: Record<string, string>, text: string | undefined): void {
+    const url = headers['azure-asyncoperation'] ?? headers.location
+    if (url && !this.statusUrl) {
+      this.statusUrl = url
+      this.options.onProgress?.('Accepted', url)
+    }
+
+    if (status >= 200 && text) {
+      try {
+        this.lastBody = JSON.parse(text) as Json
+      } catch {
+        this.lastBody = null
+      }
+    }
+  }
+
+  done(): OperationOutcome {
+    return {status: 'Succeeded', statusUrl: this.statusUrl, error: null}
+  }
+
+  failed(error: unknown): OperationOutcome {
+    if ((error as Error)?.name === 'AbortError' || this.options.abortSignal?.aborted) {
+      return {status: 'Interrupted', statusUrl: this.statusUrl, error: null}
+    }
+
+    const body = this.lastBody
+    const armError = (body?.error?.error ?? body?.error) as Json | undefined
+    if (armError?.code || armError?.message) {
+      const status = body?.status === 'Canceled' ? 'Canceled' : 'Failed'
+      return {status, statusUrl: this.statusUrl, error: {code: String(armError.code ?? status), message: String(armError.message ?? '')}}
+    }
+
+    const e = toArmError(error)
+    return {status: 'Failed', statusUrl: this.statusUrl, error: {code: e.code, message: e.message}}
+  }
+}

@@ -1,0 +1,106 @@
+// Keeps geo-redis inside ARM's read budget by design: a bound on requests in flight, a token bucket per
+// subscription (ARM: 250 reads, refilled at 25/s), and a pause of that subscription when ARM says 429.
+// It runs once per attempt, so retries count against the budget as ARM counts them.
+import type {PipelinePolicy} from '@azure/core-rest-pipeline'
+
+export interface BudgetOptions {
+  concurrency: number
+  bucketSize: number
+  refillPerSecond: number
+}
+
+class Semaphore {
+  private active = 0
+  private readonly waiting: (() => void)[] = []
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++
+      return
+    }
+
+    await new Promise<void>((resolve) => this.waiting.push(resolve))
+  }
+
+  release(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.active--
+  }
+}
+
+class TokenBucket {
+  private tokens: number
+  private last = Date.now()
+  pausedUntil = 0
+
+  constructor(
+    private readonly size: number,
+    private readonly refillPerSecond: number,
+  ) {
+    this.tokens = size
+  }
+
+  /** ms to wait before a token is available (0 = take it now) */
+  take(): number {
+    const now = Date.now()
+    if (now < this.pausedUntil) return this.pausedUntil - now
+    this.tokens = Math.min(this.size, this.tokens + ((now - this.last) / 1000) * this.refillPerSecond)
+    this.last = now
+    if (this.tokens >= 1) {
+      this.tokens -= 1
+      return 0
+    }
+
+    return Math.ceil(((1 - this.tokens) / this.refillPerSecond) * 1000)
+  }
+}
+
+const SUBSCRIPTION_IN_PATH = /\/subscriptions\/([^/?]+)/i
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class ArmBudget {
+  private readonly semaphore: Semaphore
+  private readonly buckets = new Map<string, TokenBucket>()
+  sent = 0
+
+  constructor(private readonly options: BudgetOptions) {
+    this.semaphore = new Semaphore(options.concurrency)
+  }
+
+  policy(): PipelinePolicy {
+    return {
+      name: 'geoRedisArmBudget',
+      sendRequest: async (request, next) => {
+        const subscription = SUBSCRIPTION_IN_PATH.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? 'tenant'
+        const bucket = this.bucket(subscription)
+        await this.semaphore.acquire()
+        try {
+          for (let wait = bucket.take(); wait > 0; wait = bucket.take()) await sleep(wait)
+          this.sent++
+          const response = await next(request)
+          if (response.status === 429) {
+            const seconds = Number(response.headers.get('retry-after'))
+            if (Number.isFinite(seconds) && seconds > 0) bucket.pausedUntil = Date.now() + seconds * 1000
+          }
+
+          return response
+        } finally {
+          this.semaphore.release()
+        }
+      },
+    }
+  }
+
+  private bucket(subscription: string): TokenBucket {
+    let bucket = this.buckets.get(subscription)
+    if (!bucket) {
+      bucket = new TokenBucket(this.options.bucketSize, this.options.refillPerSecond)
+      this.buckets.set(subscription, bucket)
+    }
+
+    return bucket
+  }
+}

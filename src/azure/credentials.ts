@@ -1,0 +1,94 @@
+// Credentials: a ready bearer token (GEO_REDIS_ACCESS_TOKEN or a profile's), or DefaultAzureCredential with a
+// bounded first token request. Tokens are cached per scope so every client shares one sign-in.
+import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
+import {UsageError} from '../domain/errors.js'
+import {CLOUDS, type CloudName} from './clouds.js'
+
+export interface CredentialSettings {
+  cloud: CloudName
+  /** a ready ARM bearer token; skips DefaultAzureCredential */
+  accessToken?: string
+  firstTokenTimeoutMs: number
+}
+
+class StaticTokenCredential implements TokenCredential {
+  constructor(private readonly token: string) {}
+
+  async getToken(): Promise<AccessToken> {
+    return {token: this.token, expiresOnTimestamp: Date.now() + 3_600_000}
+  }
+}
+
+/** Caches tokens per scope and bounds the first (slowest) request, which may spawn `az` or call IMDS. */
+class BoundedCachingCredential implements TokenCredential {
+  private readonly cache = new Map<string, Promise<AccessToken | null>>()
+  private firstDone = false
+
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly timeoutMs: number,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const key = ([] as string[]).concat(scopes).join(' ')
+    const cached = this.cache.get(key)
+    if (cached) {
+      return cached.then((t) => (t && t.expiresOnTimestamp - Date.now() > 120_000 ? t : this.fetch(key, scopes, options)))
+    }
+
+    return this.fetch(key, scopes, options)
+  }
+
+  private fetch(key: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const request = this.firstDone ? this.inner.getToken(scopes, options) : this.bounded(scopes, options)
+    const settled = request.then((t) => {
+      this.firstDone = true
+      return t
+    })
+    this.cache.set(key, settled)
+    settled.catch(() => this.cache.delete(key))
+    return settled
+  }
+
+  private bounded(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(signInError(`no Azure credential answered within ${Math.round(this.timeoutMs / 1000)} s`)),
+        this.timeoutMs,
+      )
+      timer.unref()
+    })
+    const token = this.inner.getToken(scopes, options).catch((error: unknown) => {
+      throw signInError((error as Error).message?.split('\n')[0] ?? String(error))
+    })
+    return Promise.race([token, timeout]).finally(() => clearTimeout(timer))
+  }
+}
+
+function signInError(reason: string): UsageError {
+  return new UsageError(
+    `cannot get an Azure token: ${reason}`,
+    'sign in with `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal, ' +
+      'or set GEO_REDIS_ACCESS_TOKEN to a ready ARM bearer token; for a local try, `geo-redis sandbox up` and --profile sandbox',
+    'CredentialUnavailable',
+  )
+}
+
+export async function createCredential(settings: CredentialSettings): Promise<TokenCredential> {
+  if (settings.accessToken) return new StaticTokenCredential(settings.accessToken)
+  const {DefaultAzureCredential} = await import('@azure/identity')
+  const inner = new DefaultAzureCredential({authorityHost: CLOUDS[settings.cloud].authorityHost})
+  return new BoundedCachingCredential(inner, settings.firstTokenTimeoutMs)
+}
+
+/** Reads the claims of a JWT without verifying it: for evidence only (who acted), never for trust. */
+export function tokenClaims(token: string): Record<string, unknown> | null {
+  const parts = token.split('.')
+  if (parts.length !== 3) return null
+  try {
+    return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>
+  } catch {
+    return null
+  }
+}

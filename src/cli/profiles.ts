@@ -1,0 +1,63 @@
+// Named connection settings under $GEO_REDIS_HOME/profiles.json (mode 0600: a profile may hold a token).
+import {chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+import {UsageError} from '../domain/errors.js'
+
+export interface Profile {
+  armEndpoint?: string
+  cloud?: string
+  subscriptions?: string[]
+  /** a ready ARM bearer token (the sandbox's); real identities use DefaultAzureCredential instead */
+  accessToken?: string
+  /** PEM file of a private CA to trust for ARM and Redis TLS */
+  caPath?: string
+}
+
+export function geoRedisHome(): string {
+  return process.env.GEO_REDIS_HOME || join(homedir(), '.geo-redis')
+}
+
+function profilesPath(): string {
+  return join(geoRedisHome(), 'profiles.json')
+}
+
+export function readProfiles(): Record<string, Profile> {
+  const path = profilesPath()
+  if (!existsSync(path)) return {}
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as {profiles?: Record<string, Profile>}).profiles ?? {}
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`, 'fix or delete the file, then save your profiles again')
+  }
+}
+
+export function readProfile(name: string): Profile {
+  const profiles = readProfiles()
+  const profile = profiles[name]
+  if (!profile) {
+    const known = Object.keys(profiles)
+    throw new UsageError(
+      `no profile named "${name}"`,
+      known.length > 0
+        ? `known profiles: ${known.join(', ')}`
+        : name === 'sandbox'
+          ? 'start the sandbox first: geo-redis sandbox up'
+          : 'save one with: geo-redis profile set <name> --arm-endpoint <url> --subscription <id>',
+    )
+  }
+
+  return profile
+}
+
+export function writeProfile(name: string, profile: Profile | null): void {
+  const profiles = readProfiles()
+  if (profile) profiles[name] = profile
+  else delete profiles[name]
+  mkdirSync(geoRedisHome(), {recursive: true})
+  const path = profilesPath()
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify({profiles}, null, 2) + '\n', {mode: 0o600})
+  chmodSync(tmp, 0o600)
+  renameSync(tmp, path)
+}

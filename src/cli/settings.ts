@@ -1,0 +1,99 @@
+// Resolves ARM connection settings: flag, then environment, then profile, then default. Validates before any
+// network call so bad input fails fast with exit 2.
+import {readFileSync} from 'node:fs'
+import {Flags} from '@oclif/core'
+import {CLOUD_NAMES, CLOUDS, type CloudName} from '../azure/clouds.js'
+import {UsageError} from '../domain/errors.js'
+import {isSubscriptionId} from '../domain/ids.js'
+import {readProfile} from './profiles.js'
+
+export const armFlags = {
+  profile: Flags.string({description: 'named settings to use (env GEO_REDIS_PROFILE); `geo-redis sandbox up` saves "sandbox"', helpGroup: 'AZURE'}),
+  subscription: Flags.string({
+    description: 'subscription id to read (repeatable; env AZURE_SUBSCRIPTION_ID); default: every subscription you can list',
+    multiple: true,
+    helpGroup: 'AZURE',
+  }),
+  'arm-endpoint': Flags.string({description: 'Azure Resource Manager URL (env GEO_REDIS_ARM_ENDPOINT); default: the cloud\'s', helpGroup: 'AZURE'}),
+  cloud: Flags.string({description: 'sovereign cloud: endpoints and token audience', options: CLOUD_NAMES, helpGroup: 'AZURE'}),
+  concurrency: Flags.integer({description: 'ARM requests in flight at most', default: 16, min: 1, max: 64, helpGroup: 'AZURE'}),
+}
+
+export interface ArmFlagValues {
+  profile?: string
+  subscription?: string[]
+  'arm-endpoint'?: string
+  cloud?: string
+  concurrency: number
+}
+
+export interface ResolvedArmSettings {
+  cloud: CloudName
+  armEndpoint: string
+  accessToken?: string
+  caPem?: string
+  caPath?: string
+  /** empty: list every subscription the identity can see */
+  subscriptions: string[]
+  concurrency: number
+  requestTimeoutMs: number
+  pollIntervalMs: number
+  firstTokenTimeoutMs: number
+}
+
+const positiveEnv = (name: string, fallback: number): number => {
+  const value = Number(process.env[name])
+  return Number.isFinite(value) && value > 0 ? value : fallback
+}
+
+export function resolveArmSettings(flags: ArmFlagValues, env = process.env): ResolvedArmSettings {
+  const profileName = flags.profile ?? env.GEO_REDIS_PROFILE
+  const profile = profileName ? readProfile(profileName) : {}
+
+  const cloudName = flags.cloud ?? profile.cloud ?? 'AzureCloud'
+  if (!CLOUD_NAMES.includes(cloudName as CloudName)) {
+    throw new UsageError(`unknown cloud "${cloudName}"`, `use one of: ${CLOUD_NAMES.join(', ')}`)
+  }
+
+  const cloud = cloudName as CloudName
+  const armEndpoint = (flags['arm-endpoint'] ?? env.GEO_REDIS_ARM_ENDPOINT ?? profile.armEndpoint ?? CLOUDS[cloud].armEndpoint).replace(/\/+$/, '')
+  let url: URL
+  try {
+    url = new URL(armEndpoint)
+  } catch {
+    throw new UsageError(`--arm-endpoint "${armEndpoint}" is not a URL`, 'pass an https URL such as https://management.azure.com')
+  }
+
+  if (url.protocol !== 'https:') throw new UsageError(`--arm-endpoint must use https, got ${url.protocol}`, 'ARM is only spoken over TLS')
+
+  const subscriptions = flags.subscription ?? (env.AZURE_SUBSCRIPTION_ID ? [env.AZURE_SUBSCRIPTION_ID] : profile.subscriptions ?? [])
+  const malformed = subscriptions.filter((s) => !isSubscriptionId(s))
+  if (malformed.length > 0) {
+    throw new UsageError(
+      `malformed subscription id: ${malformed.join(', ')}`,
+      'a subscription id is a GUID such as 00000000-0000-0000-0000-000000000000 (see `az account list -o table`)',
+    )
+  }
+
+  let caPem: string | undefined
+  if (profile.caPath) {
+    try {
+      caPem = readFileSync(profile.caPath, 'utf8')
+    } catch (error) {
+      throw new UsageError(`cannot read the profile's CA file ${profile.caPath}: ${(error as Error).message}`, 'run `geo-redis sandbox up` again, or fix the profile')
+    }
+  }
+
+  return {
+    cloud,
+    armEndpoint,
+    accessToken: env.GEO_REDIS_ACCESS_TOKEN || profile.accessToken,
+    caPem,
+    caPath: profile.caPath,
+    subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))],
+    concurrency: flags.concurrency,
+    requestTimeoutMs: positiveEnv('GEO_REDIS_ARM_TIMEOUT_MS', 30_000),
+    pollIntervalMs: positiveEnv('GEO_REDIS_POLL_INTERVAL_MS', 2000),
+    firstTokenTimeoutMs: positiveEnv('GEO_REDIS_TOKEN_TIMEOUT_MS', 20_000),
+  }
+}
