@@ -118,6 +118,13 @@ export function assembleGroups(members: Member[]): GeoGroup[] {
 
 function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
   const everyone = new Set([...members.map((m) => idKey(m.id)), ...unresolved.map(idKey)])
+  // name members as they call themselves, not in another view's casing
+  const byKey = new Map(members.map((m) => [idKey(m.id), m]))
+  const nameOf = (key: string) => {
+    const m = byKey.get(idKey(key))
+    return m ? `${m.cluster}/${m.database}` : shortName(key)
+  }
+
   const problems: string[] = []
   let degraded = false
 
@@ -125,7 +132,7 @@ function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
     for (const l of m.links) {
       if (l.state !== 'Linked') {
         degraded = true
-        problems.push(`${label(m)} sees ${shortName(l.id)} as ${l.state}`)
+        problems.push(`${label(m)} sees ${nameOf(l.id)} as ${l.state}`)
       }
     }
   }
@@ -135,7 +142,7 @@ function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
     const missing = [...everyone].filter((k) => !seen.has(k))
     if (missing.length > 0) {
       degraded = true
-      problems.push(`views disagree: ${label(m)} does not list ${missing.map(shortName).join(', ')}`)
+      problems.push(`views disagree: ${label(m)} does not list ${missing.map(nameOf).join(', ')}`)
     }
   }
 

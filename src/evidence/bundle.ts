@@ -1,0 +1,190 @@
+// An evidence bundle: one folder per decision, written in phases so a crash at any point between writes
+// leaves a folder that verifies as what it is (intact, incomplete), never a half-written file.
+import {createHash, randomBytes} from 'node:crypto'
+import {mkdir, open, rename, rm} from 'node:fs/promises'
+import {join} from 'node:path'
+import {redact, redactText, secrets as defaultSecrets, type SecretRegistry} from './redact.js'
+
+export const MANIFEST_NAME = 'manifest.json'
+export const DEFAULT_EVIDENCE_ROOT = './geo-redis-evidence'
+
+export interface ManifestEntry {
+  name: string
+  sha256: string
+  bytes: number
+}
+
+export interface EvidenceManifest {
+  tool: string
+  version: string
+  createdAt: string
+  updatedAt: string
+  /** false until the final phase is written: an interrupted run stays visibly incomplete */
+  complete: boolean
+  /** every file in the folder except manifest.json, by name */
+  files: ManifestEntry[]
+}
+
+export interface CreateBundleOptions {
+  /** parent folder, created if missing; default ./geo-redis-evidence */
+  root?: string
+  nickname: string
+  action: string
+  /** names the folder and sets createdAt */
+  now?: Date
+  tool: {name: string; version: string}
+  /** default: the process-wide `secrets` */
+  secrets?: SecretRegistry
+}
+
+export interface EvidenceBundle {
+  readonly dir: string
+  /** redacts `value`, writes it as indented JSON, then refreshes the manifest */
+  writeJson(name: string, value: unknown): Promise<ManifestEntry>
+  /** redacts `text`, writes it, then refreshes the manifest */
+  writeText(name: string, text: string): Promise<ManifestEntry>
+  /** marks the manifest complete; later writes are refused */
+  complete(): Promise<void>
+  /** the files written so far, as listed in the manifest */
+  files(): ManifestEntry[]
+}
+
+const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/
+
+/**
+ * Throws unless `name` is a plain file name for a bundle: no path separators, no leading dot (hidden and
+ * temp files), not the manifest, which only the bundle writes.
+ */
+export function assertFileName(name: string): void {
+  if (!SAFE_NAME.test(name) || name.length > 128) {
+    throw new Error(`invalid evidence file name ${JSON.stringify(name)}: use letters, digits, '.', '_' or '-', not starting with '.'`)
+  }
+  if (name === MANIFEST_NAME) throw new Error(`${MANIFEST_NAME} is written by the bundle itself`)
+}
+
+/** The nickname or action as a folder-name segment: [A-Za-z0-9._-] only. */
+export function sanitizeSegment(value: string): string {
+  const cleaned = value
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, 64)
+  return cleaned || 'unnamed'
+}
+
+/** 2026-11-21T19:40:12.345Z → 20261121T194012Z */
+export function compactUtc(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+}
+
+export async function createBundle(options: CreateBundleOptions): Promise<EvidenceBundle> {
+  const now = options.now ?? new Date()
+  const root = options.root ?? DEFAULT_EVIDENCE_ROOT
+  const registry = options.secrets ?? defaultSecrets
+  await mkdir(root, {recursive: true})
+  const dir = await makeUniqueDir(root, `${compactUtc(now)}-${sanitizeSegment(options.nickname)}-${sanitizeSegment(options.action)}`)
+
+  const entries = new Map<string, ManifestEntry>()
+  let complete = false
+  // writes run one at a time, so concurrent callers cannot race each other's manifest refresh
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  // by name, in code-point order: the same on every machine, whatever the locale
+  const listed = (): ManifestEntry[] =>
+    [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((entry) => ({...entry}))
+
+  const writeManifest = async (markComplete: boolean): Promise<void> => {
+    const manifest: EvidenceManifest = {
+      tool: redactText(options.tool.name, registry),
+      version: redactText(options.tool.version, registry),
+      createdAt: now.toISOString(),
+      updatedAt: new Date().toISOString(),
+      complete: markComplete,
+      files: listed(),
+    }
+    await writeAtomic(dir, MANIFEST_NAME, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
+  }
+
+  const write = (name: string, render: () => string): Promise<ManifestEntry> =>
+    serial(async () => {
+      if (complete) throw new Error(`evidence bundle ${dir} is complete; ${name} was not written`)
+      assertFileName(name)
+      // a name is written to the manifest unredacted, so it must not carry a secret itself
+      if (redactText(name, registry) !== name) throw new Error('evidence file name contains a secret')
+      const data = Buffer.from(render())
+      await writeAtomic(dir, name, data)
+      const entry = {name, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length}
+      entries.set(name, entry)
+      await writeManifest(false)
+      return {...entry}
+    })
+
+  // an empty, incomplete manifest from the start: even a run killed right now leaves a verifiable folder
+  await serial(() => writeManifest(false))
+
+  return {
+    dir,
+    writeJson: (name, value) => write(name, () => `${JSON.stringify(redact(value, registry), null, 2) ?? 'null'}\n`),
+    writeText: (name, text) => write(name, () => redactText(text, registry)),
+    complete: () =>
+      serial(async () => {
+        if (complete) return
+        // the flag flips only once the disk says so, so a failed final write can be retried
+        await writeManifest(true)
+        complete = true
+      }),
+    files: listed,
+  }
+}
+
+// mkdir without `recursive` fails on an existing folder, which makes the "never overwrite" check atomic
+async function makeUniqueDir(root: string, base: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const dir = join(root, attempt === 1 ? base : `${base}-${attempt}`)
+    try {
+      await mkdir(dir)
+      await syncDir(root)
+      return dir
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 1000) throw error
+    }
+  }
+}
+
+/** temp file in the same folder + fsync + rename: readers see the old file or the new one, never a torn one */
+async function writeAtomic(dir: string, name: string, data: Buffer): Promise<void> {
+  const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    const handle = await open(temp, 'wx')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, join(dir, name))
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw error
+  }
+  await syncDir(dir)
+}
+
+// makes the rename itself durable; best effort, since Windows cannot open or fsync a folder
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // unsupported on this platform: the rename is still atomic, only its durability is weaker
+  }
+}

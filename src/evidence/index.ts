@@ -1,0 +1,15 @@
+export {isSecretName, redact, redactText, REDACTED, SecretRegistry, secrets} from './redact.js'
+export {
+  assertFileName,
+  compactUtc,
+  createBundle,
+  DEFAULT_EVIDENCE_ROOT,
+  MANIFEST_NAME,
+  sanitizeSegment,
+  type CreateBundleOptions,
+  type EvidenceBundle,
+  type EvidenceManifest,
+  type ManifestEntry,
+} from './bundle.js'
+export {renderReport, type EvidenceOutcome, type EvidenceRecord, type GuardResult, type MemberRef, type ProbeLine} from './report.js'
+export {verifyBundle, type FileStatus, type VerifyResult} from './verify.js'
