@@ -1,0 +1,43 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {readProfiles, writeProfile} from '../../cli/profiles.js'
+import {resolveArmSettings} from '../../cli/settings.js'
+import {CLOUD_NAMES} from '../../azure/clouds.js'
+import {UsageError} from '../../domain/errors.js'
+
+export default class ProfileSet extends BaseCommand {
+  static override summary = 'save named connection settings (endpoint, subscriptions, cloud)'
+  static override description = 'Use them with --profile <name> or GEO_REDIS_PROFILE=<name>. Tokens are never taken as flags: use `az login` or GEO_REDIS_ACCESS_TOKEN.'
+  static override examples = [
+    '<%= config.bin %> profile set prod --subscription 00000000-0000-0000-0000-000000000000 --subscription 11111111-1111-1111-1111-111111111111',
+    '<%= config.bin %> profile set gov --cloud AzureUSGovernment',
+  ]
+
+  static override args = {name: Args.string({description: 'profile name', required: true})}
+  static override flags = {
+    'arm-endpoint': Flags.string({description: 'Azure Resource Manager URL'}),
+    cloud: Flags.string({description: 'sovereign cloud', options: CLOUD_NAMES}),
+    subscription: Flags.string({description: 'subscription id (repeatable)', multiple: true}),
+    'ca-path': Flags.string({description: 'PEM file of a private CA to trust for ARM and Redis TLS'}),
+  }
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {args, flags} = await this.parse(ProfileSet)
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(args.name)) {
+      throw new UsageError(`profile name "${args.name}" is not allowed`, 'use letters, digits, dot, dash or underscore (at most 64)')
+    }
+
+    const profile = {
+      ...readProfiles()[args.name],
+      ...(flags['arm-endpoint'] ? {armEndpoint: flags['arm-endpoint']} : {}),
+      ...(flags.cloud ? {cloud: flags.cloud} : {}),
+      ...(flags.subscription ? {subscriptions: flags.subscription} : {}),
+      ...(flags['ca-path'] ? {caPath: flags['ca-path']} : {}),
+    }
+    // validates endpoint, cloud, subscription ids and the CA file before anything is saved
+    resolveArmSettings({concurrency: 1, 'arm-endpoint': profile.armEndpoint, cloud: profile.cloud, subscription: profile.subscriptions}, {})
+    writeProfile(args.name, profile)
+    const {accessToken: _omit, ...shown} = profile
+    return {data: {name: args.name, profile: shown}, human: () => `saved profile ${args.name}`}
+  }
+}

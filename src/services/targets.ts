@@ -1,0 +1,69 @@
+// From group members to Redis endpoints with credentials: access keys from listKeys (memory only, registered
+// as secrets so no output or evidence can carry them) or a Microsoft Entra token.
+import {UsageError} from '../domain/errors.js'
+import type {Member} from '../domain/model.js'
+import {secrets} from '../evidence/redact.js'
+import type {RedisAuth, RedisTarget} from '../redis/connect.js'
+import {entraAuth} from '../redis/entra.js'
+import type {ArmPort} from './ports.js'
+
+export type AuthMode = 'auto' | 'keys' | 'entra'
+export const AUTH_MODES: AuthMode[] = ['auto', 'keys', 'entra']
+
+export interface TargetOptions {
+  auth: AuthMode
+  /** extra CA (PEM) to trust: --ca, or the profile's (the sandbox CA) */
+  caPem?: string
+}
+
+/** A member's endpoint; `authError` set when its credentials could not be obtained (then it is not dialled). */
+export interface MemberTarget {
+  member: Member
+  target: RedisTarget
+  authError: {kind: 'auth'; message: string} | null
+}
+
+export function endpointOf(member: Member): {host: string; port: number; tls: boolean} {
+  return {host: member.hostName, port: member.port, tls: member.clientProtocol !== 'Plaintext'}
+}
+
+function usesEntra(member: Member, mode: AuthMode): boolean {
+  return mode === 'entra' || (mode === 'auto' && member.accessKeysAuthentication === 'Disabled')
+}
+
+export async function buildTargets(arm: ArmPort, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
+  let entra: Promise<RedisAuth> | undefined
+  const entraCredential = () => {
+    entra ??= arm.redisToken().then((credential) => {
+      secrets.add(credential.token)
+      return entraAuth(credential)
+    })
+    return entra
+  }
+
+  return Promise.all(
+    members.map(async (member): Promise<MemberTarget> => {
+      const endpoint = endpointOf(member)
+      const target: RedisTarget = {id: member.id, ...endpoint, ...(options.caPem ? {ca: options.caPem} : {}), auth: null}
+      try {
+        if (usesEntra(member, options.auth)) {
+          if (!endpoint.tls) {
+            throw new UsageError(`${member.cluster} speaks plaintext; Microsoft Entra authentication needs TLS`, 'use --auth keys for this member')
+          }
+
+          target.auth = await entraCredential()
+        } else {
+          const keys = await arm.listKeys(member.id)
+          secrets.add(keys.primaryKey)
+          secrets.add(keys.secondaryKey)
+          target.auth = {password: keys.primaryKey}
+        }
+
+        return {member, target, authError: null}
+      } catch (error) {
+        if (error instanceof UsageError) throw error
+        return {member, target, authError: {kind: 'auth', message: `cannot get credentials: ${(error as Error).message}`}}
+      }
+    }),
+  )
+}

@@ -1,0 +1,29 @@
+import {execFile} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+import {afterAll, describe, expect, it} from 'vitest'
+
+const run = promisify(execFile)
+const dir = mkdtempSync(join(tmpdir(), 'geo-redis-trace-'))
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+async function traced(args: string[]): Promise<{stdout: string; modules: string[]}> {
+  const file = join(dir, `${args.join('_')}.txt`)
+  const {stdout} = await run(process.execPath, ['--import', './test/helpers/import-trace.mjs', 'bin/run.js', ...args], {
+    env: {...process.env, IMPORT_TRACE_FILE: file},
+    timeout: 15_000,
+  })
+  return {stdout, modules: readFileSync(file, 'utf8').split('\n').filter(Boolean)}
+}
+
+describe('start-up', () => {
+  it.each([['--help'], ['--version']])('%s loads no Azure SDK, Redis client, prompt or table module', async (flag) => {
+    const {stdout, modules} = await traced([flag])
+    expect(stdout).toMatch(/geo-redis/)
+    expect(modules.length).toBeGreaterThan(0)
+    const heavy = modules.filter((m) => /node_modules\/(@azure\/|ioredis|@inquirer\/|cli-table3|node-forge)/.test(m))
+    expect(heavy).toEqual([])
+  })
+})
