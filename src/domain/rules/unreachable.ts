@@ -1,0 +1,43 @@
+// A member the probe could not reach. If it is a region outage, the others pile up replication
+// metadata until it is force-unlinked; otherwise the error kind says what to fix from here.
+import {label} from '../group.js'
+import type {Member} from '../model.js'
+import {eachMember, healthOf, probeScope} from './helpers.js'
+import type {Rule} from './types.js'
+
+// keyed by the probe's error kinds (src/redis/classify.ts)
+const LOCAL_CAUSE: Record<string, string> = {
+  dns: 'the host name does not resolve from here: check DNS, and the private DNS zone if it uses a private endpoint',
+  refused: 'the connection was refused: check the port (10000; 85xx too with OSSCluster), firewall and public network access',
+  timeout: 'nothing answered in time: check the network path (firewall, NSG, private endpoint)',
+  tls: 'the TLS handshake failed: it accepts TLS 1.2 or later only; check the client protocol and the certificate chain',
+  auth: "authentication failed: check the member's own access key (or whether access keys are disabled) or the Entra identity's access",
+}
+
+const outage = (m: Member) =>
+  `if its region is down, force-unlink ${m.cluster} from a surviving member (\`geo-redis force-unlink\`) before the others run out of memory, ` +
+  'then delete and recreate it once the region recovers'
+
+export const unreachable: Rule = {
+  name: 'unreachable',
+  description: 'every member answers on its Redis endpoint',
+  needs: 'probe',
+  scope: (ctx) => probeScope(ctx),
+  evaluate(ctx) {
+    return eachMember(ctx, 'unreachable', (m) => {
+      const h = healthOf(ctx, m)
+      if (!h || h.reachable) return null
+      const why = [h.errorKind, h.errorMessage].filter(Boolean).join(': ')
+      const local = LOCAL_CAUSE[h.errorKind ?? '']
+      return {
+        severity: 'error',
+        message: `${label(m)} is unreachable at ${m.hostName}:${m.port}${why ? ` (${why})` : ''}`,
+        // a rejected key or handshake proves the member is up, so the outage advice would mislead
+        remediation:
+          h.errorKind === 'auth' || h.errorKind === 'tls'
+            ? local
+            : `${local ?? 'check network access and credentials from here'}; ${outage(m)}`,
+      }
+    })
+  },
+}

@@ -1,0 +1,98 @@
+// A healthy three-member geo-replication group with sane defaults; tests override only what they are about.
+import {databaseId} from '../../src/domain/ids.js'
+import type {GeoGroup, Link, Member} from '../../src/domain/model.js'
+import type {CheckContext, MemberHealth, ReplicationPair} from '../../src/domain/rules/types.js'
+
+export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555'
+const REGIONS = ['westus2', 'eastus', 'northeurope', 'westeurope', 'japaneast', 'australiaeast']
+
+export function idOf(cluster: string, resourceGroup = 'rg-geo'): string {
+  return databaseId({subscriptionId: SUBSCRIPTION, resourceGroup, cluster, database: 'default'})
+}
+
+export function member(n: number, overrides: Partial<Member> = {}): Member {
+  const cluster = overrides.cluster ?? `cache${n}`
+  return {
+    id: idOf(cluster, overrides.resourceGroup),
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: 'rg-geo',
+    cluster,
+    database: 'default',
+    location: REGIONS[(n - 1) % REGIONS.length],
+    sku: {name: 'Balanced_B10', capacity: null},
+    hostName: `${cluster}.${REGIONS[(n - 1) % REGIONS.length]}.redis.azure.net`,
+    port: 10000,
+    clientProtocol: 'Encrypted',
+    clusteringPolicy: 'EnterpriseCluster',
+    evictionPolicy: 'NoEviction',
+    modules: [],
+    persistence: {aofEnabled: false, rdbEnabled: false},
+    provisioningState: 'Succeeded',
+    resourceState: 'Running',
+    redisVersion: '7.4',
+    minimumTlsVersion: '1.2',
+    highAvailability: 'Enabled',
+    accessKeysAuthentication: 'Disabled',
+    groupNickname: 'orders',
+    links: [],
+    ...overrides,
+  }
+}
+
+export interface GroupSpec {
+  /** one override per member; the group has max(3, overrides.length) members */
+  members?: Partial<Member>[]
+  /** linked ids nobody could read; every member lists them */
+  unresolved?: string[]
+  nickname?: string
+}
+
+/** Every member lists every member and unresolved id as Linked unless its `links` are overridden. */
+export function buildGroup(spec: GroupSpec = {}): GeoGroup {
+  const count = Math.max(3, spec.members?.length ?? 0)
+  const base = Array.from({length: count}, (_, i) => member(i + 1, spec.members?.[i]))
+  const unresolved = spec.unresolved ?? []
+  const all: Link[] = [...base.map((m) => m.id), ...unresolved].map((id) => ({id, state: 'Linked'}))
+  const members = base.map((m, i) => (spec.members?.[i]?.links ? m : {...m, links: all}))
+  return {
+    key: members[0].id.toLowerCase(),
+    nickname: spec.nickname ?? 'orders',
+    status: 'healthy',
+    members,
+    unresolved,
+    problems: [],
+  }
+}
+
+export function healthy(m: Member, overrides: Partial<MemberHealth> = {}): MemberHealth {
+  const gb = 1024 ** 3
+  return {id: m.id, reachable: true, errorKind: null, errorMessage: null, usedBytes: 3 * gb, maxBytes: 10 * gb, ...overrides}
+}
+
+export interface ContextSpec {
+  /** probe results keyed by member index; true = healthy for every member */
+  health?: true | Record<number, Partial<MemberHealth> | null>
+  /** canary results; true = every ordered pair replicated in 50 ms */
+  replication?: true | ReplicationPair[]
+}
+
+export function context(group: GeoGroup, spec: ContextSpec = {}): CheckContext {
+  const ctx: CheckContext = {group, thresholds: {memoryWarnPct: 80, memoryCritPct: 90, replicationLagMs: 1000}}
+  if (spec.health) {
+    const overrides = spec.health === true ? {} : spec.health
+    ctx.health = new Map(
+      group.members.flatMap((m, i) => (overrides[i] === null ? [] : [[m.id.toLowerCase(), healthy(m, overrides[i] ?? {})] as const])),
+    )
+  }
+
+  if (spec.replication) {
+    ctx.replication =
+      spec.replication === true
+        ? group.members.flatMap((from) =>
+            group.members.filter((to) => to !== from).map((to) => ({from: from.id, to: to.id, replicated: true, lagMs: 50})),
+          )
+        : spec.replication
+  }
+
+  return ctx
+}
