@@ -1,12 +1,24 @@
-// SDK and network errors to one shape: ARM's own code and message when it sent one.
+// SDK and network errors to one shape: ARM's own code and message when it sent one, and what to do about it.
+import {OperationError} from '../domain/errors.js'
 
-export class ArmError extends Error {
+function adviceFor(status: number | null, code: string): string | undefined {
+  if (status === 401 || /^(AuthenticationFailed|InvalidAuthenticationToken|ExpiredAuthenticationToken)/.test(code)) {
+    return 'sign in again with `az login`, or set GEO_REDIS_ACCESS_TOKEN to a fresh ARM token (`az account get-access-token --query accessToken -o tsv`)'
+  }
+
+  if (status === 403) return 'ask for the Reader role (or Redis Enterprise Contributor for force-unlink) on that subscription or resource group'
+  if (status === 429) return 'ARM is throttling this identity: wait a minute, or lower --concurrency'
+  if (code === 'Timeout' || (status !== null && status >= 500)) return 'ARM or the region did not answer: try again, or check the Azure status page for the region'
+  return undefined
+}
+
+export class ArmError extends OperationError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     readonly status: number | null,
   ) {
-    super(message)
+    super(message, adviceFor(status, code), code)
     this.name = 'ArmError'
   }
 }

@@ -78,12 +78,14 @@ export abstract class BaseCommand extends Command {
 function exitCodeOf(error: Error & {exitCode?: number; oclif?: {exit?: number}}): number {
   if (error instanceof GeoRedisError) return error.exitCode
   if (error.name === 'AbortError') return ExitCode.interrupted
-  // oclif's parser errors (unknown flag, bad option value, missing argument) are usage errors
+  // every oclif parser error (unknown flag, bad option value, missing argument) carries `parse`: usage, exit 2
+  if ('parse' in error) return ExitCode.usage
   if (error instanceof Errors.CLIError && error.oclif?.exit !== undefined) return error.oclif.exit
   return ExitCode.partial
 }
 
 function codeOf(error: Error): string {
   if (error instanceof GeoRedisError) return error.code
+  if ('parse' in error) return 'UsageError'
   return error.constructor?.name && error.constructor.name !== 'Error' ? error.constructor.name : 'Error'
 }

@@ -116,9 +116,15 @@ export function filterInventory(inventory: Inventory, filter: InventoryFilter): 
     (!filter.location || m.location === normaliseLocation(filter.location))
   const groupMatches = (g: GeoGroup) =>
     (!filter.group || g.nickname.toLowerCase() === filter.group.toLowerCase()) && g.members.some(memberMatches)
+  const groups = inventory.groups.filter(groupMatches)
+  // a database that failed to read matters only to the groups that link it; subscription and cluster
+  // failures could hide anything, so they always stay
+  const shown = new Set(groups.flatMap((g) => [...g.members.map((m) => idKey(m.id)), ...g.unresolved.map(idKey)]))
+  const filtered = Boolean(filter.group || filter.resourceGroup || filter.location)
   return {
     ...inventory,
-    groups: inventory.groups.filter(groupMatches),
+    groups,
     standalone: filter.group ? [] : inventory.standalone.filter(memberMatches),
+    errors: inventory.errors.filter((e) => !filtered || !parseDatabaseId(e.scope) || shown.has(idKey(e.scope))),
   }
 }
