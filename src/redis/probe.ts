@@ -1,0 +1,137 @@
+// Reachability, latency and memory of each member, seen from where the operator runs the CLI.
+import {classifyError, type Failure} from './classify.js'
+import {Deadline, elapsedMs, openConnection, type Connection, type RedisTarget} from './connect.js'
+
+export interface LatencySummary {
+  min: number
+  p50: number
+  p99: number
+}
+
+export interface ServerInfo {
+  redisVersion: string | null
+}
+
+export interface MemoryInfo {
+  usedBytes: number | null
+  /** null when maxmemory is 0 (no limit set) or not reported */
+  maxBytes: number | null
+  fragmentation: number | null
+  /** from INFO stats: keys evicted since the server started */
+  evictedKeys: number | null
+}
+
+export interface MemberProbe {
+  id: string
+  /** "host:port" */
+  endpoint: string
+  /** connected, authenticated and answered every step within the budget; a refused AUTH makes it false too */
+  reachable: boolean
+  error: Failure | null
+  connectMs: number | null
+  tlsMs: number | null
+  /** sequential PING round trips, in ms */
+  pingMs: LatencySummary | null
+  server: ServerInfo | null
+  memory: MemoryInfo | null
+}
+
+export interface ProbeOptions {
+  /** PING round trips to measure */
+  samples?: number
+  /** budget for the whole probe of one member: connect, TLS, AUTH, PINGs and INFO */
+  timeoutMs?: number
+}
+
+/** `key:value` lines of INFO output; section headers and blank lines skipped, values may contain ':'. */
+function infoFields(text: string): Map<string, string> {
+  const fields = new Map<string, string>()
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(':')
+    if (line.startsWith('#') || colon <= 0) continue
+    fields.set(line.slice(0, colon), line.slice(colon + 1).trim())
+  }
+  return fields
+}
+
+/** Pure: the fields we report from INFO server, memory and stats output (any concatenation of sections). */
+export function parseInfo(text: string): {server: ServerInfo; memory: MemoryInfo} {
+  const fields = infoFields(text)
+  const numeric = (key: string): number | null => {
+    const raw = fields.get(key)
+    const value = raw === undefined || raw === '' ? Number.NaN : Number(raw)
+    return Number.isFinite(value) ? value : null
+  }
+  const maxBytes = numeric('maxmemory')
+  return {
+    server: {redisVersion: fields.get('redis_version') || null},
+    memory: {
+      usedBytes: numeric('used_memory'),
+      maxBytes: maxBytes === 0 ? null : maxBytes,
+      fragmentation: numeric('mem_fragmentation_ratio'),
+      evictedKeys: numeric('evicted_keys'),
+    },
+  }
+}
+
+/** Nearest-rank percentiles (p99 of 20 samples is the maximum); samples must not be empty. */
+export function summarizeLatency(samples: number[]): LatencySummary {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!
+  return {min: sorted[0]!, p50: rank(50), p99: rank(99)}
+}
+
+export function endpointOf(target: RedisTarget): string {
+  return `${target.host}:${target.port}`
+}
+
+/** Never throws: a failure anywhere makes the member unreachable, with the reason classified. */
+export async function probeMember(target: RedisTarget, options: ProbeOptions = {}): Promise<MemberProbe> {
+  const {samples = 20, timeoutMs = 2000} = options
+  const deadline = new Deadline(timeoutMs)
+  const probe: MemberProbe = {
+    id: target.id,
+    endpoint: endpointOf(target),
+    reachable: false,
+    error: null,
+    connectMs: null,
+    tlsMs: null,
+    pingMs: null,
+    server: null,
+    memory: null,
+  }
+  let connection: Connection | undefined
+  try {
+    connection = await openConnection(target, {timeoutMs: deadline.remaining()})
+    const {client} = connection
+    const rounds: number[] = []
+    for (let i = 0; i < Math.max(1, samples); i++) {
+      const sent = process.hrtime.bigint()
+      await deadline.race(client.ping(), `PING ${endpointOf(target)}`)
+      rounds.push(elapsedMs(sent))
+    }
+    // sent together: one round trip
+    const sections = await deadline.race(
+      Promise.all([client.info('server'), client.info('memory'), client.info('stats')]),
+      `INFO ${endpointOf(target)}`,
+    )
+    return {
+      ...probe,
+      reachable: true,
+      connectMs: connection.connectMs,
+      tlsMs: connection.tlsMs,
+      pingMs: summarizeLatency(rounds),
+      ...parseInfo(sections.join('\n')),
+    }
+  } catch (error) {
+    // timings of a half-done probe would read as healthy numbers: report only the failure
+    return {...probe, error: classifyError(error)}
+  } finally {
+    connection?.client.disconnect()
+  }
+}
+
+/** All members in parallel, each within its own budget; never throws. */
+export function probeMembers(targets: RedisTarget[], options: ProbeOptions = {}): Promise<MemberProbe[]> {
+  return Promise.all(targets.map((target) => probeMember(target, options)))
+}
