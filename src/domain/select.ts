@@ -27,14 +27,17 @@ export function findGroups(inventory: Pick<Inventory, 'groups'>, query: GroupQue
 }
 
 /** Exactly one group, or a UsageError naming the choices. */
-export function selectGroup(inventory: Pick<Inventory, 'groups'>, query: GroupQuery): GeoGroup {
+export function selectGroup(inventory: Pick<Inventory, 'groups'> & Partial<Pick<Inventory, 'errors'>>, query: GroupQuery): GeoGroup {
   const found = findGroups(inventory, query)
   if (found.length === 1) return found[0]
   if (found.length === 0) {
     const known = [...new Set(inventory.groups.map((g) => g.nickname))].sort()
+    const unread = inventory.errors?.length ?? 0
+    // a forbidden subscription or failed cluster may be hiding the group: say so rather than only "not found"
+    const partial = unread > 0 ? ` (${unread} subscription(s) or cluster(s) could not be read and may hold it: see \`geo-redis inventory\`)` : ''
     throw new UsageError(
       `no geo-replication group named "${query.nickname}"${query.resourceGroup ? ` in resource group ${query.resourceGroup}` : ''}${query.member ? ` with member ${query.member}` : ''}`,
-      known.length > 0 ? `known groups: ${known.join(', ')}` : 'no groups are visible: check --subscription and your access with `geo-redis inventory`',
+      (known.length > 0 ? `known groups: ${known.join(', ')}` : 'no groups are visible: check --subscription and your access with `geo-redis inventory`') + partial,
     )
   }
 

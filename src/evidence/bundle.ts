@@ -1,8 +1,9 @@
 // An evidence bundle: one folder per decision, written in phases so a crash at any point between writes
 // leaves a folder that verifies as what it is (intact, incomplete), never a half-written file.
-import {createHash, randomBytes} from 'node:crypto'
-import {mkdir, open, rename, rm} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
+import {syncDir, writeFileAtomic} from './atomic.js'
 import {redact, redactText, secrets as defaultSecrets, type SecretRegistry} from './redact.js'
 
 export const MANIFEST_NAME = 'manifest.json'
@@ -107,7 +108,7 @@ export async function createBundle(options: CreateBundleOptions): Promise<Eviden
       complete: markComplete,
       files: listed(),
     }
-    await writeAtomic(dir, MANIFEST_NAME, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
+    await writeFileAtomic(join(dir, MANIFEST_NAME), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
   }
 
   const write = (name: string, render: () => string): Promise<ManifestEntry> =>
@@ -117,7 +118,7 @@ export async function createBundle(options: CreateBundleOptions): Promise<Eviden
       // a name is written to the manifest unredacted, so it must not carry a secret itself
       if (redactText(name, registry) !== name) throw new Error('evidence file name contains a secret')
       const data = Buffer.from(render())
-      await writeAtomic(dir, name, data)
+      await writeFileAtomic(join(dir, name), data)
       const entry = {name, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length}
       entries.set(name, entry)
       await writeManifest(false)
@@ -153,38 +154,5 @@ async function makeUniqueDir(root: string, base: string): Promise<string> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 1000) throw error
     }
-  }
-}
-
-/** temp file in the same folder + fsync + rename: readers see the old file or the new one, never a torn one */
-async function writeAtomic(dir: string, name: string, data: Buffer): Promise<void> {
-  const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  try {
-    const handle = await open(temp, 'wx')
-    try {
-      await handle.writeFile(data)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temp, join(dir, name))
-  } catch (error) {
-    await rm(temp, {force: true})
-    throw error
-  }
-  await syncDir(dir)
-}
-
-// makes the rename itself durable; best effort, since Windows cannot open or fsync a folder
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r')
-    try {
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    // unsupported on this platform: the rename is still atomic, only its durability is weaker
   }
 }

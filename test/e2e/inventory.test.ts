@@ -1,6 +1,6 @@
 // The real binary and the real Azure SDK over HTTPS against the emulator: every case the inventory must get right.
 import {readFileSync} from 'node:fs'
-import Ajv2020 from 'ajv/dist/2020.js'
+import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {Inventory} from '../../src/domain/model.js'

@@ -1,0 +1,93 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
+import {Flags} from '@oclif/core'
+import {BaseCommand, type CommandOutcome} from '../cli/base.js'
+import {connectArm} from '../cli/connect.js'
+import {formatFlag, groupFlags} from '../cli/flags.js'
+import {armFlags, resolveArmSettings} from '../cli/settings.js'
+import {UsageError} from '../domain/errors.js'
+import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
+import {writeFileAtomic} from '../evidence/atomic.js'
+import {runCheck} from '../services/check.js'
+import {AUTH_MODES, type AuthMode} from '../services/targets.js'
+
+export default class Check extends BaseCommand {
+  static override summary = 'check geo-replication groups against the configuration and health rules, for pipelines'
+  static override description = `Evaluates every rule (docs/check.md) over the group given with --group, or over every visible group.
+
+--probe also connects to each member (unreachable, memory-headroom); --canary also writes a canary key on each member and looks for it on the others (replication-lag).
+
+Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2 bad input.`
+
+  static override examples = [
+    '<%= config.bin %> check --profile sandbox',
+    '<%= config.bin %> check --group geo --probe --warn 70 --crit 85',
+    '<%= config.bin %> check --format junit --out geo-redis-check.xml',
+    '<%= config.bin %> check --group geo --canary --max-lag-ms 500 --json',
+  ]
+
+  static override flags = {
+    ...armFlags,
+    ...groupFlags,
+    format: formatFlag(CHECK_FORMATS, 'output format (--json is --format json)'),
+    out: Flags.string({description: 'write the report to this file (atomically) instead of stdout; a one-line summary goes to stderr'}),
+    probe: Flags.boolean({description: 'also connect to every member: adds unreachable and memory-headroom', helpGroup: 'PROBE'}),
+    canary: Flags.boolean({description: 'also write a canary key on every member and read it on the others (implies --probe)', helpGroup: 'PROBE'}),
+    warn: Flags.integer({description: 'memory-headroom warning at this % of maxmemory', default: 70, min: 1, max: 100, helpGroup: 'PROBE'}),
+    crit: Flags.integer({description: 'memory-headroom error at this % of maxmemory', default: 85, min: 1, max: 100, helpGroup: 'PROBE'}),
+    'max-lag-ms': Flags.integer({description: 'replication-lag warning above this canary lag', default: 1000, min: 0, helpGroup: 'PROBE'}),
+    auth: Flags.string({description: 'Redis authentication: auto uses Entra where access keys are disabled', options: AUTH_MODES, default: 'auto', helpGroup: 'PROBE'}),
+    ca: Flags.string({description: 'PEM file of an extra CA to trust for Redis TLS (default: the profile\'s)', helpGroup: 'PROBE'}),
+    'timeout-ms': Flags.integer({description: 'budget per member probe and per canary write', default: 2000, min: 1, helpGroup: 'PROBE'}),
+  }
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {flags} = await this.parse(Check)
+    // --json alone means JSON; with --out it keeps stdout JSON while --format picks what the file gets
+    const format = (flags.json && flags.format === 'table' ? 'json' : flags.format) as CheckFormat
+    if (flags.warn >= flags.crit) {
+      throw new UsageError(`--warn (${flags.warn}) must be below --crit (${flags.crit})`, 'pass e.g. --warn 70 --crit 85')
+    }
+
+    if (flags.json && format === 'junit' && !flags.out) {
+      throw new UsageError('--json and --format junit both want stdout', 'add --out <file> for the JUnit report, or drop one of them')
+    }
+
+    if (flags.out && !existsSync(dirname(resolve(flags.out)))) {
+      throw new UsageError(`the folder of --out ${flags.out} does not exist`, 'create it first, or pass a path in an existing folder')
+    }
+
+    const settings = resolveArmSettings(flags)
+    const caPem = flags.ca ? readCa(flags.ca) : settings.caPem
+    const arm = await connectArm(settings)
+    const progress = this.progress('checking')
+    const result = await runCheck(arm, {
+      subscriptions: settings.subscriptions,
+      selection: {group: flags.group, resourceGroup: flags['resource-group'], member: flags.member},
+      probe: flags.probe,
+      canary: flags.canary,
+      thresholds: {memoryWarnPct: flags.warn, memoryCritPct: flags.crit, replicationLagMs: flags['max-lag-ms']},
+      target: {auth: flags.auth as AuthMode, caPem},
+      timeoutMs: flags['timeout-ms'],
+      onProgress: (text) => progress.update(text),
+    }).finally(() => progress.stop())
+    // the terminal report lists them already; a file or JSON on stdout leaves the log without them
+    if (flags.out || format !== 'table') for (const e of result.errors) this.warn(`could not read ${e.scope}: ${e.code}: ${e.message}`)
+
+    const tool = {name: this.config.bin, version: this.config.version}
+    if (flags.out) {
+      await writeFileAtomic(flags.out, renderCheck(result, format, tool))
+      process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
+    }
+
+    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool)}
+  }
+}
+
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read --ca ${path}: ${(error as Error).message}`, 'pass a PEM file with the CA certificate that signed the Redis endpoints')
+  }
+}

@@ -1,0 +1,168 @@
+// `geo-redis check`: the rules over every selected group, with the data-plane probe and canary when asked.
+// Takes ports and options, returns the report; never prints, never reads flags. A read that was partial is
+// reported in errors[] and fails the check, so a pipeline cannot pass on what it could not see.
+import {UsageError} from '../domain/errors.js'
+import {idKey, parseDatabaseId, sameId} from '../domain/ids.js'
+import type {GeoGroup, Inventory, ScopeError} from '../domain/model.js'
+import {evaluateRules, worstSeverity, type Evaluated} from '../domain/rules/index.js'
+import type {Finding, MemberHealth, ReplicationPair, RuleNeeds, Severity, Thresholds} from '../domain/rules/types.js'
+import {findGroups} from '../domain/select.js'
+import {loadGroups, type GroupSelection} from './groups.js'
+import type {ArmPort} from './ports.js'
+import {probeGroup, type MemberProbeResult} from './probe.js'
+import type {TargetOptions} from './targets.js'
+
+/** fail: an error finding; warn: a warning; pass: nothing worse than info */
+export type CheckStatus = 'pass' | 'warn' | 'fail'
+
+export interface CheckedGroup {
+  nickname: string
+  key: string
+  status: CheckStatus
+  /** readable member ids; linked ids nobody could read show up as `unresolved-member` findings */
+  members: string[]
+  findings: Finding[]
+  evaluated: Evaluated[]
+}
+
+export interface CheckResult {
+  generatedAt: string
+  groups: CheckedGroup[]
+  /** what could not be read or probed: any entry makes the check fail */
+  errors: ScopeError[]
+  summary: Record<Severity, number>
+  exitCode: 0 | 1
+}
+
+export interface CheckOptions {
+  /** empty: every subscription the identity can list */
+  subscriptions: string[]
+  /** no nickname: every visible group, narrowed by resourceGroup and member when given */
+  selection: GroupSelection
+  /** connect to every member: adds the probe rules (unreachable, memory-headroom) */
+  probe: boolean
+  /** canary writes, implies probe: adds replication-lag */
+  canary: boolean
+  thresholds: Thresholds
+  /** credentials and CA for the probe */
+  target: TargetOptions
+  /** budget per member probe, and per canary write and pair */
+  timeoutMs: number
+  onProgress?: (text: string) => void
+  now?: () => Date
+}
+
+/** What the rules see of one group besides its ARM view. */
+export interface GroupInputs {
+  health?: Map<string, MemberHealth>
+  replication?: ReplicationPair[]
+  thresholds: Thresholds
+  include: RuleNeeds[]
+}
+
+/** Error code when no group was selected without a nickname: an empty check must not pass. */
+export const NO_GROUPS = 'NoGroupsVisible'
+
+export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<CheckResult> {
+  const probe = options.probe || options.canary
+  const include: RuleNeeds[] = ['arm', ...(probe ? (['probe'] as const) : []), ...(options.canary ? (['canary'] as const) : [])]
+  options.onProgress?.('reading subscriptions')
+  const {inventory, groups} = await selectGroups(arm, options)
+  const errors = inventory.errors.filter((e) => mayConcern(e, groups))
+  if (groups.length === 0) {
+    errors.push({
+      scope: options.subscriptions.length > 0 ? options.subscriptions.join(',') : 'inventory',
+      code: NO_GROUPS,
+      message: `no geo-replication group is visible in ${inventory.subscriptions.length} subscription(s)`,
+    })
+  }
+
+  const checked = await Promise.all(
+    groups.map(async (group) => {
+      if (!probe) return checkGroup(group, {thresholds: options.thresholds, include})
+      options.onProgress?.(`probing ${group.nickname || group.key}`)
+      try {
+        const probed = await probeGroup(arm, group, {...options.target, samples: 1, timeoutMs: options.timeoutMs, canary: options.canary})
+        return checkGroup(group, {
+          health: healthFromProbe(probed.members),
+          replication: probed.canary?.pairs,
+          thresholds: options.thresholds,
+          include,
+        })
+      } catch (error) {
+        // bad input (e.g. Entra over plaintext) stays a usage error; anything else costs this group its probe only
+        if (error instanceof UsageError) throw error
+        errors.push({scope: group.key, code: 'ProbeFailed', message: (error as Error).message ?? String(error)})
+        return checkGroup(group, {thresholds: options.thresholds, include: ['arm']})
+      }
+    }),
+  )
+  return summarise((options.now?.() ?? new Date()).toISOString(), checked, errors)
+}
+
+/** Pure: the rules over one group. */
+export function checkGroup(group: GeoGroup, inputs: GroupInputs): CheckedGroup {
+  const {findings, evaluated} = evaluateRules(
+    {group, health: inputs.health, replication: inputs.replication, thresholds: inputs.thresholds},
+    {include: inputs.include},
+  )
+  const worst = worstSeverity(findings)
+  return {
+    nickname: group.nickname,
+    key: group.key,
+    status: worst === 'error' ? 'fail' : worst === 'warning' ? 'warn' : 'pass',
+    members: group.members.map((m) => m.id),
+    findings,
+    evaluated,
+  }
+}
+
+/** Pure: the report, its counts and its exit code (1 on any error finding or any read error). */
+export function summarise(generatedAt: string, groups: CheckedGroup[], errors: ScopeError[]): CheckResult {
+  const summary: Record<Severity, number> = {error: 0, warning: 0, info: 0}
+  for (const f of groups.flatMap((g) => g.findings)) summary[f.severity]++
+  return {generatedAt, groups, errors, summary, exitCode: summary.error > 0 || errors.length > 0 ? 1 : 0}
+}
+
+/** Pure: the probe's results as the rules read them, keyed by idKey. */
+export function healthFromProbe(members: MemberProbeResult[]): Map<string, MemberHealth> {
+  return new Map(
+    members.map((p) => [
+      idKey(p.id),
+      {
+        id: p.id,
+        reachable: p.reachable,
+        errorKind: p.error?.kind ?? null,
+        errorMessage: p.error?.message ?? null,
+        usedBytes: p.memory?.usedBytes ?? null,
+        maxBytes: p.memory?.maxBytes ?? null,
+      },
+    ]),
+  )
+}
+
+async function selectGroups(arm: ArmPort, options: CheckOptions): Promise<{inventory: Inventory; groups: GeoGroup[]}> {
+  const {inventory, groups} = await loadGroups(
+    arm,
+    {subscriptions: options.subscriptions, onProgress: (done, total) => options.onProgress?.(`reading databases ${done}/${total}`)},
+    options.selection,
+  )
+  const {group, resourceGroup, member} = options.selection
+  if (group || (!resourceGroup && !member)) return {inventory, groups}
+  // without a nickname, resource group and member narrow every group, matched as they are with one
+  const narrowed = groups.filter((g) => findGroups({groups: [g]}, {nickname: g.nickname, resourceGroup, member}).length > 0)
+  if (narrowed.length === 0) {
+    throw new UsageError(
+      `no geo-replication group has a member${resourceGroup ? ` in resource group ${resourceGroup}` : ''}${member ? ` matching ${member}` : ''}`,
+      'check the names with `geo-redis inventory`, or pass --group <nickname>',
+    )
+  }
+
+  return {inventory, groups: narrowed}
+}
+
+/** An unreadable database concerns only the groups that link it; an unreadable subscription or cluster could hide any member. */
+function mayConcern(error: ScopeError, groups: GeoGroup[]): boolean {
+  if (!parseDatabaseId(error.scope)) return true
+  return groups.some((g) => g.members.some((m) => m.links.some((l) => sameId(l.id, error.scope))))
+}
