@@ -1,6 +1,15 @@
 // Runs the built CLI (bin/run.js) as a subprocess, as a user or a pipeline would, with a bounded time.
 import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import type {EmulatorOptions, RequestLogEntry} from '../../src/sandbox/emulator/server.js'
+import {sandboxWorld} from '../../src/sandbox/emulator/scenarios.js'
+import type {World} from '../../src/sandbox/emulator/world.js'
+import {startTestEmulator, type TestEmulator} from './emulator.js'
+import {startRedisServer, type RedisServer} from './redis-server.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
@@ -16,6 +25,8 @@ export interface CliOptions {
   timeoutMs?: number
   input?: string
   cwd?: string
+  /** sends a signal once stderr matches, e.g. Ctrl-C (SIGINT) while an operation is being polled */
+  interrupt?: {when: RegExp; signal?: NodeJS.Signals}
 }
 
 /** The environment a test CLI needs to reach a test emulator: its URL, token and CA. */
@@ -38,7 +49,14 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    let interrupted = false
+    child.stderr.on('data', (d) => {
+      stderr += d
+      if (options.interrupt && !interrupted && options.interrupt.when.test(stderr)) {
+        interrupted = true
+        child.kill(options.interrupt.signal ?? 'SIGINT')
+      }
+    })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`geo-redis ${args.join(' ')} did not end within ${options.timeoutMs ?? 30_000} ms\n${stderr}`))
@@ -50,4 +68,60 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     })
     child.stdin.end(options.input ?? '')
   })
+}
+
+export interface CliSandbox {
+  emulator: TestEmulator
+  /** emulatorEnv plus GEO_REDIS_HOME in `dir` */
+  env: Record<string, string>
+  /** a temp folder for GEO_REDIS_HOME and evidence bundles; removed by stop() */
+  dir: string
+  /** member database ids in sandboxWorld order: sandbox-westus2, sandbox-eastus, sandbox-northeurope, ... */
+  ids: string[]
+  /** each member's access keys; its redis-server requires the primary key */
+  keys: {primaryKey: string; secondaryKey: string}[]
+  /** the running redis-servers, by member index (null for a member that is down) */
+  servers: (RedisServer | null)[]
+  stop(): Promise<void>
+}
+
+export interface CliSandboxOptions {
+  members?: number
+  /** member indexes with no redis-server behind their port: they do not answer probes */
+  down?: number[]
+  emulator?: Partial<Omit<EmulatorOptions, 'world'>>
+  /** edit the world before the emulator starts, e.g. to make a member already unlinked */
+  world?: (world: World) => void
+}
+
+/** The sandbox group on the emulator, its members backed by real plaintext redis-servers on loopback. */
+export async function startCliSandbox(options: CliSandboxOptions = {}): Promise<CliSandbox> {
+  const members = options.members ?? 3
+  const down = new Set(options.down ?? [])
+  const keys = Array.from({length: members + 1}, () => ({primaryKey: randomBytes(32).toString('base64'), secondaryKey: randomBytes(32).toString('base64')}))
+  const started = await Promise.all(keys.slice(0, members).map((k) => startRedisServer({password: k.primaryKey})))
+  // a down member keeps a port that was just freed: connections to it are refused
+  for (const i of down) await started[i].stop()
+  const servers = started.map((server, i) => (down.has(i) ? null : server))
+  const world = sandboxWorld({members, plaintext: true, redisPorts: started.map((server) => server.port), keys})
+  options.world?.(world)
+  const emulator = await startTestEmulator(world, {retryAfterSeconds: 0, ...options.emulator})
+  const dir = await mkdtemp(join(tmpdir(), 'geo-redis-cli-'))
+  return {
+    emulator,
+    env: {...emulatorEnv(emulator), GEO_REDIS_HOME: join(dir, 'home')},
+    dir,
+    ids: world.databases.slice(0, members).map((d) => d.id),
+    keys,
+    servers,
+    async stop() {
+      await Promise.all([emulator.stop(), ...servers.map((server) => server?.stop())])
+      await rm(dir, {recursive: true, force: true})
+    },
+  }
+}
+
+/** POSTs other than listKeys: the requests that change something. */
+export function mutatingRequests(requests: RequestLogEntry[]): RequestLogEntry[] {
+  return requests.filter((r) => r.method === 'POST' && !/\/listkeys$/i.test(r.path))
 }

@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {evidenceFlags, probeFlags, probeSettingsFrom} from '../../cli/confirm.js'
+import {connectArm} from '../../cli/connect.js'
+import {groupFlags} from '../../cli/flags.js'
+import {armFlags, resolveArmSettings} from '../../cli/settings.js'
+import {DEFAULT_EVIDENCE_ROOT} from '../../evidence/bundle.js'
+import {renderCapture} from '../../output/plan.js'
+import {captureEvidence} from '../../services/evidence.js'
+
+export default class EvidenceCapture extends BaseCommand {
+  static override summary = 'write an evidence bundle of a group\'s current state, changing nothing'
+  static override description = `For release pipelines: before.json (ARM state of every member and its links), probe.json with --probe,
+report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. Prints the folder.`
+
+  static override examples = [
+    '<%= config.bin %> evidence capture --group geo --out ./evidence',
+    '<%= config.bin %> evidence capture --group geo --probe --json',
+  ]
+
+  static override flags = {
+    ...armFlags,
+    ...probeFlags,
+    group: Flags.string({char: 'g', description: 'group nickname', required: true}),
+    'resource-group': groupFlags['resource-group'],
+    member: groupFlags.member,
+    out: Flags.string({description: 'parent folder of the bundle', default: DEFAULT_EVIDENCE_ROOT}),
+    probe: Flags.boolean({description: 'also probe every member from here (probe.json)'}),
+    reason: evidenceFlags.reason,
+  }
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {flags} = await this.parse(EvidenceCapture)
+    const settings = resolveArmSettings(flags)
+    const probe = flags.probe ? probeSettingsFrom(flags, settings) : null
+    const arm = await connectArm(settings)
+    const progress = this.progress(`reading group ${flags.group}`)
+    const result = await captureEvidence(arm, {
+      subscriptions: settings.subscriptions,
+      group: flags.group,
+      resourceGroup: flags['resource-group'],
+      member: flags.member,
+      probe,
+      evidence: {root: flags.out, tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null},
+      onProgress: (line) => progress.update(line),
+    }).finally(() => progress.stop())
+    return {data: result, human: () => renderCapture(result)}
+  }
+}

@@ -1,0 +1,277 @@
+// Guard rules for force-unlink and force-link: pure checks over what was read from ARM and what the probes saw.
+// Every guard that can be evaluated is listed (an auditor sees all of them); the first refusal decides.
+import {idKey} from './ids.js'
+import {label} from './group.js'
+import type {GeoGroup, Member} from './model.js'
+
+export interface GuardResult {
+  name: string
+  result: 'pass' | 'refuse'
+  detail: string | null
+}
+
+export interface Refusal {
+  guard: string
+  message: string
+  remediation: string
+}
+
+export interface GuardReport {
+  guards: GuardResult[]
+  /** the first refusal, or null when every guard passed */
+  refusal: Refusal | null
+}
+
+/** What the data-plane probe saw for one member, reduced to what guards and plans need. */
+export interface ProbeFact {
+  id: string
+  reachable: boolean
+  /** median PING round trip */
+  latencyMs: number | null
+  endpoint: string
+  error: string | null
+}
+
+/** One guard's verdict; `refusal` only when it refuses. */
+interface Check {
+  name: string
+  pass: boolean
+  detail: string
+  message?: string
+  remediation?: string
+}
+
+function report(checks: Check[]): GuardReport {
+  const guards = checks.map((c) => ({name: c.name, result: c.pass ? ('pass' as const) : ('refuse' as const), detail: c.detail}))
+  const first = checks.find((c) => !c.pass)
+  return {
+    guards,
+    refusal: first ? {guard: first.name, message: first.message ?? first.detail, remediation: first.remediation ?? ''} : null,
+  }
+}
+
+/** Adds a guard to a finished report, e.g. the operator's consent, keeping the first refusal first. */
+export function withGuard(base: GuardReport, guard: GuardResult, refusal: Refusal | null): GuardReport {
+  return {guards: [...base.guards, guard], refusal: base.refusal ?? (guard.result === 'refuse' ? refusal : null)}
+}
+
+/** ARM says the member is fully provisioned and running. */
+export function armHealthy(m: Member): boolean {
+  return m.provisioningState === 'Succeeded' && m.resourceState === 'Running'
+}
+
+export function probeOf(probes: ProbeFact[] | null, m: Member): ProbeFact | undefined {
+  return probes?.find((p) => idKey(p.id) === idKey(m.id))
+}
+
+export function lists(viewer: Member, id: string): boolean {
+  return viewer.links.some((l) => idKey(l.id) === idKey(id))
+}
+
+function armState(m: Member): string {
+  return `${m.provisioningState}/${m.resourceState}`
+}
+
+function names(members: Member[]): string {
+  return members.map((m) => m.cluster).join(', ')
+}
+
+/** The member an operator named, among the group's members; null when none matches. */
+export function targetGuard(name: string, group: GeoGroup, query: string, found: Member | null, choices: string): Check {
+  return found
+    ? {name, pass: true, detail: `${label(found)} is in group "${group.nickname}"`}
+    : {
+        name,
+        pass: false,
+        detail: `"${query}" is not a member of group "${group.nickname}"`,
+        remediation: `pass --member with one of: ${choices}`,
+      }
+}
+
+function armGuard(name: string, m: Member, role: string): Check {
+  return armHealthy(m)
+    ? {name, pass: true, detail: `${label(m)} is ${armState(m)}`}
+    : {
+        name,
+        pass: false,
+        detail: `${label(m)} is ${armState(m)} in ARM`,
+        message: `${role} ${label(m)} is ${armState(m)} in ARM, not Succeeded/Running`,
+        remediation: 'wait until it is Succeeded/Running, or pick another member with --from',
+      }
+}
+
+export interface ForceUnlinkSituation {
+  group: GeoGroup
+  targetQuery: string
+  target: Member | null
+  /** the surviving member the request is sent on; null when none could be chosen */
+  issuer: Member | null
+  /** members other than the target that still list it: the side the request changes */
+  linkedPeers: Member[]
+  /** null: probes skipped (--skip-probe) */
+  probes: ProbeFact[] | null
+  force: boolean
+}
+
+const SPLIT_COST =
+  'writes made on each side after the split diverge, and the unlinked side must then be deleted and recreated, or force-linked, which discards its data'
+
+export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
+  const choices = s.group.members.map((m) => `${m.cluster} (${m.location})`).join(', ')
+  const checks: Check[] = [targetGuard('target-in-group', s.group, s.targetQuery, s.target, choices)]
+  const {target, issuer} = s
+  if (!target || !issuer) return report(checks)
+
+  if (idKey(issuer.id) === idKey(target.id)) {
+    checks.push({
+      name: 'issuer-is-not-target',
+      pass: false,
+      detail: `${label(target)} would unlink itself`,
+      message: `--from and --member both name ${label(target)}: force-unlink is sent by a surviving member, never by the one being unlinked`,
+      remediation: `pass --from with another member (${names(s.linkedPeers)}), or leave --from out to let geo-redis pick the healthiest`,
+    })
+    return report(checks)
+  }
+  checks.push({name: 'issuer-is-not-target', pass: true, detail: `sent on ${label(issuer)}`})
+
+  const stillLinked = lists(issuer, target.id)
+  checks.push(
+    stillLinked
+      ? {name: 'issuer-still-linked', pass: true, detail: `${issuer.cluster} lists ${target.cluster}`}
+      : {
+          name: 'issuer-still-linked',
+          pass: false,
+          detail: `${issuer.cluster} no longer lists ${target.cluster}`,
+          message: `${label(issuer)} no longer lists ${label(target)}: the request must go to a member still linked to it`,
+          remediation: `pass --from with one of: ${names(s.linkedPeers)}, or leave --from out`,
+        },
+  )
+
+  checks.push(armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'))
+  checks.push(issuerProbeGuard(issuer, s.probes))
+  checks.push(targetProbeGuard(target, s.probes, s.force))
+  // what the issuer will still list once the target is gone; fewer than one other member dissolves the group
+  const remaining = issuer.links.filter((l) => idKey(l.id) !== idKey(issuer.id) && idKey(l.id) !== idKey(target.id))
+  if (remaining.length > 0) {
+    checks.push({name: 'group-left-linked', pass: true, detail: `${issuer.cluster} stays linked to ${remaining.length} other member(s)`})
+  } else {
+    checks.push({
+      name: 'group-left-linked',
+      pass: s.force,
+      detail: s.force
+        ? `forced: the group is dissolved, ${issuer.cluster} is left replicating with nobody`
+        : `nothing would be left linked: ${issuer.cluster} would replicate with nobody`,
+      message: `unlinking ${label(target)} leaves ${label(issuer)} alone: the group "${s.group.nickname}" would be dissolved, and rejoining later means a force-link that discards ${target.cluster}'s data`,
+      remediation: 're-run with --force if a group of one is what you want (e.g. to stop metadata building up during an outage)',
+    })
+  }
+
+  return report(checks)
+}
+
+function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null): Check {
+  const name = 'issuer-answers-probe'
+  if (!probes) return {name, pass: true, detail: 'not probed (--skip-probe)'}
+  const p = probeOf(probes, issuer)
+  if (p?.reachable) return {name, pass: true, detail: `${issuer.cluster} answered in ${p.latencyMs ?? '?'} ms`}
+  return {
+    name,
+    pass: false,
+    detail: `${issuer.cluster} did not answer: ${p?.error ?? 'not probed'}`,
+    message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${p?.error ?? 'not probed'}): unlinking from a member that may be down too could leave no working side`,
+    remediation: 'pick a member that answers with --from, check the network path with `geo-redis probe`, or, if the data plane is not reachable from here, --skip-probe --force',
+  }
+}
+
+function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boolean): Check {
+  const name = 'target-does-not-answer'
+  if (!probes) {
+    return {
+      name,
+      pass: force,
+      detail: force ? 'forced: not probed (--skip-probe)' : 'not probed (--skip-probe): cannot tell whether it is down',
+      message: `with --skip-probe geo-redis cannot tell whether ${label(target)} is down; unlinking a healthy member splits the group: ${SPLIT_COST}`,
+      remediation: 'drop --skip-probe so the target is probed, or add --force if you know it is down',
+    }
+  }
+  const p = probeOf(probes, target)
+  if (!p?.reachable) return {name, pass: true, detail: `${target.cluster} does not answer: ${p?.error ?? 'not probed'}`}
+  return {
+    name,
+    pass: force,
+    detail: force ? `forced: ${target.cluster} answers at ${p.endpoint}` : `${target.cluster} answers at ${p.endpoint} in ${p.latencyMs ?? '?'} ms`,
+    message: `${label(target)} answers at ${p.endpoint}: it is not down. Splitting a healthy group costs data: ${SPLIT_COST}`,
+    remediation: 'if the split is intended (e.g. the region is cut off from the others but still serves clients), re-run with --force',
+  }
+}
+
+export interface ForceLinkSituation {
+  group: GeoGroup
+  memberQuery: string
+  /** the database to rejoin; null when not found */
+  joining: Member | null
+  /** the members it rejoins */
+  survivors: Member[]
+  force: boolean
+}
+
+export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
+  const choices = s.group.members.map((m) => `${m.cluster} (${m.location})`).join(', ')
+  const checks: Check[] = [targetGuard('member-in-group', s.group, s.memberQuery, s.joining, choices)]
+  const {joining, survivors} = s
+  if (!joining) return report(checks)
+
+  checks.push(
+    survivors.length > 0
+      ? {name: 'survivor-available', pass: true, detail: `rejoins ${names(survivors)}`}
+      : {
+          name: 'survivor-available',
+          pass: false,
+          detail: 'no other readable member',
+          message: `group "${s.group.nickname}" has no readable member besides ${label(joining)} to link to`,
+          remediation: 'check access to the other members with `geo-redis inventory`',
+        },
+  )
+  checks.push(armGuard('joining-healthy-in-arm', joining, 'the joining database'))
+
+  const unhealthy = survivors.filter((m) => !armHealthy(m))
+  checks.push({
+    name: 'survivors-healthy-in-arm',
+    pass: unhealthy.length === 0 || s.force,
+    detail:
+      unhealthy.length === 0
+        ? `${names(survivors)} Succeeded/Running`
+        : `${s.force ? 'forced: ' : ''}${unhealthy.map((m) => `${m.cluster} is ${armState(m)}`).join(', ')}`,
+    message: `${unhealthy.map((m) => `${label(m)} is ${armState(m)}`).join(', ')} in ARM: linking to a member that is not running may fail half-way`,
+    remediation: 'wait until every member is Succeeded/Running, or re-run with --force',
+  })
+
+  // the survivors must agree among themselves, or linkedDatabases would name a splintered side
+  const disagree = survivors.flatMap((a) => survivors.filter((b) => a !== b && !lists(a, b.id)).map((b) => `${a.cluster} does not list ${b.cluster}`))
+  checks.push(
+    disagree.length === 0
+      ? {name: 'survivors-agree', pass: true, detail: 'the remaining members all list each other'}
+      : {
+          name: 'survivors-agree',
+          pass: false,
+          detail: disagree.join('; '),
+          message: `the remaining members of "${s.group.nickname}" do not agree who is linked (${disagree.join('; ')}), so it is unclear which side to rejoin`,
+          remediation: 'inspect with `geo-redis group show`, and force-unlink stale members first',
+        },
+  )
+  return report(checks)
+}
+
+/** The operator's confirmation, as a guard: the typed (or --confirm) value must equal the nickname exactly. */
+export function consentGuard(nickname: string, given: string | null, how: string): {guard: GuardResult; refusal: Refusal | null} {
+  if (given === nickname) return {guard: {name: 'operator-consent', result: 'pass', detail: `confirmed by ${how}`}, refusal: null}
+  const detail = given === null ? `not confirmed (${how})` : `${how} "${given}" does not match the nickname "${nickname}"`
+  return {
+    guard: {name: 'operator-consent', result: 'refuse', detail},
+    refusal: {
+      guard: 'operator-consent',
+      message: `confirmation refused: ${detail}; nothing was sent`,
+      remediation: given === null ? `run it again when ready, and type ${nickname} (or pass --yes --confirm ${nickname})` : `confirm with the exact group nickname: --confirm ${nickname}`,
+    },
+  }
+}

@@ -1,0 +1,253 @@
+// Force-unlink and force-link plans: who sends what to whom, what it costs, and how to check it worked.
+// Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink) and is passed in.
+import type {PlannedRequest} from '../services/ports.js'
+import {armHealthy, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
+import {label} from './group.js'
+import {idKey} from './ids.js'
+import type {GeoGroup, Member} from './model.js'
+import {matchesMember, selectMember} from './select.js'
+
+export type GuardedAction = 'force-unlink' | 'force-link'
+
+export interface PlanMember {
+  id: string
+  /** "cluster/database" */
+  name: string
+  location: string
+}
+
+export interface OperationPlan {
+  action: GuardedAction
+  group: {nickname: string; key: string}
+  /** what the operator typed for --member */
+  targetQuery: string
+  /** the member unlinked, or the database rejoining; null when it was not found */
+  target: PlanMember | null
+  /** the database the request is sent to */
+  issuedOn: PlanMember | null
+  /** ids in the request body: the ids to unlink, or linkedDatabases */
+  ids: string[]
+  /** exactly what will be sent; empty when there is nothing to send */
+  requests: PlannedRequest[]
+  /** the members that must list each other (and, for force-link, the target) once it is done */
+  survivors: PlanMember[]
+  /** why no request is needed, when the group is already in the requested state */
+  nothingToDo: string | null
+  /** most important first: read before the plan */
+  warnings: string[]
+  /** what will happen, in order */
+  steps: string[]
+  probe: {ran: boolean; reason: string | null}
+  dryRun: boolean
+  /** the command to run it for real (for a dry run) */
+  command: string
+  /** what to do once it succeeded */
+  nextSteps: string[]
+}
+
+export function planMember(m: Member): PlanMember {
+  return {id: m.id, name: `${m.cluster}/${m.database}`, location: m.location}
+}
+
+/** One member by id, cluster name or location; null when none matches, UsageError when several do. */
+export function findMember(members: Member[], query: string, group: GeoGroup): Member | null {
+  const found = members.filter((m) => matchesMember(m, query))
+  if (found.length > 1) selectMember({...group, members}, query)
+  return found[0] ?? null
+}
+
+/** Members other than the target that still list it: the side a force-unlink changes. */
+export function linkedPeersOf(group: GeoGroup, target: Member): Member[] {
+  return group.members.filter((m) => idKey(m.id) !== idKey(target.id) && lists(m, target.id))
+}
+
+/** The healthiest candidate: Succeeded/Running in ARM, then answering the probe, then the lowest latency. */
+export function chooseIssuer(candidates: Member[], probes: ProbeFact[] | null): Member | null {
+  const rank = (m: Member): number[] => {
+    const p = probeOf(probes, m)
+    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, p?.latencyMs ?? Number.POSITIVE_INFINITY]
+  }
+  const sorted = [...candidates].sort((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)]
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i]
+    return idKey(a.id).localeCompare(idKey(b.id))
+  })
+  return sorted[0] ?? null
+}
+
+export interface PlanInput {
+  group: GeoGroup
+  targetQuery: string
+  guards: GuardReport
+  /** null when the probes were skipped */
+  probes: ProbeFact[] | null
+  skipReason: string | null
+  /** the operator passed --skip-probe */
+  skipProbe: boolean
+  dryRun: boolean
+  force: boolean
+}
+
+function basePlan(action: GuardedAction, input: PlanInput, target: Member | null): Omit<OperationPlan, 'issuedOn' | 'ids' | 'survivors' | 'nothingToDo' | 'steps' | 'nextSteps' | 'command'> {
+  const forced = input.guards.guards.filter((g) => g.detail?.startsWith('forced:')).map((g) => `FORCED (${g.name}): ${g.detail!.slice(8)}`)
+  const skipped = input.probes ? [] : [`data-plane probes skipped: ${input.skipReason ?? 'not run'}; reachability of members was not checked`]
+  return {
+    action,
+    group: {nickname: input.group.nickname, key: input.group.key},
+    targetQuery: input.targetQuery,
+    target: target ? planMember(target) : null,
+    // the exact request comes from the ArmPort; the service fills it in
+    requests: [],
+    warnings: [...forced, ...skipped],
+    probe: {ran: input.probes !== null, reason: input.probes ? null : input.skipReason},
+    dryRun: input.dryRun,
+  }
+}
+
+function command(action: GuardedAction, nickname: string, parts: (string | false | undefined)[]): string {
+  const quote = (v: string) => (/^[A-Za-z0-9._\-/]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`)
+  return ['geo-redis', action, '--group', quote(nickname), ...parts.filter((p): p is string => Boolean(p)).map(quote), '--yes', '--confirm', quote(nickname)].join(' ')
+}
+
+export interface ForceUnlinkPlanInput extends PlanInput {
+  target: Member | null
+  issuer: Member | null
+  linkedPeers: Member[]
+  /** the issuer was named with --from */
+  fromFlag: boolean
+}
+
+export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
+  const {target, issuer, group} = input
+  const base = basePlan('force-unlink', input, target)
+  // the id as the issuer lists it: that is the spelling its own linkedDatabases carries
+  const unlinkId = target && issuer ? (issuer.links.find((l) => idKey(l.id) === idKey(target.id))?.id ?? target.id) : null
+  const survivors = target ? input.linkedPeers : []
+  const nothingToDo = target && survivors.length === 0 ? `no readable member lists ${label(target)} any more: it is already unlinked` : null
+  const warnings = target && !nothingToDo
+    ? [`${label(target)} stops replicating with "${group.nickname}": writes it accepted that have not synced stay on it, and it must be deleted and recreated, or force-linked (discarding its data), to rejoin`, ...base.warnings]
+    : []
+  return {
+    ...base,
+    warnings,
+    issuedOn: issuer && !nothingToDo ? planMember(issuer) : null,
+    ids: unlinkId && !nothingToDo ? [unlinkId] : [],
+    survivors: survivors.map(planMember),
+    nothingToDo,
+    steps:
+      target && issuer && !nothingToDo
+        ? [
+            `send POST forceUnlink on ${label(issuer)} with ids [${target.cluster}/${target.database}]`,
+            'wait for the long-running operation to finish (Azure-AsyncOperation)',
+            `read the group again and check that ${survivors.map((m) => m.cluster).join(', ')} no longer list ${target.cluster}`,
+          ]
+        : [],
+    command: command('force-unlink', group.nickname, [
+      '--member',
+      target?.id ?? input.targetQuery,
+      input.fromFlag && issuer ? '--from' : false,
+      input.fromFlag && issuer ? issuer.cluster : false,
+      input.force && '--force',
+      input.skipProbe && '--skip-probe',
+    ]),
+    nextSteps: target
+      ? [
+          `when ${target.location} has recovered, rejoin ${target.cluster} with: ${command('force-link', group.nickname, ['--member', target.id])} (this discards its data), or delete and recreate it as a member`,
+          `check the group: geo-redis group show ${group.nickname}`,
+        ]
+      : [],
+  }
+}
+
+export interface ForceLinkPlanInput extends PlanInput {
+  joining: Member | null
+  survivors: Member[]
+}
+
+/** Every survivor lists the joining database as Linked: it is already back in the group. */
+export function alreadyLinked(joining: Member, survivors: Member[]): boolean {
+  return survivors.length > 0 && survivors.every((s) => s.links.some((l) => idKey(l.id) === idKey(joining.id) && l.state === 'Linked'))
+}
+
+/** linkedDatabases as the spec example gives it: the joining database first, then the members it rejoins. */
+export function forceLinkIds(joining: Member, survivors: Member[]): string[] {
+  return [joining.id, ...survivors.map((m) => m.id)]
+}
+
+export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
+  const {joining, survivors, group} = input
+  const base = basePlan('force-link', input, joining)
+  const nothingToDo = joining && alreadyLinked(joining, survivors) ? `every other member already lists ${label(joining)} as Linked` : null
+  const answering = joining && probeOf(input.probes, joining)?.reachable
+  const warnings = joining && !nothingToDo
+    ? [
+        `ALL DATA IN ${label(joining)} IS DISCARDED: Azure recreates the database to rejoin "${group.nickname}", and it is unavailable for several minutes`,
+        ...(answering ? [`${joining.cluster} answers clients now: writes it accepted since it was unlinked are lost`] : []),
+        ...(group.unresolved.length > 0 ? [`${group.unresolved.length} linked database(s) could not be read and are not in linkedDatabases: ${group.unresolved.join(', ')}`] : []),
+        ...base.warnings,
+      ]
+    : []
+  return {
+    ...base,
+    warnings,
+    issuedOn: joining && !nothingToDo ? planMember(joining) : null,
+    ids: joining && !nothingToDo ? forceLinkIds(joining, survivors) : [],
+    survivors: survivors.map(planMember),
+    nothingToDo,
+    steps:
+      joining && !nothingToDo
+        ? [
+            `send POST forceLinkToReplicationGroup (api-version 2025-07-01) on ${label(joining)} with groupNickname "${group.nickname}" and linkedDatabases [${[joining, ...survivors].map((m) => m.cluster).join(', ')}]`,
+            `Azure recreates ${joining.cluster}: its data is discarded and it rejoins the group`,
+            'wait for the long-running operation to finish (Azure-AsyncOperation)',
+            `read the group again and check that ${joining.cluster} and ${survivors.map((m) => m.cluster).join(', ')} list each other`,
+          ]
+        : [],
+    command: command('force-link', group.nickname, ['--member', joining?.id ?? input.targetQuery, input.force && '--force', input.skipProbe && '--skip-probe']),
+    nextSteps: joining ? [`check the group: geo-redis group show ${group.nickname}`] : [],
+  }
+}
+
+export interface Verification {
+  ok: boolean
+  detail: string
+}
+
+function find(after: Member[], id: string): Member | undefined {
+  return after.find((m) => idKey(m.id) === idKey(id))
+}
+
+/** After a force-unlink: every survivor is readable and no longer lists the target. */
+export function verifyForceUnlink(plan: OperationPlan, after: Member[]): Verification {
+  const target = plan.target!
+  const problems = plan.survivors.flatMap((s) => {
+    const m = find(after, s.id)
+    if (!m) return [`${s.name} could not be read`]
+    return lists(m, target.id) ? [`${s.name} still lists ${target.name}`] : []
+  })
+  return problems.length === 0
+    ? {ok: true, detail: `${plan.survivors.map((s) => s.name).join(', ')} no longer list ${target.name}`}
+    : {ok: false, detail: problems.join('; ')}
+}
+
+/** After a force-link: the joining database and every survivor list each other. */
+export function verifyForceLink(plan: OperationPlan, after: Member[]): Verification {
+  const target = plan.target!
+  const joining = find(after, target.id)
+  if (!joining) return {ok: false, detail: `${target.name} could not be read`}
+  const states = new Set<string>()
+  const problems = plan.survivors.flatMap((s) => {
+    const m = find(after, s.id)
+    if (!m) return [`${s.name} could not be read`]
+    const out: string[] = []
+    for (const [viewer, seen] of [[m, joining], [joining, m]] as const) {
+      const link = viewer.links.find((l) => idKey(l.id) === idKey(seen.id))
+      if (!link || link.state === 'LinkFailed') out.push(`${viewer.cluster} ${link ? 'sees LinkFailed for' : 'does not list'} ${seen.cluster}`)
+      else states.add(link.state)
+    }
+    return out
+  })
+  if (problems.length > 0) return {ok: false, detail: problems.join('; ')}
+  const pending = [...states].filter((s) => s !== 'Linked')
+  return {ok: true, detail: `${target.name} and ${plan.survivors.map((s) => s.name).join(', ')} list each other${pending.length > 0 ? ` (still ${pending.join(', ')})` : ''}`}
+}

@@ -1,0 +1,496 @@
+// Evidence and the guarded-run lifecycle shared by force-unlink, force-link, evidence capture and the runbook.
+// One bundle per decision: before.json, plan.json and probe.json are written before anything is sent, an
+// in-progress report.md right before the mutation, then after.json, the final report.md and a complete manifest.
+import {clusterIdOf, idKey} from '../domain/ids.js'
+import {toMember} from '../domain/group.js'
+import {consentGuard, withGuard, type GuardReport, type GuardResult, type ProbeFact, type Refusal} from '../domain/guards.js'
+import type {GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
+import type {GuardedAction, OperationPlan, PlanInput, Verification} from '../domain/plans.js'
+import {findGroups} from '../domain/select.js'
+import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
+import {pickGroup} from './groups.js'
+import {readInventory} from './inventory.js'
+import type {ArmPort, OperationOptions, OperationOutcome} from './ports.js'
+import {probeMembersOf, type MemberProbeResult, type ProbeSettings} from './probe.js'
+
+export interface ToolInfo {
+  name: string
+  version: string
+}
+
+export interface EvidenceSettings {
+  /** parent folder; default ./geo-redis-evidence */
+  root?: string
+  tool: ToolInfo
+  /** why, as the operator gave it (--reason) */
+  reason?: string | null
+  now?: () => Date
+}
+
+/** 'status' lines may be overwritten (a spinner); 'step' lines are kept. */
+export type ProgressReporter = (line: string, kind: 'status' | 'step') => void
+
+export interface GroupSelection {
+  /** empty: every subscription the identity can list */
+  subscriptions: string[]
+  group: string
+  resourceGroup?: string
+  /** narrows same-named groups when it matches a member of exactly one */
+  member?: string
+}
+
+export interface ProbeSummary {
+  ran: boolean
+  /** why not, when not run */
+  reason: string | null
+  settings: {auth: string; samples: number; timeoutMs: number} | null
+  members: MemberProbeResult[]
+}
+
+/** ARM's view of the members at one moment: before.json and after.json. */
+export interface MemberStates {
+  readAt: string
+  members: Member[]
+  errors: ScopeError[]
+}
+
+/** Everything decided before anything is sent: the input of consent, dry run, evidence and execution. */
+export interface PreparedOperation {
+  action: GuardedAction
+  startedAt: string
+  group: GeoGroup
+  before: MemberStates
+  plan: OperationPlan
+  guards: GuardReport
+  probe: ProbeSummary
+}
+
+export interface Execution {
+  operation: OperationOutcome
+  /** the members read again once the operation ended; null when interrupted */
+  after: MemberStates | null
+  /** only after a Succeeded operation */
+  verification: Verification | null
+}
+
+export interface ExecuteOptions {
+  abortSignal?: AbortSignal
+  onProgress?: ProgressReporter
+}
+
+export type GuardedOutcome = Exclude<EvidenceOutcome, 'in-progress'>
+
+export interface GuardedResult {
+  action: GuardedAction
+  outcome: GuardedOutcome
+  startedAt: string
+  finishedAt: string
+  group: {nickname: string; key: string}
+  plan: OperationPlan
+  guards: GuardResult[]
+  /** set when refused; `interrupted` when the operator pressed Ctrl-C before anything was sent */
+  refusal: (Refusal & {interrupted: boolean}) | null
+  probe: {ran: boolean; reason: string | null; members: ProbeFact[]}
+  operation: OperationOutcome | null
+  verification: Verification | null
+  evidence: {dir: string; complete: boolean}
+  nextSteps: string[]
+  /** problems that did not change the outcome, e.g. evidence that could not be completed */
+  warnings: string[]
+}
+
+/** The operator's answer: what was given (typed, or --confirm) and how, for the consent guard. */
+export interface ConsentAnswer {
+  given: string | null
+  how: string
+  /** Ctrl-C at the prompt */
+  interrupted?: boolean
+}
+
+export interface GuardedRunOptions extends ExecuteOptions {
+  evidence: EvidenceSettings
+  /** asked only when the plan passed its guards, is not a dry run and has something to do */
+  consent: (prepared: PreparedOperation) => Promise<ConsentAnswer>
+}
+
+export type Executor = (arm: ArmPort, prepared: PreparedOperation, options: ExecuteOptions) => Promise<Execution>
+
+/** The group fresh from ARM; --member narrows same-named groups only when that leaves exactly one. */
+export async function resolveGroup(arm: ArmPort, selection: GroupSelection): Promise<{inventory: Inventory; group: GeoGroup}> {
+  const inventory = await readInventory(arm, {subscriptions: selection.subscriptions})
+  const narrowed = selection.member
+    ? findGroups(inventory, {nickname: selection.group, resourceGroup: selection.resourceGroup, member: selection.member})
+    : []
+  const group = narrowed.length === 1 ? narrowed[0] : pickGroup(inventory, {group: selection.group, resourceGroup: selection.resourceGroup})
+  return {inventory, group}
+}
+
+/** The first step of every guarded operation: when it started, and the group fresh from ARM. */
+export async function readSubject(
+  arm: ArmPort,
+  options: GroupSelection & {onProgress?: ProgressReporter; now?: () => Date},
+): Promise<{startedAt: string; inventory: Inventory; group: GeoGroup}> {
+  const startedAt = (options.now?.() ?? new Date()).toISOString()
+  options.onProgress?.(`reading group ${options.group}`, 'status')
+  return {startedAt, ...(await resolveGroup(arm, options))}
+}
+
+/** Probes `members` only when a request is needed: an already-done change is "nothing to do" without them. */
+export async function probeWhenNeeded(
+  arm: ArmPort,
+  members: Member[],
+  needed: boolean,
+  options: {probe: ProbeSettings | null; onProgress?: ProgressReporter},
+): Promise<{probe: ProbeSummary; facts: ProbeFact[] | null}> {
+  if (needed && options.probe) options.onProgress?.(`probing ${members.length} members`, 'status')
+  const probe = await runProbes(arm, members, needed ? options.probe : null, needed ? '--skip-probe' : 'nothing to probe: no request is needed')
+  return {probe, facts: probeFacts(probe)}
+}
+
+/** The part of a plan's input every guarded operation has. */
+export function planBasis(
+  options: {member: string; dryRun: boolean; force: boolean; probe: ProbeSettings | null},
+  group: GeoGroup,
+  guards: GuardReport,
+  probed: {probe: ProbeSummary; facts: ProbeFact[] | null},
+): PlanInput {
+  return {group, targetQuery: options.member, guards, probes: probed.facts, skipReason: probed.probe.reason, skipProbe: options.probe === null, dryRun: options.dryRun, force: options.force}
+}
+
+export function statesOf(inventory: Inventory, members: Member[]): MemberStates {
+  return {readAt: inventory.generatedAt, members, errors: inventory.errors}
+}
+
+/** null settings: probes skipped, for the reason given. */
+export async function runProbes(arm: ArmPort, members: Member[], settings: ProbeSettings | null, reason: string): Promise<ProbeSummary> {
+  if (!settings) return {ran: false, reason, settings: null, members: []}
+  const {results} = await probeMembersOf(arm, members, settings)
+  return {ran: true, reason: null, settings: {auth: settings.auth, samples: settings.samples, timeoutMs: settings.timeoutMs}, members: results}
+}
+
+export function probeFacts(probe: ProbeSummary): ProbeFact[] | null {
+  if (!probe.ran) return null
+  return probe.members.map((r) => ({
+    id: r.id,
+    reachable: r.reachable,
+    latencyMs: r.pingMs?.p50 ?? null,
+    endpoint: r.endpoint,
+    error: r.error ? `${r.error.kind}: ${r.error.message}` : null,
+  }))
+}
+
+/** Each database and its cluster read again, one pair at a time per member; failures are kept, not thrown. */
+export async function readMemberStates(arm: ArmPort, ids: string[], now: () => Date = () => new Date()): Promise<MemberStates> {
+  const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()]
+  const errors: ScopeError[] = []
+  const read = await Promise.all(
+    unique.map(async (id) => {
+      try {
+        const [cluster, db] = await Promise.all([arm.getCluster(clusterIdOf(id)), arm.getDatabase(id)])
+        return toMember(cluster, db)
+      } catch (error) {
+        const e = error as {code?: string; message?: string}
+        errors.push({scope: id, code: e.code ?? 'Error', message: e.message ?? String(error)})
+        return null
+      }
+    }),
+  )
+  return {readAt: now().toISOString(), members: read.filter((m): m is Member => m !== null), errors}
+}
+
+/** Sends the planned request, follows it to the end, then reads the members again and verifies. */
+export async function executePlan(
+  arm: ArmPort,
+  prepared: PreparedOperation,
+  send: (options: OperationOptions) => Promise<OperationOutcome>,
+  verify: (plan: OperationPlan, after: Member[]) => Verification,
+  options: ExecuteOptions,
+): Promise<Execution> {
+  const {plan} = prepared
+  if (!plan.issuedOn || plan.requests.length === 0) throw new Error(`the ${plan.action} plan has no request to send`)
+  let last = ''
+  let statusUrl: string | null = null
+  const operation = await untilAborted(
+    send({
+      abortSignal: options.abortSignal,
+      onProgress: (status, url) => {
+        statusUrl = url ?? statusUrl
+        // off a terminal only changes are worth a line; a spinner shows every poll
+        options.onProgress?.(`${plan.action} on ${plan.issuedOn!.name}: ${status}${status === 'Accepted' && url ? ` (status ${url})` : ''}`, status === last ? 'status' : 'step')
+        last = status
+      },
+    }),
+    options.abortSignal,
+    () => statusUrl,
+  )
+  if (operation.status === 'Interrupted') return {operation, after: null, verification: null}
+  options.onProgress?.('reading the group again', 'status')
+  const ids = [plan.issuedOn.id, ...(plan.target ? [plan.target.id] : []), ...plan.survivors.map((s) => s.id)]
+  const after = await readMemberStates(arm, ids)
+  return {operation, after, verification: operation.status === 'Succeeded' ? verify(plan, after.members) : null}
+}
+
+/**
+ * Stops waiting when the signal aborts, whether or not the adapter honours it (the SDK's legacy poller used by
+ * beginForceUnlink does not pass the signal to its poll requests). The operation itself goes on in Azure.
+ */
+function untilAborted(work: Promise<OperationOutcome>, signal: AbortSignal | undefined, statusUrl: () => string | null): Promise<OperationOutcome> {
+  if (!signal) return work
+  return new Promise((resolve, reject) => {
+    const stop = () => resolve({status: 'Interrupted', statusUrl: statusUrl(), error: null})
+    if (signal.aborted) return stop()
+    signal.addEventListener('abort', stop, {once: true})
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
+  })
+}
+
+export interface EvidenceSubject {
+  action: string
+  startedAt: string
+  group: GeoGroup
+  before: MemberStates
+  plan: OperationPlan | null
+  guards: GuardReport | null
+  probe: ProbeSummary
+}
+
+export interface ReportUpdate {
+  outcome: EvidenceOutcome
+  decision: string
+  guards?: GuardResult[]
+  error?: {code: string; message: string} | null
+  statusUrl?: string | null
+  nextSteps?: string[]
+}
+
+/** One decision's bundle. Writes are redacted by the bundle; nothing here holds a secret. */
+export class DecisionEvidence {
+  private constructor(
+    private readonly bundle: EvidenceBundle,
+    private readonly subject: EvidenceSubject,
+    private readonly settings: EvidenceSettings,
+    private readonly operator: EvidenceRecord['operator'],
+  ) {}
+
+  /** Creates the folder and writes before.json, plan.json (when there is a plan) and probe.json (when relevant). */
+  static async open(arm: ArmPort, subject: EvidenceSubject, settings: EvidenceSettings): Promise<DecisionEvidence> {
+    const now = settings.now?.() ?? new Date()
+    const [bundle, operator] = await Promise.all([
+      createBundle({root: settings.root, nickname: subject.group.nickname, action: subject.action, now, tool: settings.tool}),
+      // who ran it is worth recording, but never worth failing the run for
+      arm.principal().catch(() => null),
+    ])
+    const evidence = new DecisionEvidence(bundle, subject, settings, operator)
+    const {group, before, plan, guards, probe} = subject
+    await bundle.writeJson('before.json', {
+      readAt: before.readAt,
+      group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems, unresolved: group.unresolved},
+      members: before.members,
+      errors: before.errors,
+    })
+    if (plan) await bundle.writeJson('plan.json', {...plan, guards: guards?.guards ?? [], refusal: guards?.refusal ?? null})
+    if (plan || probe.ran) await bundle.writeJson('probe.json', probe)
+    return evidence
+  }
+
+  get dir(): string {
+    return this.bundle.dir
+  }
+
+  files(): ManifestEntry[] {
+    return this.bundle.files()
+  }
+
+  async writeAfter(after: MemberStates, verification: Verification | null): Promise<void> {
+    await this.bundle.writeJson('after.json', {...after, verification})
+  }
+
+  /** report.md for this phase; `in-progress` leaves the bundle open, any other outcome completes it. */
+  async report(update: ReportUpdate): Promise<void> {
+    const {subject, settings} = this
+    const plan = subject.plan
+    const record: EvidenceRecord = {
+      action: subject.action,
+      group: {nickname: subject.group.nickname, key: subject.group.key},
+      decision: update.decision,
+      reason: settings.reason ?? null,
+      operator: this.operator,
+      tool: settings.tool,
+      startedAt: subject.startedAt,
+      finishedAt: update.outcome === 'in-progress' ? null : (settings.now?.() ?? new Date()).toISOString(),
+      dryRun: plan?.dryRun ?? false,
+      targets: plan?.target ? [{id: plan.target.id, location: plan.target.location}] : [],
+      issuedOn: plan?.issuedOn ? {id: plan.issuedOn.id, location: plan.issuedOn.location} : null,
+      requests: plan?.requests ?? [],
+      guards: update.guards ?? subject.guards?.guards ?? [],
+      probes: probeLines(subject.probe, subject.before.members),
+      outcome: update.outcome,
+      error: update.error ?? null,
+      statusUrl: update.statusUrl ?? null,
+      nextSteps: update.nextSteps ?? [],
+    }
+    await this.bundle.writeText('report.md', renderReport(record))
+    if (update.outcome !== 'in-progress') await this.bundle.complete()
+  }
+}
+
+function probeLines(probe: ProbeSummary, members: Member[]): ProbeLine[] | null {
+  if (!probe.ran) return null
+  const name = (id: string) => {
+    const m = members.find((x) => idKey(x.id) === idKey(id))
+    return m ? `${m.cluster}/${m.database} (${m.location})` : id
+  }
+  return probe.members.map((p) => ({
+    member: name(p.id),
+    ok: p.reachable,
+    detail: p.reachable ? `${p.pingMs?.p50 ?? '?'} ms at ${p.endpoint}` : `${p.error?.kind ?? 'error'}: ${p.error?.message ?? 'no answer'}`,
+  }))
+}
+
+function decisionText(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null): string {
+  const what = `${plan.action} ${plan.target?.name ?? plan.targetQuery} ${plan.action === 'force-unlink' ? 'from' : 'into'} group "${plan.group.nickname}"`
+  switch (outcome) {
+    case 'refused':
+      return `refused to ${what}: guard ${refusal?.guard ?? 'unknown'} did not pass`
+    case 'nothing-to-do':
+      return `nothing to do: ${plan.nothingToDo}`
+    case 'dry-run':
+      return `dry run: would ${what}, sent on ${plan.issuedOn?.name ?? 'nobody'}`
+    default:
+      return `${what}, sent on ${plan.issuedOn?.name ?? 'nobody'}`
+  }
+}
+
+function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null, operation: OperationOutcome | null): string[] {
+  const show = `read the group again: geo-redis group show ${plan.group.nickname}`
+  switch (outcome) {
+    case 'succeeded':
+      return plan.nextSteps
+    case 'dry-run':
+      return [`to run it for real: ${plan.command}`]
+    case 'refused':
+      return refusal?.remediation ? [refusal.remediation] : []
+    case 'interrupted':
+      return operation?.statusUrl
+        ? [`check the operation later: az rest --method get --url '${operation.statusUrl}'`, show]
+        : [show]
+    case 'failed':
+      return [show, 'fix what the error names, then run the command again; evidence of this attempt is kept']
+    default:
+      return []
+  }
+}
+
+function outcomeOf(execution: Execution): GuardedOutcome {
+  const {operation, verification} = execution
+  if (operation.status === 'Interrupted') return 'interrupted'
+  if (operation.status !== 'Succeeded') return 'failed'
+  return verification?.ok ? 'succeeded' : 'failed'
+}
+
+/**
+ * The whole guarded lifecycle: evidence first; then nothing to do, a refusal or a dry run stop with no request
+ * sent; otherwise consent, an in-progress report, the operation, and the final evidence.
+ */
+export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, execute: Executor, options: GuardedRunOptions): Promise<GuardedResult> {
+  const {plan} = prepared
+  const evidence = await DecisionEvidence.open(arm, prepared, options.evidence)
+  let guards = prepared.guards
+  let interrupted = false
+
+  const finish = async (outcome: GuardedOutcome, execution: Execution | null = null): Promise<GuardedResult> => {
+    const warnings: string[] = []
+    const operation = execution?.operation ?? null
+    const error = operation?.error ?? (execution?.verification && !execution.verification.ok ? {code: 'NotVerified', message: `the operation succeeded but the group does not show it: ${execution.verification.detail}`} : null)
+    const nextSteps = nextStepsFor(plan, outcome, guards.refusal, operation)
+    let complete = true
+    try {
+      if (execution?.after) await evidence.writeAfter(execution.after, execution.verification)
+      await evidence.report({outcome, decision: decisionText(plan, outcome, guards.refusal), guards: guards.guards, error, statusUrl: operation?.statusUrl ?? null, nextSteps})
+    } catch (writeError) {
+      // the request may have been sent: its outcome matters more than the evidence, so report both
+      if (!execution) throw writeError
+      complete = false
+      warnings.push(`evidence in ${evidence.dir} could not be completed: ${(writeError as Error).message}`)
+    }
+    return {
+      action: prepared.action,
+      outcome,
+      startedAt: prepared.startedAt,
+      finishedAt: new Date().toISOString(),
+      group: plan.group,
+      plan,
+      guards: guards.guards,
+      refusal: guards.refusal ? {...guards.refusal, interrupted} : null,
+      probe: {ran: prepared.probe.ran, reason: prepared.probe.reason, members: probeFacts(prepared.probe) ?? []},
+      operation: operation && {...operation, error},
+      verification: execution?.verification ?? null,
+      evidence: {dir: evidence.dir, complete},
+      nextSteps,
+      warnings,
+    }
+  }
+
+  if (plan.nothingToDo) return finish('nothing-to-do')
+  if (guards.refusal) return finish('refused')
+  if (plan.dryRun) return finish('dry-run')
+
+  const answer = await options.consent(prepared)
+  interrupted = Boolean(answer.interrupted)
+  const consent = consentGuard(plan.group.nickname, answer.given, answer.how)
+  guards = withGuard(guards, consent.guard, consent.refusal)
+  if (!guards.refusal && options.abortSignal?.aborted) {
+    // Ctrl-C while reading or probing: the operator changed their mind before anything was sent
+    interrupted = true
+    guards = withGuard(guards, {name: 'not-interrupted', result: 'refuse', detail: 'Ctrl-C before the request was sent'}, {
+      guard: 'not-interrupted',
+      message: 'interrupted before the request was sent; nothing was sent',
+      remediation: `run it again when ready: ${plan.command}`,
+    })
+  }
+  if (guards.refusal) return finish('refused')
+
+  await evidence.report({outcome: 'in-progress', decision: decisionText(plan, 'succeeded', null), guards: guards.guards})
+  const execution = await execute(arm, prepared, {abortSignal: options.abortSignal, onProgress: options.onProgress})
+  return finish(outcomeOf(execution), execution)
+}
+
+export interface CaptureOptions extends GroupSelection {
+  /** null: no data-plane probe */
+  probe: ProbeSettings | null
+  evidence: EvidenceSettings
+  onProgress?: ProgressReporter
+}
+
+export interface CaptureResult {
+  action: 'capture'
+  outcome: 'succeeded'
+  capturedAt: string
+  group: {nickname: string; key: string; status: string; problems: string[]; members: number}
+  probe: {ran: boolean; members: ProbeFact[]}
+  evidence: {dir: string; complete: boolean; files: ManifestEntry[]}
+}
+
+/** The same bundle as a mutation's, without one: the group's state (and probes) for a release pipeline. */
+export async function captureEvidence(arm: ArmPort, options: CaptureOptions): Promise<CaptureResult> {
+  const startedAt = (options.evidence.now?.() ?? new Date()).toISOString()
+  options.onProgress?.(`reading group ${options.group}`, 'status')
+  const {inventory, group} = await resolveGroup(arm, options)
+  if (options.probe) options.onProgress?.(`probing ${group.members.length} members`, 'status')
+  const probe = await runProbes(arm, group.members, options.probe, 'not requested (pass --probe)')
+  const subject: EvidenceSubject = {action: 'capture', startedAt, group, before: statesOf(inventory, group.members), plan: null, guards: null, probe}
+  const evidence = await DecisionEvidence.open(arm, subject, options.evidence)
+  await evidence.report({
+    outcome: 'succeeded',
+    decision: `captured the state of group "${group.nickname}" (${group.members.length} members, ${group.status}); nothing was changed`,
+    nextSteps: [`verify the bundle: geo-redis evidence verify ${evidence.dir}`],
+  })
+  return {
+    action: 'capture',
+    outcome: 'succeeded',
+    capturedAt: startedAt,
+    group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems, members: group.members.length},
+    probe: {ran: probe.ran, members: probeFacts(probe) ?? []},
+    evidence: {dir: evidence.dir, complete: true, files: evidence.files()},
+  }
+}

@@ -1,0 +1,179 @@
+import {describe, expect, it} from 'vitest'
+import {UsageError} from '../../src/domain/errors.js'
+import {evaluateForceLink, evaluateForceUnlink, type ProbeFact} from '../../src/domain/guards.js'
+import type {GeoGroup, Member} from '../../src/domain/model.js'
+import {
+  chooseIssuer,
+  findMember,
+  forceLinkPlan,
+  forceUnlinkPlan,
+  linkedPeersOf,
+  verifyForceLink,
+  verifyForceUnlink,
+} from '../../src/domain/plans.js'
+import {buildGroup, member} from '../helpers/group-builder.js'
+
+const fact = (m: Member, reachable: boolean, latencyMs: number | null = reachable ? 1 : null): ProbeFact => ({
+  id: m.id,
+  reachable,
+  latencyMs,
+  endpoint: `${m.hostName}:10000`,
+  error: reachable ? null : 'timeout: no answer',
+})
+
+function unlinkPlan(group: GeoGroup, target: Member, probes: ProbeFact[] | null, extra: {issuer?: Member; force?: boolean; dryRun?: boolean} = {}) {
+  const linkedPeers = linkedPeersOf(group, target)
+  const issuer = extra.issuer ?? chooseIssuer(linkedPeers, probes)
+  const force = extra.force ?? false
+  const guards = evaluateForceUnlink({group, targetQuery: target.cluster, target, issuer, linkedPeers, probes, force})
+  return forceUnlinkPlan({
+    group,
+    targetQuery: target.cluster,
+    guards,
+    probes,
+    skipReason: probes ? null : '--skip-probe',
+    skipProbe: probes === null,
+    dryRun: extra.dryRun ?? false,
+    force,
+    target,
+    issuer,
+    linkedPeers,
+    fromFlag: Boolean(extra.issuer),
+  })
+}
+
+/** cache3 was force-unlinked: the survivors dropped it, its own stale view still lists everyone */
+function afterUnlink(group: GeoGroup): GeoGroup {
+  const [a, b, c] = group.members
+  const links = [a, b].map((m) => ({id: m.id, state: 'Linked'}))
+  return {...group, members: [{...a, links}, {...b, links}, c]}
+}
+
+describe('choosing the issuing member', () => {
+  it('prefers Succeeded/Running, then answering the probe, then the lowest latency', () => {
+    const [a, b, c] = buildGroup({members: [{resourceState: 'Updating'}, {}, {}]}).members
+    expect(chooseIssuer([a, b, c], [fact(a, true, 0.1), fact(b, true, 5), fact(c, true, 2)])).toBe(c)
+    expect(chooseIssuer([a, b, c], [fact(a, true, 0.1), fact(b, true, 5), fact(c, false)])).toBe(b)
+    expect(chooseIssuer([b, c], null)?.cluster).toBe('cache2')
+    expect(chooseIssuer([], null)).toBeNull()
+  })
+})
+
+describe('force-unlink plan', () => {
+  it('sends on a survivor, with the target id as the issuer spells it, warnings first', () => {
+    const base = buildGroup()
+    const target = base.members[2]
+    const recased = target.id.toUpperCase()
+    // the issuer lists the target in upper case: ARM ids compare case-insensitively, and that is its spelling
+    const group = buildGroup({members: [{links: [...base.members.slice(0, 2), target].map((m, i) => ({id: i === 2 ? recased : m.id, state: 'Linked'}))}]})
+    const plan = unlinkPlan(group, group.members[2], group.members.map((m, i) => fact(m, i !== 2)))
+    expect(plan.issuedOn?.name).toBe('cache1/default')
+    expect(plan.ids).toEqual([recased])
+    expect(plan.survivors.map((s) => s.name)).toEqual(['cache1/default', 'cache2/default'])
+    expect(plan.nothingToDo).toBeNull()
+    expect(plan.warnings[0]).toMatch(/^cache3\/default \(northeurope\) stops replicating with "orders"/)
+    expect(plan.steps[0]).toContain('forceUnlink on cache1/default (westus2)')
+    expect(plan.requests).toEqual([])
+    expect(plan.command).toBe(`geo-redis force-unlink --group orders --member ${target.id} --yes --confirm orders`)
+    expect(plan.nextSteps[0]).toContain(`geo-redis force-link --group orders --member ${target.id}`)
+  })
+
+  it('is nothing to do when no survivor lists the target, whatever its own stale view says', () => {
+    const group = afterUnlink(buildGroup())
+    const plan = unlinkPlan(group, group.members[2], null)
+    expect(plan.nothingToDo).toContain('already unlinked')
+    expect(plan.issuedOn).toBeNull()
+    expect(plan.ids).toEqual([])
+    expect(plan.warnings).toEqual([])
+  })
+
+  it('marks forced guards and skipped probes in the warnings and the command', () => {
+    const group = buildGroup()
+    const plan = unlinkPlan(group, group.members[2], null, {force: true, issuer: group.members[1]})
+    expect(plan.warnings.some((w) => w.startsWith('FORCED (target-does-not-answer)'))).toBe(true)
+    expect(plan.warnings.some((w) => w.startsWith('data-plane probes skipped: --skip-probe'))).toBe(true)
+    expect(plan.probe).toEqual({ran: false, reason: '--skip-probe'})
+    expect(plan.command).toContain('--from cache2 --force --skip-probe --yes --confirm orders')
+  })
+
+  it('quotes a nickname that needs it in the suggested command', () => {
+    const group = {...buildGroup(), nickname: "team's geo"}
+    expect(unlinkPlan(group, group.members[2], null).command).toContain(`--group 'team'\\''s geo'`)
+  })
+})
+
+describe('force-link plan', () => {
+  const linkPlan = (group: GeoGroup, joining: Member, survivors: Member[], probes: ProbeFact[] | null = null) =>
+    forceLinkPlan({
+      group,
+      targetQuery: joining.cluster,
+      guards: evaluateForceLink({group, memberQuery: joining.cluster, joining, survivors, force: false}),
+      probes,
+      skipReason: probes ? null : '--skip-probe',
+      skipProbe: probes === null,
+      dryRun: true,
+      force: false,
+      joining,
+      survivors,
+    })
+
+  it('warns that all data is discarded before anything else, and lists the joining database first', () => {
+    const group = afterUnlink(buildGroup())
+    const [a, b, c] = group.members
+    const plan = linkPlan(group, c, [a, b], [fact(a, true), fact(b, true), fact(c, true)])
+    expect(plan.warnings[0]).toMatch(/^ALL DATA IN cache3\/default \(northeurope\) IS DISCARDED/)
+    expect(plan.warnings[1]).toContain('answers clients now')
+    expect(plan.ids).toEqual([c.id, a.id, b.id])
+    expect(plan.issuedOn?.id).toBe(c.id)
+    expect(plan.steps[0]).toContain('api-version 2025-07-01')
+    expect(plan.dryRun).toBe(true)
+  })
+
+  it('is nothing to do when every survivor already lists it as Linked', () => {
+    const group = buildGroup()
+    const [a, b, c] = group.members
+    const plan = linkPlan(group, c, [a, b])
+    expect(plan.nothingToDo).toContain('already lists cache3/default (northeurope) as Linked')
+    expect(plan.ids).toEqual([])
+  })
+
+  it('names unreadable linked databases it leaves out', () => {
+    const group = afterUnlink(buildGroup({unresolved: ['/subscriptions/x/resourceGroups/r/providers/Microsoft.Cache/redisEnterprise/gone/databases/default']}))
+    const [a, b, c] = group.members
+    expect(linkPlan(group, c, [a, b]).warnings.some((w) => w.includes('could not be read and are not in linkedDatabases'))).toBe(true)
+  })
+})
+
+describe('verification', () => {
+  it('force-unlink: every survivor readable and no longer listing the target', () => {
+    const group = buildGroup()
+    const plan = unlinkPlan(group, group.members[2], group.members.map((m, i) => fact(m, i !== 2)))
+    expect(verifyForceUnlink(plan, afterUnlink(group).members)).toMatchObject({ok: true})
+    expect(verifyForceUnlink(plan, group.members)).toEqual({ok: false, detail: 'cache1/default still lists cache3/default; cache2/default still lists cache3/default'})
+    expect(verifyForceUnlink(plan, afterUnlink(group).members.slice(1)).detail).toContain('cache1/default could not be read')
+  })
+
+  it('force-link: the joining database and every survivor list each other; Linking is reported, LinkFailed fails', () => {
+    const group = afterUnlink(buildGroup())
+    const [a, b, c] = group.members
+    const plan = {...forceLinkPlan({group, targetQuery: 'cache3', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, dryRun: false, force: false, joining: c, survivors: [a, b]})}
+    const linked = buildGroup().members
+    expect(verifyForceLink(plan, linked)).toMatchObject({ok: true})
+    expect(verifyForceLink(plan, group.members)).toMatchObject({ok: false, detail: 'cache1 does not list cache3; cache2 does not list cache3'})
+    const linking = linked.map((m) => ({...m, links: m.links.map((l) => ({...l, state: 'Linking'}))}))
+    expect(verifyForceLink(plan, linking).detail).toContain('(still Linking)')
+    const failed = linked.map((m) => ({...m, links: m.links.map((l) => ({...l, state: 'LinkFailed'}))}))
+    expect(verifyForceLink(plan, failed).ok).toBe(false)
+    expect(verifyForceLink(plan, [a, b])).toEqual({ok: false, detail: 'cache3/default could not be read'})
+  })
+})
+
+describe('finding the member', () => {
+  it('by cluster, location or id; null when absent; UsageError when ambiguous', () => {
+    const group = buildGroup({members: [{}, {}, {}, member(4, {location: 'westus2'})]})
+    expect(findMember(group.members, 'cache2', group)?.cluster).toBe('cache2')
+    expect(findMember(group.members, group.members[2].id.toUpperCase(), group)?.cluster).toBe('cache3')
+    expect(findMember(group.members, 'nowhere', group)).toBeNull()
+    expect(() => findMember(group.members, 'West US 2', group)).toThrow(UsageError)
+  })
+})
