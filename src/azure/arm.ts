@@ -230,7 +230,7 @@ export class AzureArm implements ArmPort {
     const ref = parseDatabaseId(onDatabaseId)
     if (!ref) throw new Error(`not a database id: ${onDatabaseId}`)
     const tracker = new OutcomeTracker(options)
-    try {
+    return tracker.settle(async (stop) => {
       const poller = await this.client(ref.subscriptionId).databases.beginForceUnlink(
         ref.resourceGroup,
         ref.cluster,
@@ -238,13 +238,10 @@ export class AzureArm implements ArmPort {
         {ids: unlinkIds},
         {updateIntervalInMs: this.settings.pollIntervalMs, onResponse: (raw) => tracker.saw(raw.status, raw.headers.toJSON(), raw.bodyAsText ?? undefined)},
       )
-      poller.onProgress((state) => options.onProgress?.(state.isCompleted ? 'Completed' : 'InProgress', tracker.statusUrl))
+      stop(() => poller.stopPolling())
+      poller.onProgress((state) => options.onProgress?.(state.isCompleted ? 'Succeeded' : 'InProgress', tracker.statusUrl))
       await poller.pollUntilDone({abortSignal: options.abortSignal})
-    } catch (error) {
-      return tracker.failed(error)
-    }
-
-    return tracker.done()
+    })
   }
 
   forceLink(databaseId: string, groupNickname: string, linkedIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
@@ -276,21 +273,18 @@ export class AzureArm implements ArmPort {
       sendInitialRequest: () => asLro(SPECS.post, {resourcePath: path, body}),
       sendPollRequest: (url: string) => asLro(SPECS.poll, {nextLink: url}),
     }
-    try {
+    return tracker.settle(async (stop) => {
       const poller = await createHttpPoller(lro, {
         intervalInMs: this.settings.pollIntervalMs,
         resourceLocationConfig: finalState,
         resolveOnUnsuccessful: true,
       })
-      poller.onProgress((state) => options.onProgress?.(state.status, tracker.statusUrl))
+      stop(() => poller.stopPolling())
+      poller.onProgress((state) => options.onProgress?.(state.status === 'succeeded' ? 'Succeeded' : 'InProgress', tracker.statusUrl))
       await poller.pollUntilDone({abortSignal: options.abortSignal})
       const state = poller.getOperationState()
-      if (state.status === 'failed' || state.status === 'canceled') return tracker.failed(state.error)
-    } catch (error) {
-      return tracker.failed(error)
-    }
-
-    return tracker.done()
+      if (state.status === 'failed' || state.status === 'canceled') throw state.error ?? new Error(state.status)
+    })
   }
 
   async principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}> {
@@ -318,6 +312,28 @@ class OutcomeTracker {
   private lastBody: Json | null = null
 
   constructor(private readonly options: OperationOptions) {}
+
+  /**
+   * Runs the polling and turns its end into an outcome. An abort resolves at once as Interrupted, whether or not
+   * the poller honours the signal (the SDK's legacy poller does not pass it to its polls), and stops the poller so
+   * no request outlives the command. The operation itself goes on in Azure.
+   */
+  settle(work: (onStop: (stop: () => void) => void) => Promise<void>): Promise<OperationOutcome> {
+    const signal = this.options.abortSignal
+    let stopPolling = () => {}
+    return new Promise<OperationOutcome>((resolve) => {
+      const interrupted = () => {
+        stopPolling()
+        resolve({status: 'Interrupted', statusUrl: this.statusUrl, error: null})
+      }
+
+      if (signal?.aborted) return interrupted()
+      signal?.addEventListener('abort', interrupted, {once: true})
+      work((stop) => (stopPolling = stop))
+        .then(() => resolve(this.done()), (error: unknown) => resolve(this.failed(error)))
+        .finally(() => signal?.removeEventListener('abort', interrupted))
+    })
+  }
 
   saw(status: number, headers: Record<string, string>, text: string | undefined): void {
     const url = headers['azure-asyncoperation'] ?? headers.location

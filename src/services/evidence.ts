@@ -209,39 +209,20 @@ export async function executePlan(
   const {plan} = prepared
   if (!plan.issuedOn || plan.requests.length === 0) throw new Error(`the ${plan.action} plan has no request to send`)
   let last = ''
-  let statusUrl: string | null = null
-  const operation = await untilAborted(
-    send({
-      abortSignal: options.abortSignal,
-      onProgress: (status, url) => {
-        statusUrl = url ?? statusUrl
-        // off a terminal only changes are worth a line; a spinner shows every poll
-        options.onProgress?.(`${plan.action} on ${plan.issuedOn!.name}: ${status}${status === 'Accepted' && url ? ` (status ${url})` : ''}`, status === last ? 'status' : 'step')
-        last = status
-      },
-    }),
-    options.abortSignal,
-    () => statusUrl,
-  )
+  // the port resolves Interrupted as soon as the signal aborts
+  const operation = await send({
+    abortSignal: options.abortSignal,
+    onProgress: (status, url) => {
+      // off a terminal only changes are worth a line; a spinner shows every poll
+      options.onProgress?.(`${plan.action} on ${plan.issuedOn!.name}: ${status}${status === 'Accepted' && url ? ` (status ${url})` : ''}`, status === last ? 'status' : 'step')
+      last = status
+    },
+  })
   if (operation.status === 'Interrupted') return {operation, after: null, verification: null}
   options.onProgress?.('reading the group again', 'status')
   const ids = [plan.issuedOn.id, ...(plan.target ? [plan.target.id] : []), ...plan.survivors.map((s) => s.id)]
   const after = await readMemberStates(arm, ids)
   return {operation, after, verification: operation.status === 'Succeeded' ? verify(plan, after.members) : null}
-}
-
-/**
- * Stops waiting when the signal aborts, whether or not the adapter honours it (the SDK's legacy poller used by
- * beginForceUnlink does not pass the signal to its poll requests). The operation itself goes on in Azure.
- */
-function untilAborted(work: Promise<OperationOutcome>, signal: AbortSignal | undefined, statusUrl: () => string | null): Promise<OperationOutcome> {
-  if (!signal) return work
-  return new Promise((resolve, reject) => {
-    const stop = () => resolve({status: 'Interrupted', statusUrl: statusUrl(), error: null})
-    if (signal.aborted) return stop()
-    signal.addEventListener('abort', stop, {once: true})
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
-  })
 }
 
 export interface EvidenceSubject {
