@@ -1,0 +1,29 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {renderOutage} from '../../output/sandbox.js'
+import {sandboxOutage, type OutageMode} from '../../services/sandbox.js'
+
+export default class SandboxOutage extends BaseCommand {
+  static override summary = 'take one sandbox member down, as in a regional outage'
+  static override description = `stop: kills the member's redis-server (port, access key and TLS kept for restore) and the ARM emulator answers 503 ServiceUnavailable for its cluster. freeze: SIGSTOP, so connections hang, and ARM requests for its cluster hang too (timeout). The survivors' ARM links stay Linked: ARM reflects configuration, not data-plane health. Undo with \`sandbox restore\`. Exit 2 for an unknown member (the message lists them).`
+
+  static override examples = [
+    '<%= config.bin %> sandbox outage "North Europe"',
+    '<%= config.bin %> sandbox outage sandbox-eastus --mode freeze',
+  ]
+
+  static override args = {
+    member: Args.string({description: 'cluster name, region ("North Europe" or northeurope) or database id', required: true}),
+  }
+
+  static override flags = {
+    mode: Flags.string({description: 'stop the redis-server, or freeze it (SIGSTOP)', options: ['stop', 'freeze'], default: 'stop'}),
+  }
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {args, flags} = await this.parse(SandboxOutage)
+    const progress = this.progress('starting the outage drill')
+    const result = await sandboxOutage(args.member, flags.mode as OutageMode, {onProgress: (line) => progress.update(line)}).finally(() => progress.stop())
+    return {data: result, human: () => renderOutage(result)}
+  }
+}

@@ -1,0 +1,16 @@
+import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {renderStatus} from '../../output/sandbox.js'
+import {sandboxStatus} from '../../services/sandbox.js'
+
+export default class SandboxStatus extends BaseCommand {
+  static override summary = 'what the sandbox runs: processes, pids, ports and health'
+  static override description = `Checks every process the sandbox started (alive, and still the program it started), the ARM emulator's health endpoint and a PING to each redis-server with its access key. Exit 0 everything up (or no sandbox: "not running"), 1 something is down, including members in an outage drill.`
+
+  static override examples = ['<%= config.bin %> sandbox status', '<%= config.bin %> sandbox status --json']
+
+  protected async execute(): Promise<CommandOutcome> {
+    await this.parse(SandboxStatus)
+    const result = await sandboxStatus()
+    return {data: result, exitCode: result.problems.length > 0 ? 1 : 0, human: () => renderStatus(result)}
+  }
+}

@@ -1,0 +1,105 @@
+// Human renderings of the sandbox commands' results.
+import type {DownResult, MemberSummary, OutageResult, RestoreResult, StatusResult, UpResult} from '../services/sandbox.js'
+import {table} from './table.js'
+import {status as colour, theme} from './theme.js'
+
+const tlsLabel = (m: Pick<MemberSummary, 'tls'>) => (m.tls ? 'TLS' : 'plaintext')
+
+export async function renderUp(result: UpResult): Promise<string> {
+  const lines: string[] = []
+  for (const note of result.notes) lines.push(`(!) ${note}`)
+  lines.push(`${theme.ok('(✓)')} sandbox up in ${(result.elapsedMs / 1000).toFixed(1)} s; state in ${result.stateDir}`)
+  lines.push('')
+  lines.push(`ARM emulator  ${result.emulator.url}  pid ${result.emulator.pid}  (profile "${result.profile}", CA ${result.caPath})`)
+  if (result.fleet) {
+    lines.push(`synthetic fleet: ${result.fleet.clusters} clusters in ${result.fleet.subscriptions} subscriptions (ARM only)`)
+  }
+  if (result.group) {
+    const replicator = result.group.replicatorPid ? `replicator pid ${result.group.replicatorPid}, lag ~${result.group.lagMs} ms` : 'no replicator (--no-redis)'
+    lines.push(`group "${result.group.nickname}": ${result.group.members} members, ${replicator}`)
+    lines.push('')
+    lines.push(
+      await table(
+        ['DATABASE', 'ROLE', 'REGION', 'ENDPOINT', 'TLS', 'PID'],
+        result.members.map((m) => [m.name, m.role === 'standalone' ? 'standalone' : 'member', m.region, `${m.host}:${m.port}`, tlsLabel(m), m.pid ?? '-']),
+      ),
+    )
+  }
+  lines.push('')
+  lines.push('Try next:')
+  for (const command of result.next) lines.push(`  ${command}`)
+  return lines.join('\n')
+}
+
+export async function renderStatus(result: StatusResult): Promise<string> {
+  if (!result.running && !result.emulator) return `the sandbox is not running (nothing in ${result.stateDir}); start it with: geo-redis sandbox up`
+  const lines: string[] = []
+  lines.push(`sandbox started ${result.startedAt}; state in ${result.stateDir}`)
+  const rows: (string | number | null)[][] = []
+  if (result.emulator) {
+    const e = result.emulator
+    rows.push(['arm-emulator', e.pid, colour(e.process), e.url ?? '-', e.health === 'ok' ? colour('ok') : colour(`failed${e.error ? `: ${e.error}` : ''}`)])
+  }
+  if (result.replicator) {
+    const r = result.replicator
+    const stats = r.stats ? `lag ~${r.lagMs} ms, ${r.stats.replicated ?? 0} writes replicated, ${r.stats.applied ?? 0} copies applied` : `lag ~${r.lagMs} ms`
+    rows.push(['replicator', r.pid, colour(r.process), '-', stats])
+  }
+  for (const m of result.members) {
+    const health =
+      m.ping === 'ok'
+        ? `${colour('ok')} PING ${m.pingMs} ms${m.replicating === false ? ', not replicating' : ''}`
+        : m.ping === 'failed'
+          ? colour(`PING failed: ${m.error ?? ''}`)
+          : theme.dim('-')
+    const processText = m.outage ? `${m.process} (outage: ${m.outage})` : m.process
+    rows.push([`${m.name} (${m.region})`, m.pid, colour(processText === 'running' ? 'running' : processText), `${m.host}:${m.port} ${tlsLabel(m)}`, health])
+  }
+  lines.push(await table(['PROCESS', 'PID', 'STATE', 'ENDPOINT', 'HEALTH'], rows))
+  if (result.problems.length > 0) {
+    lines.push('')
+    for (const p of result.problems) lines.push(`(!) ${p}`)
+  } else {
+    lines.push('')
+    lines.push(`${theme.ok('(✓)')} everything is up`)
+  }
+  return lines.join('\n')
+}
+
+export function renderDown(result: DownResult): string {
+  if (result.nothingToDo) return `nothing to do: no sandbox is running (${result.stateDir} does not exist)`
+  const lines: string[] = []
+  for (const s of result.stopped) {
+    const how = {stopped: 'stopped', killed: 'killed (did not stop on SIGTERM)', gone: 'was not running', foreign: 'pid now belongs to another program: left alone'}[s.result]
+    lines.push(`  ${s.name} (pid ${s.pid}): ${how}`)
+  }
+  for (const s of result.survivors) lines.push(`(✗) ${s.name} (pid ${s.pid}) is still running`)
+  lines.push(`${result.survivors.length > 0 ? '(!)' : theme.ok('(✓)')} sandbox down; removed ${result.stateDir}${result.profileRemoved ? ' and the profile "sandbox"' : ''}`)
+  return lines.join('\n')
+}
+
+export function renderOutage(result: OutageResult): string {
+  const m = result.member
+  if (result.alreadyInOutage) return `${m.name} (${m.region}) is already in a "${result.mode}" outage; nothing changed`
+  const redis = {stopped: 'its redis-server is stopped (same port, key and TLS kept for restore)', frozen: 'its redis-server is frozen (SIGSTOP): connections hang', 'none (--no-redis)': 'no redis-server runs (--no-redis)'}[result.redis]
+  const arm = result.arm === 'error' ? 'ARM answers 503 ServiceUnavailable for its cluster' : 'ARM requests for its cluster hang (timeout)'
+  return [
+    `${theme.warn('(!)')} outage drill: ${m.name} (${m.region}) is down (${result.mode})`,
+    `  ${redis}`,
+    `  ${arm}`,
+    ...(m.role === 'member' ? [`  ARM still shows the survivors' links as Linked: it reflects configuration, not data-plane health`] : []),
+    '',
+    'Try next:',
+    ...result.next.map((c) => `  ${c}`),
+  ].join('\n')
+}
+
+export function renderRestore(result: RestoreResult): string {
+  if (result.nothingToDo) return 'nothing to restore: no member is in an outage drill'
+  return result.restored
+    .map((r) => {
+      const replication = r.replicating === null ? '' : r.replicating ? '; replicating again (resynced from a peer)' : '; the replicator has not reconnected yet'
+      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": redis-server ${r.redis}, ARM answers again${replication}`
+    })
+    .join('\n')
+}

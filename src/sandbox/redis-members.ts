@@ -1,0 +1,156 @@
+// The sandbox's databases: one redis-server each, bound to 127.0.0.1 at its own port, requiring the access key ARM's
+// listKeys returns, TLS-only with a leaf of the sandbox CA (unless plaintext), no persistence. Everything a restart
+// needs (port, password, TLS files) lives in the member's redis.conf, so `sandbox restore` starts the same server.
+// The process title carries a marker so the sandbox recognises its own redis-servers by command line.
+import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {openConnection, type Connection, type RedisTarget} from '../redis/connect.js'
+import {spawnDetached, waitFor, stopProcess, type Spawned} from './processes.js'
+import type {MemberRecord, ProcessRecord} from './state.js'
+
+export const TITLE_MARKER = 'geo-redis-sandbox'
+const READY_WITHIN_MS = 10_000
+
+export const REDIS_INSTALL_HINT =
+  'install Redis (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`) so that redis-server is on PATH, ' +
+  'or start only the ARM emulator: `geo-redis sandbox up --no-redis`'
+
+export interface TlsFiles {
+  cert: string
+  key: string
+  ca: string
+}
+
+/** redis.conf strings: double-quoted, backslash and quote escaped */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+}
+
+export function redisConfig(member: Pick<MemberRecord, 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
+  const lines = [
+    '# written by geo-redis sandbox up; the sandbox starts and stops this server',
+    'bind 127.0.0.1',
+    'protected-mode yes',
+    ...(member.tls && tls
+      ? [
+          'port 0',
+          `tls-port ${member.port}`,
+          `tls-cert-file ${quote(tls.cert)}`,
+          `tls-key-file ${quote(tls.key)}`,
+          `tls-ca-cert-file ${quote(tls.ca)}`,
+          'tls-auth-clients no',
+        ]
+      : [`port ${member.port}`]),
+    `requirepass ${quote(password)}`,
+    'save ""',
+    'appendonly no',
+    `dir ${quote(member.dir)}`,
+    `logfile ${quote(join(member.dir, 'redis.log'))}`,
+    `pidfile ${quote(join(member.dir, 'redis.pid'))}`,
+    'daemonize no',
+    // the replicator listens to keyspace events (it sets this too, e.g. after a restart)
+    'notify-keyspace-events KA',
+    `proc-title-template "{title} {listen-addr} ${TITLE_MARKER}"`,
+  ]
+  return lines.join('\n') + '\n'
+}
+
+/** Command-line fragments of this member's redis-server (its process title). */
+export function redisMatch(port: number): string[] {
+  return ['redis-server', `127.0.0.1:${port}`, TITLE_MARKER]
+}
+
+export function writeMemberConfig(member: MemberRecord, password: string, tls: TlsFiles | null): void {
+  mkdirSync(member.dir, {recursive: true, mode: 0o700})
+  writeFileSync(member.config, redisConfig(member, password, tls), {mode: 0o600})
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is already in use`)
+    this.name = 'PortInUseError'
+  }
+}
+
+export function memberTarget(member: Pick<MemberRecord, 'id' | 'port' | 'tls'>, password: string, caPem: string | undefined): RedisTarget {
+  return {
+    id: member.id,
+    host: '127.0.0.1',
+    port: member.port,
+    tls: member.tls,
+    ...(member.tls ? {servername: 'localhost', ca: caPem} : {}),
+    auth: {password},
+  }
+}
+
+export interface PingResult {
+  ok: boolean
+  ms: number
+  error?: string
+}
+
+/** One PING within `timeoutMs` (connect, TLS, AUTH included); `ms` is the PING round trip. */
+export async function pingMember(target: RedisTarget, timeoutMs: number): Promise<PingResult> {
+  let started = performance.now()
+  let client: Connection['client'] | undefined
+  try {
+    ;({client} = await openConnection(target, {timeoutMs}))
+    // the round trip of PING alone: connecting (and loading the client) is not the server's latency
+    started = performance.now()
+    const reply = await Promise.race([
+      client.ping(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`PING timed out (budget ${timeoutMs} ms)`)), timeoutMs).unref()),
+    ])
+    return {ok: reply === 'PONG', ms: Math.round(performance.now() - started), ...(reply === 'PONG' ? {} : {error: `unexpected reply ${reply}`})}
+  } catch (error) {
+    return {ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message}
+  } finally {
+    client?.disconnect()
+  }
+}
+
+/**
+ * Starts the member's redis-server from its redis.conf and waits until it answers PING with its access key.
+ * Throws PortInUseError when the port was taken, or an Error with the log's tail; a server that does not get
+ * ready is stopped before throwing.
+ */
+export async function startRedisMember(
+  member: MemberRecord,
+  redisServer: string,
+  target: RedisTarget,
+  onSpawned: (record: ProcessRecord) => void,
+): Promise<ProcessRecord> {
+  const log = join(member.dir, 'redis.out')
+  const spawned: Spawned = spawnDetached(redisServer, [member.config], {logFile: log, cwd: member.dir})
+  const record: ProcessRecord = {pid: spawned.pid, match: redisMatch(member.port), log: join(member.dir, 'redis.log')}
+  onSpawned(record)
+  let last: PingResult | undefined
+  const ready = await waitFor(
+    async () => {
+      if (spawned.hasExited()) return true
+      last = await pingMember(target, 1000)
+      return last.ok
+    },
+    READY_WITHIN_MS,
+    100,
+  )
+  if (ready && !spawned.hasExited()) return record
+
+  const tail = logTail(record.log, log)
+  if (!spawned.hasExited()) await stopProcess(record, {graceMs: 2000})
+  if (/Address already in use/i.test(tail)) throw new PortInUseError(member.port)
+  const why = spawned.hasExited() ? 'exited' : `did not answer PING within ${READY_WITHIN_MS / 1000} s (${last?.error ?? 'no reply'})`
+  throw new Error(`redis-server for ${member.cluster} on port ${member.port} ${why}:\n${tail}`)
+}
+
+function logTail(...files: string[]): string {
+  const lines: string[] = []
+  for (const file of files) {
+    try {
+      lines.push(...readFileSync(file, 'utf8').trim().split('\n').slice(-8))
+    } catch {
+      // not written
+    }
+  }
+  return lines.filter(Boolean).join('\n')
+}

@@ -1,0 +1,142 @@
+// The sandbox replicator process, started by `geo-redis sandbox up`:
+//   node dist/sandbox/replicator-main.js --state-dir <dir>
+// Reads the members, ports and TLS from <dir>/state.json, access keys and links from <dir>/world.json (which the
+// emulator rewrites on every change: re-read when it changes), writes <dir>/replicator-ready.json once every member
+// is connected and <dir>/replicator-status.json every second. SIGTERM or SIGINT: clean exit.
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {parseArgs} from 'node:util'
+import {idKey} from '../domain/ids.js'
+import {openReplicationLink} from '../redis/replication-link.js'
+import type {World} from './emulator/world.js'
+import {groupMembers, mutualPeers, Replicator} from './replicator.js'
+import {readState, statePathsIn, writeFileAtomically} from './state.js'
+
+const CONNECT_TIMEOUT_MS = 2000
+const WORLD_POLL_MS = 200
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`)
+}
+
+function readWorld(path: string): World | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as World
+  } catch {
+    // replaced atomically by the emulator, so a failure is a read between unlink and rename: next poll
+    return null
+  }
+}
+
+async function main(): Promise<void> {
+  const {values} = parseArgs({options: {'state-dir': {type: 'string'}}})
+  if (!values['state-dir']) throw new Error('--state-dir <dir> is required')
+  const paths = statePathsIn(values['state-dir'])
+  const state = readState(paths)
+  if (!state) throw new Error(`no sandbox state in ${paths.dir}`)
+  const world = readWorld(paths.world)
+  if (!world) throw new Error(`cannot read ${paths.world}`)
+  const ca = state.plaintext ? undefined : readFileSync(paths.ca, 'utf8')
+
+  const records = new Map(state.members.map((m) => [idKey(m.id), m]))
+  const keys = new Map(world.databases.map((d) => [idKey(d.id), d.keys.primaryKey]))
+  const members = groupMembers(world).filter((id) => records.has(id))
+
+  const replicator = new Replicator({
+    members,
+    lagMs: state.lagMs,
+    log,
+    label: (id) => records.get(id)?.cluster ?? id,
+    connect: (id, onKeyEvent) => {
+      const record = records.get(id)!
+      return openReplicationLink(
+        {
+          id,
+          host: '127.0.0.1',
+          port: record.port,
+          tls: record.tls,
+          ...(record.tls ? {servername: 'localhost', ca} : {}),
+          auth: {password: keys.get(id) ?? ''},
+        },
+        {timeoutMs: CONNECT_TIMEOUT_MS, onKeyEvent},
+      )
+    },
+  })
+  replicator.setTopology(mutualPeers(world), true)
+  replicator.start()
+  log(`replicating ${members.length} members with ${state.lagMs} ms lag`)
+
+  // the world file changes when ARM operations (force-unlink, force-link) complete
+  let seen = signature(paths.world)
+  const watcher = setInterval(() => {
+    // the state directory was removed without `sandbox down`: nothing left to serve
+    if (!existsSync(paths.state)) {
+      log('the sandbox state is gone: exiting')
+      shutdown()
+      return
+    }
+    const now = signature(paths.world)
+    if (now === seen) return
+    const changed = readWorld(paths.world)
+    if (!changed) return
+    seen = now
+    replicator.setTopology(mutualPeers(changed))
+  }, WORLD_POLL_MS)
+
+  let announced = false
+  let ticks = 0
+  const reporter = setInterval(() => {
+    try {
+      report()
+    } catch (error) {
+      // the state directory is going away (sandbox down): the watcher ends this process
+      log(`cannot write status: ${(error as Error).message}`)
+    }
+  }, 100)
+
+  function report(): void {
+    if (replicator.ready && !announced) {
+      announced = true
+      writeFileAtomically(paths.replicatorReady, JSON.stringify({pid: process.pid, members}))
+      log('every member connected')
+    }
+    // the status every second, the ready file as soon as it is true
+    if (ticks++ % 10 !== 0) return
+    writeFileAtomically(
+      paths.replicatorStatus,
+      JSON.stringify({
+        pid: process.pid,
+        at: new Date().toISOString(),
+        members: Object.fromEntries(
+          members.map((id) => [id, {connected: replicator.connected(id), peers: [...replicator.peersOf(id)]}]),
+        ),
+        stats: replicator.stats,
+      }),
+    )
+  }
+
+  function shutdown(): void {
+    clearInterval(watcher)
+    clearInterval(reporter)
+    replicator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
+}
+
+function signature(path: string): string {
+  if (!existsSync(path)) return ''
+  try {
+    const s = statSync(path)
+    return `${s.ino}/${s.mtimeMs}/${s.size}`
+  } catch {
+    return ''
+  }
+}
+
+main().catch((error: unknown) => {
+  log(`replicator: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(2)
+})

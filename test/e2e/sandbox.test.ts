@@ -1,0 +1,449 @@
+// The sandbox end to end, as an operator uses it: the built CLI starts real background processes (ARM emulator,
+// redis-servers, replicator) under a temporary GEO_REDIS_HOME, other commands use them through the profile, and
+// `sandbox down` leaves no process and no bound port behind. Never touches the system's Redis.
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs'
+import https from 'node:https'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {openConnection} from '../../src/redis/connect.js'
+import {runCli, type CliResult} from '../helpers/run-cli.js'
+
+const STEP_MS = 20_000
+const LAG_MS = 200
+
+const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
+const ajv = new Ajv2020({allErrors: true, strict: false})
+for (const name of ['up', 'status', 'down', 'outage', 'restore']) ajv.addSchema(schema(`sandbox-${name}.schema.json`))
+const validator = (name: string) => ajv.getSchema(`https://geo-redis.dev/schemas/sandbox-${name}.schema.json`)!
+
+interface State {
+  emulator: {url: string; port: number; process: {pid: number} | null}
+  replicator: {pid: number} | null
+  members: {id: string; cluster: string; location: string; role: string; port: number; process: {pid: number} | null}[]
+  token: string
+}
+
+const homes: string[] = []
+
+function newHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'geo-redis-sandbox-'))
+  homes.push(home)
+  return home
+}
+
+/** Only the home decides the profile: nothing from the developer's environment leaks in. */
+function envFor(home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    GEO_REDIS_HOME: home,
+    GEO_REDIS_PROFILE: undefined,
+    GEO_REDIS_ARM_ENDPOINT: undefined,
+    GEO_REDIS_ACCESS_TOKEN: undefined,
+    AZURE_SUBSCRIPTION_ID: undefined,
+    NODE_EXTRA_CA_CERTS: undefined,
+    GEO_REDIS_ARM_TIMEOUT_MS: '5000',
+    GEO_REDIS_POLL_INTERVAL_MS: '100',
+    CI: '1',
+    ...extra,
+  }
+}
+
+function cli(home: string, args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runCli(args, {env: envFor(home, extra), timeoutMs: STEP_MS})
+}
+
+function json<T = Record<string, unknown>>(r: CliResult, schemaName?: string): T {
+  let data: T
+  try {
+    data = JSON.parse(r.stdout) as T
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
+  }
+  if (schemaName) {
+    const validate = validator(schemaName)
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(true)
+  }
+  return data
+}
+
+const statePath = (home: string) => join(home, 'sandbox', 'state.json')
+const readStateFile = (home: string) => JSON.parse(readFileSync(statePath(home), 'utf8')) as State
+
+function pidsOf(state: State): number[] {
+  return [state.emulator.process?.pid, state.replicator?.pid, ...state.members.map((m) => m.process?.pid)].filter(
+    (p): p is number => typeof p === 'number',
+  )
+}
+
+/** Alive and not a zombie waiting to be reaped by init. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+  } catch {
+    return ''
+  }
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const server = createServer()
+  const ok = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => resolve(true))
+  })
+  await new Promise((resolve) => server.close(resolve))
+  return ok
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs: number): Promise<T> {
+  const end = Date.now() + withinMs
+  for (;;) {
+    const value = await read()
+    if (done(value) || Date.now() >= end) return value
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** POST listKeys on the sandbox's emulator with the profile's token and CA, as any ARM client would. */
+function listKeys(home: string, state: State, id: string): Promise<{primaryKey: string}> {
+  const ca = readFileSync(join(home, 'sandbox', 'ca.pem'))
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      new URL(`${id}/listKeys?api-version=2025-07-01`, state.emulator.url),
+      {method: 'POST', ca, headers: {authorization: `Bearer ${state.token}`}, timeout: 5000},
+      (res) => {
+        let body = ''
+        res.on('data', (c) => (body += c))
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`listKeys ${res.statusCode}: ${body}`))))
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+async function connectMember(home: string, state: State, member: State['members'][number]) {
+  const {primaryKey} = await listKeys(home, state, member.id)
+  const {client} = await openConnection(
+    {id: member.id, host: 'localhost', port: member.port, tls: true, ca: readFileSync(join(home, 'sandbox', 'ca.pem'), 'utf8'), auth: {password: primaryKey}},
+    {timeoutMs: 5000},
+  )
+  return client
+}
+
+/** An ARM POST on the sandbox's emulator, then its Azure-AsyncOperation polled to the end. */
+async function armOperation(home: string, state: State, path: string, body: unknown): Promise<string> {
+  const ca = readFileSync(join(home, 'sandbox', 'ca.pem'))
+  const request = (method: string, url: URL, payload?: string) =>
+    new Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}>((resolve, reject) => {
+      const req = https.request(
+        url,
+        {method, ca, headers: {authorization: `Bearer ${state.token}`, ...(payload ? {'content-type': 'application/json'} : {})}, timeout: 5000},
+        (res) => {
+          let text = ''
+          res.on('data', (c) => (text += c))
+          res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: text}))
+        },
+      )
+      req.on('error', reject)
+      req.end(payload)
+    })
+  const started = await request('POST', new URL(`${path}?api-version=2025-07-01`, state.emulator.url), JSON.stringify(body))
+  expect(started.status, started.body).toBe(202)
+  const statusUrl = new URL(String(started.headers['azure-asyncoperation']))
+  for (let i = 0; i < 50; i++) {
+    const poll = JSON.parse((await request('GET', statusUrl)).body) as {status: string}
+    if (poll.status !== 'InProgress') return poll.status
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return 'InProgress'
+}
+
+afterAll(async () => {
+  for (const home of homes) {
+    const state = existsSync(statePath(home)) ? readStateFile(home) : null
+    await cli(home, ['sandbox', 'down']).catch(() => undefined)
+    // last resort: recorded pids that are still ours (their command line names the sandbox)
+    for (const pid of state ? pidsOf(state) : []) {
+      const line = cmdline(pid)
+      if (alive(pid) && (line.includes('geo-redis-sandbox') || line.includes(home))) process.kill(pid, 'SIGKILL')
+    }
+    rmSync(home, {recursive: true, force: true})
+  }
+}, 60_000)
+
+describe('sandbox: up, use, drill, down', () => {
+  const home = newHome()
+  let state: State
+  let up: {members: {name: string; role: string; region: string; port: number; pid: number | null}[]; next: string[]; caPath: string}
+
+  beforeAll(async () => {
+    const r = await cli(home, ['sandbox', 'up', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    up = json(r, 'up')
+    state = readStateFile(home)
+  }, STEP_MS + 5000)
+
+  it('starts three members in three regions and a standalone cache, and saves the profile', () => {
+    expect(up.members.map((m) => [m.name, m.role, m.region])).toEqual([
+      ['sandbox-westus2', 'member', 'West US 2'],
+      ['sandbox-eastus', 'member', 'East US'],
+      ['sandbox-northeurope', 'member', 'North Europe'],
+      ['sandbox-standalone', 'standalone', 'West US 2'],
+    ])
+    for (const pid of pidsOf(state)) expect(alive(pid)).toBe(true)
+    expect(pidsOf(state)).toHaveLength(6)
+    expect(up.next).toContain('geo-redis inventory --profile sandbox')
+    const profile = JSON.parse(readFileSync(join(home, 'profiles.json'), 'utf8')).profiles.sandbox
+    expect(profile).toMatchObject({armEndpoint: state.emulator.url, caPath: up.caPath})
+    const claims = JSON.parse(Buffer.from(profile.accessToken.split('.')[1], 'base64url').toString('utf8'))
+    expect(claims).toMatchObject({upn: 'sandbox-operator@geo-redis.local', appid: expect.any(String), oid: expect.stringMatching(/^[0-9a-f-]{36}$/)})
+  })
+
+  it('is one healthy group of three plus a standalone cache for inventory, by flag or environment', async () => {
+    for (const r of [
+      await cli(home, ['inventory', '--profile', 'sandbox', '--json']),
+      await cli(home, ['inventory', '--json'], {GEO_REDIS_PROFILE: 'sandbox'}),
+    ]) {
+      expect(r.code, r.stderr).toBe(0)
+      const inventory = json<{groups: {nickname: string; status: string; members: unknown[]}[]; standalone: unknown[]; errors: unknown[]}>(r)
+      expect(inventory.groups.map((g) => [g.nickname, g.status, g.members.length])).toEqual([['sandbox-geo', 'healthy', 3]])
+      expect(inventory.standalone).toHaveLength(1)
+      expect(inventory.errors).toEqual([])
+    }
+  }, 2 * STEP_MS)
+
+  it('copies a write on one member to the others after about the lag, deletes too', async () => {
+    const [a, b, c] = await Promise.all(state.members.slice(0, 3).map((m) => connectMember(home, state, m)))
+    try {
+      const key = `e2e:${Date.now()}`
+      const written = Date.now()
+      await a.set(key, 'from-westus2', 'PX', 600_000)
+      const seen = await until(async () => [await b.get(key), await c.get(key)], (v) => v.every((x) => x === 'from-westus2'), LAG_MS + 3000)
+      const elapsed = Date.now() - written
+      expect(seen).toEqual(['from-westus2', 'from-westus2'])
+      expect(elapsed).toBeLessThan(LAG_MS + 3000)
+      expect(await c.pttl(key)).toBeGreaterThan(590_000)
+
+      await b.set(`${key}:b`, 'from-eastus')
+      expect(await until(() => a.get(`${key}:b`), (v) => v === 'from-eastus', LAG_MS + 3000)).toBe('from-eastus')
+      await c.del(key)
+      expect(await until(async () => [await a.exists(key), await b.exists(key)], (v) => v.every((x) => x === 0), LAG_MS + 3000)).toEqual([0, 0])
+      // nothing bounced: a's copy of the eastus key was written once (by the replicator)
+      await new Promise((resolve) => setTimeout(resolve, LAG_MS * 2))
+      expect(await a.get(`${key}:b`)).toBe('from-eastus')
+      expect(await a.dbsize()).toBe(1)
+    } finally {
+      for (const client of [a, b, c]) client.disconnect()
+    }
+  }, 3 * STEP_MS)
+
+  it('refuses an unknown member with exit 2 and lists the members', async () => {
+    const r = await cli(home, ['sandbox', 'outage', 'Antarctica'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/no sandbox member "Antarctica"/)
+    for (const name of ['sandbox-westus2', 'sandbox-eastus', 'sandbox-northeurope', 'sandbox-standalone']) expect(r.stderr).toContain(name)
+  })
+
+  it('refuses a second up while one runs, with exit 2', async () => {
+    const r = await cli(home, ['sandbox', 'up'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/already running/)
+    expect(r.stderr).toMatch(/sandbox status/)
+    expect(r.stderr).toMatch(/sandbox down/)
+    // and it did not disturb the running one
+    for (const pid of pidsOf(state)) expect(alive(pid)).toBe(true)
+  })
+
+  it('status shows every process up', async () => {
+    const r = await cli(home, ['sandbox', 'status', '--json'])
+    expect(r.code, r.stdout).toBe(0)
+    const status = json<{running: boolean; members: {ping: string}[]; problems: string[]}>(r, 'status')
+    expect(status.running).toBe(true)
+    expect(status.members.map((m) => m.ping)).toEqual(['ok', 'ok', 'ok', 'ok'])
+  }, STEP_MS)
+
+  it('an outage of North Europe makes the group incomplete (exit 1) while the survivors keep replicating', async () => {
+    const neu = state.members[2]
+    const r = await cli(home, ['sandbox', 'outage', 'North Europe', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const outage = json<{member: {name: string}; arm: string; redis: string}>(r, 'outage')
+    expect(outage).toMatchObject({member: {name: 'sandbox-northeurope'}, arm: 'error', redis: 'stopped'})
+    expect(alive(neu.process!.pid)).toBe(false)
+
+    const inv = await cli(home, ['inventory', '--profile', 'sandbox', '--json'])
+    expect(inv.code).toBe(1)
+    const inventory = json<{groups: {status: string; members: {id: string}[]; unresolved: string[]}[]; errors: {scope: string; code: string}[]}>(inv)
+    expect(inventory.groups).toHaveLength(1)
+    expect(inventory.groups[0].status).toBe('incomplete')
+    expect(inventory.groups[0].members).toHaveLength(2)
+    expect(inventory.groups[0].unresolved.map((id) => id.toLowerCase())).toEqual([neu.id.toLowerCase()])
+    expect(inventory.errors.map((e) => [e.scope.toLowerCase().endsWith('/sandbox-northeurope'), e.code])).toEqual([[true, 'ServiceUnavailable']])
+
+    const status = await cli(home, ['sandbox', 'status', '--json'])
+    expect(status.code).toBe(1)
+    expect(json<{problems: string[]}>(status, 'status').problems.join('\n')).toMatch(/sandbox-northeurope/)
+
+    const [a, b] = await Promise.all(state.members.slice(0, 2).map((m) => connectMember(home, state, m)))
+    try {
+      await a.set('during-outage', 'yes')
+      expect(await until(() => b.get('during-outage'), (v) => v === 'yes', LAG_MS + 3000)).toBe('yes')
+    } finally {
+      a.disconnect()
+      b.disconnect()
+    }
+  }, 4 * STEP_MS)
+
+  it('restore brings the member back on the same port, resynced, and the group healthy', async () => {
+    const r = await cli(home, ['sandbox', 'restore', 'northeurope', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const restore = json<{restored: {member: {name: string; port: number}; redis: string; replicating: boolean}[]}>(r, 'restore')
+    expect(restore.restored).toEqual([expect.objectContaining({member: expect.objectContaining({name: 'sandbox-northeurope', port: state.members[2].port}), redis: 'restarted', replicating: true})])
+
+    const inv = await cli(home, ['inventory', '--profile', 'sandbox', '--json'])
+    expect(inv.code, inv.stderr).toBe(0)
+    expect(json<{groups: {status: string}[]}>(inv).groups.map((g) => g.status)).toEqual(['healthy'])
+
+    const neu = await connectMember(home, state, state.members[2])
+    try {
+      expect(await until(() => neu.get('during-outage'), (v) => v === 'yes', 3000)).toBe('yes')
+    } finally {
+      neu.disconnect()
+    }
+    state = readStateFile(home)
+  }, 3 * STEP_MS)
+
+  it('a force-unlinked member keeps its writes to itself; force-link discards its data and rejoins it', async () => {
+    const [w, e, n] = state.members
+    expect(await armOperation(home, state, `${w.id}/forceUnlink`, {ids: [n.id]})).toBe('Succeeded')
+    const [a, b, c] = await Promise.all([w, e, n].map((m) => connectMember(home, state, m)))
+    try {
+      // the replicator re-reads the world within a fraction of a second
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      await c.set('island', 'northeurope-only')
+      await a.set('apart', 'group-only')
+      expect(await until(() => b.get('apart'), (v) => v === 'group-only', LAG_MS + 3000)).toBe('group-only')
+      await new Promise((resolve) => setTimeout(resolve, LAG_MS * 3))
+      expect(await a.get('island')).toBeNull()
+      expect(await c.get('apart')).toBeNull()
+
+      const linked = await armOperation(home, state, `${n.id}/forceLinkToReplicationGroup`, {
+        geoReplication: {groupNickname: 'sandbox-geo', linkedDatabases: [{id: w.id}, {id: e.id}]},
+      })
+      expect(linked).toBe('Succeeded')
+      // the joining member's data was discarded and it holds what the group holds
+      expect(await until(() => c.get('apart'), (v) => v === 'group-only', 3000)).toBe('group-only')
+      expect(await c.get('island')).toBeNull()
+      await c.set('rejoined', 'yes')
+      expect(await until(() => a.get('rejoined'), (v) => v === 'yes', LAG_MS + 3000)).toBe('yes')
+    } finally {
+      for (const client of [a, b, c]) client.disconnect()
+    }
+    const inv = await cli(home, ['inventory', '--profile', 'sandbox', '--json'])
+    expect(inv.code, inv.stderr).toBe(0)
+    expect(json<{groups: {status: string}[]}>(inv).groups.map((g) => g.status)).toEqual(['healthy'])
+  }, 3 * STEP_MS)
+
+  it('down stops every process it started, frees every port, removes state and profile; again: nothing to do', async () => {
+    const before = readStateFile(home)
+    const pids = pidsOf(before)
+    const ports = [before.emulator.port, ...before.members.map((m) => m.port)]
+    expect(pids).toHaveLength(6)
+
+    const r = await cli(home, ['sandbox', 'down', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const down = json<{nothingToDo: boolean; stopped: {pid: number; result: string}[]; survivors: unknown[]}>(r, 'down')
+    expect(down.nothingToDo).toBe(false)
+    expect(down.survivors).toEqual([])
+    expect(down.stopped.map((s) => s.pid).sort()).toEqual([...pids].sort())
+
+    for (const pid of pids) expect(alive(pid), `pid ${pid} ${cmdline(pid)}`).toBe(false)
+    for (const port of ports) expect(await portFree(port), `port ${port}`).toBe(true)
+    expect(existsSync(join(home, 'sandbox'))).toBe(false)
+    expect(JSON.parse(readFileSync(join(home, 'profiles.json'), 'utf8')).profiles.sandbox).toBeUndefined()
+
+    const again = await cli(home, ['sandbox', 'down'])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/nothing to do/)
+  }, 2 * STEP_MS)
+})
+
+describe('sandbox: stale state, ARM only', () => {
+  const home = newHome()
+
+  it('cleans up a stale state (dead and recycled pids, neither signalled) and starts with --no-redis', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const dir = join(home, 'sandbox')
+    mkdirSync(dir, {recursive: true})
+    const record = (pid: number, match: string[]) => ({pid, match, log: join(dir, 'x.log')})
+    writeFileSync(
+      join(dir, 'state.json'),
+      JSON.stringify({
+        version: 1,
+        startedAt: '2020-01-01T00:00:00.000Z',
+        ready: true,
+        kind: 'group',
+        nickname: 'sandbox-geo',
+        lagMs: 200,
+        plaintext: false,
+        redis: true,
+        token: 'stale',
+        emulator: {url: 'https://127.0.0.1:1', port: 1, process: record(dead, ['main.js', join(dir, 'world.json')])},
+        replicator: null,
+        // this test's own pid stands for a pid recycled by another program: alive, but not a redis-server
+        members: [{id: '/x', cluster: 'sandbox-westus2', location: 'West US 2', role: 'member', port: 1, tls: true, dir, config: join(dir, 'redis.conf'), process: record(process.pid, ['redis-server', '127.0.0.1:1', 'geo-redis-sandbox'])}],
+      }),
+    )
+
+    const r = await cli(home, ['sandbox', 'up', '--no-redis', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const up = json<{notes: string[]; members: {pid: number | null}[]; group: {replicatorPid: number | null}}>(r, 'up')
+    expect(up.notes.join('\n')).toMatch(/stale sandbox.*cleaned it up/)
+    expect(up.notes.join('\n')).toMatch(new RegExp(`pid ${process.pid} now belongs to another program: left alone`))
+    expect(up.members.every((m) => m.pid === null)).toBe(true)
+    expect(up.group.replicatorPid).toBeNull()
+
+    const inv = await cli(home, ['inventory', '--profile', 'sandbox', '--json'])
+    expect(inv.code, inv.stderr).toBe(0)
+    expect(json<{groups: {status: string}[]}>(inv).groups.map((g) => g.status)).toEqual(['healthy'])
+
+    const status = await cli(home, ['sandbox', 'status', '--json'])
+    expect(status.code, status.stdout).toBe(0)
+    const pid = readStateFile(home).emulator.process!.pid
+    expect((await cli(home, ['sandbox', 'down'])).code).toBe(0)
+    expect(alive(pid)).toBe(false)
+  }, 5 * STEP_MS)
+})
+
+describe('sandbox: without redis-server', () => {
+  const home = newHome()
+
+  it('fails with exit 2, says how to install it or to use --no-redis, and starts nothing', async () => {
+    const emptyBin = join(home, 'bin')
+    mkdirSync(emptyBin)
+    // node itself is run by absolute path; nothing else is found
+    const r = await cli(home, ['sandbox', 'up'], {PATH: emptyBin})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/redis-server is not on PATH/)
+    expect(r.stderr).toMatch(/apt-get install redis-server/)
+    expect(r.stderr).toMatch(/brew install redis/)
+    expect(r.stderr).toMatch(/--no-redis/)
+    expect(existsSync(join(home, 'sandbox'))).toBe(false)
+  })
+})
