@@ -62,6 +62,8 @@ export interface SandboxPaths {
   tlsDir: string
   serverCert: string
   serverKey: string
+  /** the emulator's bearer token (mode 0600), so it never appears on a command line */
+  token: string
   emulatorLog: string
   emulatorReady: string
   requestLog: string
@@ -87,6 +89,7 @@ export function statePathsIn(dir: string): Omit<SandboxPaths, 'lock'> {
     tlsDir: join(dir, 'tls'),
     serverCert: join(dir, 'tls', 'server.pem'),
     serverKey: join(dir, 'tls', 'server-key.pem'),
+    token: join(dir, 'token'),
     emulatorLog: join(dir, 'emulator.log'),
     emulatorReady: join(dir, 'emulator-ready.json'),
     requestLog: join(dir, 'arm-requests.jsonl'),

@@ -2,7 +2,7 @@
 // emulator, one redis-server per database and a replicator, all detached so they outlive the command, recorded
 // in $GEO_REDIS_HOME/sandbox/state.json. Never prints: progress goes to onProgress, results are returned.
 import {randomBytes, randomUUID} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import https from 'node:https'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -459,11 +459,12 @@ function nextCommands(kind: 'group' | 'fleet', nickname: string, drillRegion: st
 }
 
 async function startEmulatorProcess(state: SandboxState, paths: SandboxPaths, options: UpOptions, save: () => void): Promise<void> {
+  writeFileSync(paths.token, state.token, {mode: 0o600})
   const script = nodeScript('sandbox/emulator/main')
   const args = [
     ...script.args,
     '--world', paths.world,
-    '--token', state.token,
+    '--token-file', paths.token,
     '--host', '127.0.0.1',
     '--port', String(options.port ?? 0),
     '--cert', paths.serverCert,

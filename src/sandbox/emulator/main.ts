@@ -1,5 +1,5 @@
 // Standalone emulator process for e2e tests and the sandbox:
-//   node dist/sandbox/emulator/main.js --world <file.json> --token <t> [--port <p>] [--cert <f> --key <f> | --ca-out <f>]
+//   node dist/sandbox/emulator/main.js --world <file.json> --token-file <f> (or --token <t>) [--port <p>] [--cert <f> --key <f> | --ca-out <f>]
 //     [--latency-ms <n>] [--throttle-rate <0..1>] [--error-rate <0..1>] [--page-size <n>] [--lro-polls <n>]
 //     [--retry-after-seconds <n>] [--request-log <file>] [--ready-file <file>] [--hooks <module.js>]
 // World mutations are written back to the world file, so a restarted emulator sees the same state.
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     options: {
       world: {type: 'string'},
       token: {type: 'string'},
+      // preferred: a token on the command line is visible to every local user through ps
+      'token-file': {type: 'string'},
       host: {type: 'string', default: '127.0.0.1'},
       port: {type: 'string', default: '0'},
       cert: {type: 'string'},
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
       hooks: {type: 'string'},
     },
   })
-  if (!values.world || !values.token) throw new Error('--world <file.json> and --token <token> are required')
+  const token = values['token-file'] ? readFileSync(values['token-file'], 'utf8').trim() : values.token
+  if (!values.world || !token) throw new Error('--world <file.json> and --token-file <file> (or --token <token>) are required')
   if (Boolean(values.cert) !== Boolean(values.key)) throw new Error('--cert and --key go together')
   if (!values.cert && !values['ca-out']) throw new Error('without --cert/--key, pass --ca-out <file> to receive the generated CA')
 
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
 
   const emulator = await startEmulator({
     world,
-    token: values.token,
+    token,
     host: values.host,
     port: number(values.port, 'port'),
     tls: values.cert && values.key ? {cert: readFileSync(values.cert, 'utf8'), key: readFileSync(values.key, 'utf8')} : undefined,
