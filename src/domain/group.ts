@@ -57,14 +57,20 @@ export function assembleInventory(input: InventoryInput): Inventory {
   return {
     generatedAt: input.generatedAt,
     subscriptions: input.subscriptions,
-    groups: assembleGroups(grouped),
+    groups: assembleGroups(grouped, {clusters, errors: input.errors}),
     standalone,
     errors: input.errors,
   }
 }
 
+/** What is known about databases that could not be read: their clusters (from the list) and the read errors. */
+export interface ReadContext {
+  clusters: Map<string, ClusterView>
+  errors: ScopeError[]
+}
+
 /** Union of every edge any readable member reports; unreadable ids join as unresolved nodes. */
-export function assembleGroups(members: Member[]): GeoGroup[] {
+export function assembleGroups(members: Member[], context: ReadContext = {clusters: new Map(), errors: []}): GeoGroup[] {
   const parent = new Map<string, string>()
   const find = (k: string): string => {
     let root = k
@@ -110,7 +116,7 @@ export function assembleGroups(members: Member[]): GeoGroup[] {
       .map((k) => displayId.get(k)!)
       .sort((a, b) => idKey(a).localeCompare(idKey(b)))
     groupMembers.sort(byId)
-    groups.push(describeGroup(groupMembers, unresolved))
+    groups.push({...describeGroup(groupMembers, unresolved), unreadable: unresolved.map((id) => placeholderMember(id, context))})
   }
 
   return groups.sort((a, b) => a.nickname.localeCompare(b.nickname) || a.key.localeCompare(b.key))
@@ -162,6 +168,42 @@ function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
     members,
     unresolved,
     problems,
+  }
+}
+
+/**
+ * A member ARM could not read, described from what is still known: the linked id, its cluster as the cluster
+ * list shows it (ARM's global view outlives a regional outage), and the error of the read that failed.
+ */
+export function placeholderMember(id: string, context: ReadContext): Member {
+  const ref = parseDatabaseId(id)
+  const cluster = context.clusters.get(idKey(clusterIdOf(id)))
+  const scopes = [id, clusterIdOf(id), ref?.subscriptionId ?? ''].map(idKey)
+  const error = context.errors.find((e) => scopes.includes(idKey(e.scope)))
+  return {
+    id,
+    subscriptionId: ref?.subscriptionId ?? '',
+    resourceGroup: ref?.resourceGroup ?? '',
+    cluster: cluster?.name ?? ref?.cluster ?? id,
+    database: ref?.database ?? '',
+    location: cluster?.location ?? '',
+    sku: cluster?.sku ?? {name: 'unknown', capacity: null},
+    hostName: cluster?.hostName ?? '',
+    port: 0,
+    clientProtocol: 'Unknown',
+    clusteringPolicy: 'Unknown',
+    evictionPolicy: 'Unknown',
+    modules: [],
+    persistence: {aofEnabled: false, rdbEnabled: false},
+    provisioningState: 'Unknown',
+    resourceState: 'Unknown',
+    redisVersion: cluster?.redisVersion ?? null,
+    minimumTlsVersion: cluster?.minimumTlsVersion ?? null,
+    highAvailability: cluster?.highAvailability ?? null,
+    accessKeysAuthentication: null,
+    groupNickname: null,
+    links: [],
+    readError: error ? {code: error.code, message: error.message} : {code: 'NotRead', message: 'not read: its subscription was not listed'},
   }
 }
 

@@ -1,7 +1,7 @@
-// Guard rules for force-unlink and force-link: pure checks over what was read from ARM and what the probes saw.
+// Guard rules for force-unlink, force-link and flush: pure checks over what was read from ARM and what the probes saw.
 // Every guard that can be evaluated is listed (an auditor sees all of them); the first refusal decides.
 import {idKey} from './ids.js'
-import {label} from './group.js'
+import {label, shortName} from './group.js'
 import type {GeoGroup, Member} from './model.js'
 
 export interface GuardResult {
@@ -100,6 +100,21 @@ function armGuard(name: string, m: Member, role: string): Check {
       }
 }
 
+/** Members other than the one the request is sent on must be running too, unless forced; `risk` says why. */
+function othersArmGuard(name: string, members: Member[], force: boolean, risk: string): Check {
+  const unhealthy = members.filter((m) => !armHealthy(m))
+  return {
+    name,
+    pass: unhealthy.length === 0 || force,
+    detail:
+      unhealthy.length === 0
+        ? `${names(members)} Succeeded/Running`
+        : `${force ? 'forced: ' : ''}${unhealthy.map((m) => `${m.cluster} is ${armState(m)}`).join(', ')}`,
+    message: `${unhealthy.map((m) => `${label(m)} is ${armState(m)}`).join(', ')} in ARM: ${risk}`,
+    remediation: 'wait until every member is Succeeded/Running, or re-run with --force',
+  }
+}
+
 export interface ForceUnlinkSituation {
   group: GeoGroup
   targetQuery: string
@@ -117,7 +132,7 @@ const SPLIT_COST =
   'writes made on each side after the split diverge, and the unlinked side must then be deleted and recreated, or force-linked, which discards its data'
 
 export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
-  const choices = s.group.members.map((m) => `${m.cluster} (${m.location})`).join(', ')
+  const choices = [...s.group.members, ...(s.group.unreadable ?? [])].map((m) => `${m.cluster} (${m.location || 'location unknown'})`).join(', ')
   const checks: Check[] = [targetGuard('target-in-group', s.group, s.targetQuery, s.target, choices)]
   const {target, issuer} = s
   if (!target || !issuer) return report(checks)
@@ -148,7 +163,7 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
   )
 
   checks.push(armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'))
-  checks.push(issuerProbeGuard(issuer, s.probes))
+  checks.push(issuerProbeGuard(issuer, s.probes, 'unlinking from a member that may be down too could leave no working side', '--skip-probe --force'))
   checks.push(targetProbeGuard(target, s.probes, s.force))
   // what the issuer will still list once the target is gone; fewer than one other member dissolves the group
   const remaining = issuer.links.filter((l) => idKey(l.id) !== idKey(issuer.id) && idKey(l.id) !== idKey(target.id))
@@ -169,7 +184,8 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
   return report(checks)
 }
 
-function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null): Check {
+/** `risk`: what sending on a member that may be down costs; `skipFlags`: how to go on without a data-plane path. */
+function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: string, skipFlags: string): Check {
   const name = 'issuer-answers-probe'
   if (!probes) return {name, pass: true, detail: 'not probed (--skip-probe)'}
   const p = probeOf(probes, issuer)
@@ -178,13 +194,37 @@ function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null): Check {
     name,
     pass: false,
     detail: `${issuer.cluster} did not answer: ${p?.error ?? 'not probed'}`,
-    message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${p?.error ?? 'not probed'}): unlinking from a member that may be down too could leave no working side`,
-    remediation: 'pick a member that answers with --from, check the network path with `geo-redis probe`, or, if the data plane is not reachable from here, --skip-probe --force',
+    message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${p?.error ?? 'not probed'}): ${risk}`,
+    remediation: `pick a member that answers with --from, check the network path with \`geo-redis probe\`, or, if the data plane is not reachable from here, ${skipFlags}`,
+  }
+}
+
+// read errors that mean "the region or the service is not answering", as in a regional outage
+const OUTAGE_READ = /ServiceUnavailable|GatewayTimeout|BadGateway|InternalServerError|Timeout|Http5\d\d|ECONN|ETIMEDOUT|EAI_AGAIN|RequestFailed/i
+
+/**
+ * A target ARM cannot read has no known data-plane endpoint, so its read error decides: an outage or a deleted
+ * database is what force-unlink is for; "no access" says nothing about whether it is down.
+ */
+function unreadableTargetGuard(target: Member, readError: {code: string; message: string}, force: boolean): Check {
+  const name = 'target-does-not-answer'
+  const why = `ARM cannot read ${target.cluster}: ${readError.code}`
+  if (OUTAGE_READ.test(readError.code) || /NotFound/i.test(readError.code)) {
+    return {name, pass: true, detail: `${why} (${/NotFound/i.test(readError.code) ? 'deleted' : 'its region is not answering'}); data plane not probed`}
+  }
+
+  return {
+    name,
+    pass: force,
+    detail: force ? `forced: ${why}` : `${why}: cannot tell whether it is down`,
+    message: `${why}, which says nothing about whether it is down (${readError.message}); unlinking a healthy member splits the group: ${SPLIT_COST}`,
+    remediation: 'get read access to its subscription and re-run, or add --force if you know it is down',
   }
 }
 
 function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boolean): Check {
   const name = 'target-does-not-answer'
+  if (target.readError) return unreadableTargetGuard(target, target.readError, force)
   if (!probes) {
     return {
       name,
@@ -234,17 +274,7 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
   )
   checks.push(armGuard('joining-healthy-in-arm', joining, 'the joining database'))
 
-  const unhealthy = survivors.filter((m) => !armHealthy(m))
-  checks.push({
-    name: 'survivors-healthy-in-arm',
-    pass: unhealthy.length === 0 || s.force,
-    detail:
-      unhealthy.length === 0
-        ? `${names(survivors)} Succeeded/Running`
-        : `${s.force ? 'forced: ' : ''}${unhealthy.map((m) => `${m.cluster} is ${armState(m)}`).join(', ')}`,
-    message: `${unhealthy.map((m) => `${label(m)} is ${armState(m)}`).join(', ')} in ARM: linking to a member that is not running may fail half-way`,
-    remediation: 'wait until every member is Succeeded/Running, or re-run with --force',
-  })
+  checks.push(othersArmGuard('survivors-healthy-in-arm', survivors, s.force, 'linking to a member that is not running may fail half-way'))
 
   // the survivors must agree among themselves, or linkedDatabases would name a splintered side
   const disagree = survivors.flatMap((a) => survivors.filter((b) => a !== b && !lists(a, b.id)).map((b) => `${a.cluster} does not list ${b.cluster}`))
@@ -260,6 +290,61 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
         },
   )
   return report(checks)
+}
+
+/** Who a flush sent on `issuer` empties, and who it cannot reach. */
+export interface FlushReach {
+  /** the ids for the request body: every other database the issuer lists as Linked, spelled as it lists them */
+  ids: string[]
+  /** members and unreadable linked ids the flush would not reach: they keep their data */
+  unreached: string[]
+}
+
+/**
+ * ARM flushes the issuing database and the linked databases named in `ids`; a database the issuer does not list
+ * as Linked cannot be named, so it keeps its data.
+ */
+export function flushReach(group: GeoGroup, issuer: Member): FlushReach {
+  const self = idKey(issuer.id)
+  const ids = issuer.links.filter((l) => l.state === 'Linked' && idKey(l.id) !== self).map((l) => l.id)
+  const reached = new Set([self, ...ids.map(idKey)])
+  const unreached = [
+    ...group.members.filter((m) => !reached.has(idKey(m.id))).map((m) => label(m)),
+    ...group.unresolved.filter((id) => !reached.has(idKey(id))).map((id) => `${shortName(id)} (unreadable)`),
+  ]
+  return {ids, unreached}
+}
+
+export interface FlushSituation {
+  group: GeoGroup
+  /** the member the request is sent on (--from, or the healthiest) */
+  issuer: Member
+  /** null: probes skipped (--skip-probe) */
+  probes: ProbeFact[] | null
+  force: boolean
+}
+
+export function evaluateFlush(s: FlushSituation): GuardReport {
+  const {group, issuer} = s
+  const {unreached} = flushReach(group, issuer)
+  const others = group.members.filter((m) => idKey(m.id) !== idKey(issuer.id))
+  // a flush empties only what it reaches: on a group that is not fully linked some members would keep their data
+  const keep = unreached.length > 0 ? `${unreached.join(', ')} would keep their data while the others are emptied` : 'it is unclear whether the flush reaches every member'
+  const problems = group.problems.join('; ')
+  return report([
+    group.status === 'healthy'
+      ? {name: 'group-fully-linked', pass: true, detail: `every view lists all ${group.members.length} members as Linked`}
+      : {
+          name: 'group-fully-linked',
+          pass: s.force,
+          detail: `${s.force ? 'forced: ' : ''}group is ${group.status}: ${problems}${s.force ? `; ${keep}` : ''}`,
+          message: `group "${group.nickname}" is ${group.status} (${problems}): a flush sent on ${issuer.cluster} reaches only the databases it lists as Linked, so ${keep}`,
+          remediation: `repair the group first (geo-redis group show ${group.nickname}; force-unlink or force-link), or re-run with --force to flush only the members it reaches`,
+        },
+    armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'),
+    issuerProbeGuard(issuer, s.probes, 'a flush sent on a member that may be down could fail half-way, emptying some members and not others', '--skip-probe'),
+    othersArmGuard('members-healthy-in-arm', others, s.force, 'a flush on a member that is not running may fail half-way, emptying some members and not others'),
+  ])
 }
 
 /** The operator's confirmation, as a guard: the typed (or --confirm) value must equal the nickname exactly. */

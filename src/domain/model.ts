@@ -89,6 +89,8 @@ export interface Member {
   groupNickname: string | null
   /** this member's own view of who is linked, ids as ARM returned them */
   links: Link[]
+  /** set on placeholders for unreadable members: why ARM could not read the database */
+  readError?: {code: string; message: string}
 }
 
 export interface GeoGroup {
@@ -99,6 +101,11 @@ export interface GeoGroup {
   members: Member[]
   /** linked ids that could not be read (no access, other tenant, deleted, outage) */
   unresolved: string[]
+  /**
+   * a placeholder member per unresolved id: what ARM's cluster list still shows (location, host, SKU) and
+   * `readError`, so an operator can still name a member whose region is down
+   */
+  unreadable?: Member[]
   problems: string[]
 }
 

@@ -1,13 +1,13 @@
-// Force-unlink and force-link plans: who sends what to whom, what it costs, and how to check it worked.
-// Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink) and is passed in.
+// Force-unlink, force-link and flush plans: who sends what to whom, what it costs, and how to check it worked.
+// Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink/planFlush) and is passed in.
 import type {PlannedRequest} from '../services/ports.js'
-import {armHealthy, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
-import {label} from './group.js'
+import {armHealthy, flushReach, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
+import {label, shortName} from './group.js'
 import {idKey} from './ids.js'
 import type {GeoGroup, Member} from './model.js'
 import {matchesMember, selectMember} from './select.js'
 
-export type GuardedAction = 'force-unlink' | 'force-link'
+export type GuardedAction = 'force-unlink' | 'force-link' | 'flush'
 
 export interface PlanMember {
   id: string
@@ -21,15 +21,16 @@ export interface OperationPlan {
   group: {nickname: string; key: string}
   /** what the operator typed for --member */
   targetQuery: string
-  /** the member unlinked, or the database rejoining; null when it was not found */
+  /** the member unlinked, or the database rejoining; null when it was not found, and for a flush (every member) */
   target: PlanMember | null
   /** the database the request is sent to */
   issuedOn: PlanMember | null
-  /** ids in the request body: the ids to unlink, or linkedDatabases */
+  /** ids in the request body: the ids to unlink, linkedDatabases, or the other databases to flush */
   ids: string[]
   /** exactly what will be sent; empty when there is nothing to send */
   requests: PlannedRequest[]
-  /** the members that must list each other (and, for force-link, the target) once it is done */
+  /** the members that must list each other (and, for force-link, the target) once it is done; for a flush, every
+   * readable member besides the issuing one, which must still be running */
   survivors: PlanMember[]
   /** why no request is needed, when the group is already in the requested state */
   nothingToDo: string | null
@@ -61,11 +62,14 @@ export function linkedPeersOf(group: GeoGroup, target: Member): Member[] {
   return group.members.filter((m) => idKey(m.id) !== idKey(target.id) && lists(m, target.id))
 }
 
-/** The healthiest candidate: Succeeded/Running in ARM, then answering the probe, then the lowest latency. */
-export function chooseIssuer(candidates: Member[], probes: ProbeFact[] | null): Member | null {
+/**
+ * The healthiest candidate: Succeeded/Running in ARM, then answering the probe, then the widest `reach` (how many
+ * members a request sent on it affects, when that can differ), then the lowest latency.
+ */
+export function chooseIssuer(candidates: Member[], probes: ProbeFact[] | null, reach: (m: Member) => number = () => 0): Member | null {
   const rank = (m: Member): number[] => {
     const p = probeOf(probes, m)
-    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, p?.latencyMs ?? Number.POSITIVE_INFINITY]
+    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, -reach(m), p?.latencyMs ?? Number.POSITIVE_INFINITY]
   }
   const sorted = [...candidates].sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)]
@@ -208,6 +212,61 @@ export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
   }
 }
 
+export interface FlushPlanInput extends PlanInput {
+  /** the member the request is sent on; null when the group has no member to send it on */
+  issuer: Member | null
+  /** the issuer was named with --from */
+  fromFlag: boolean
+}
+
+/** What a flush is about, in the renderers' "<action> <target>" phrases: every member, not one. */
+export const FLUSH_SUBJECT = 'every member'
+
+export function flushPlan(input: FlushPlanInput): OperationPlan {
+  const {issuer, group} = input
+  const base = basePlan('flush', {...input, targetQuery: FLUSH_SUBJECT}, null)
+  const reach = issuer ? flushReach(group, issuer) : {ids: [], unreached: []}
+  const others = issuer ? group.members.filter((m) => idKey(m.id) !== idKey(issuer.id)) : group.members
+  const nameOf = (id: string) => {
+    const m = group.members.find((x) => idKey(x.id) === idKey(id))
+    return m ? label(m) : `${shortName(id)} (unreadable)`
+  }
+  const emptied = issuer ? [label(issuer), ...reach.ids.map(nameOf)] : []
+  const silent = input.probes ? others.filter((m) => !probeOf(input.probes, m)?.reachable) : []
+  return {
+    ...base,
+    warnings: issuer
+      ? [
+          `ALL DATA IN EVERY MEMBER OF ${group.nickname} IS DELETED: ${emptied.join(', ')}`,
+          'there is no undo: Azure keeps no copy; export the data first (az redisenterprise database export) if it may be needed',
+          ...(reach.unreached.length > 0 ? [`NOT flushed, they keep their data: ${reach.unreached.join(', ')}`] : []),
+          ...silent.map((m) => `${label(m)} does not answer the probe from here (${probeOf(input.probes, m)?.error ?? 'not probed'}): it may be down`),
+          ...base.warnings,
+        ]
+      : [],
+    issuedOn: issuer ? planMember(issuer) : null,
+    ids: reach.ids,
+    survivors: others.map(planMember),
+    // a flush always has something to do: ARM shows no key counts, so "already empty" cannot be told from here
+    nothingToDo: null,
+    steps: issuer
+      ? [
+          `send POST flush (api-version 2025-07-01) on ${label(issuer)} with ids [${reach.ids.map(shortName).join(', ')}]`,
+          `Azure deletes every key in ${emptied.join(', ')}`,
+          'wait for the long-running operation to finish (final state via Location)',
+          `read the members again and check that ${group.members.map((m) => m.cluster).join(', ')} are still Succeeded/Running (key counts are not checked)`,
+        ]
+      : [],
+    command: command('flush', group.nickname, [
+      input.fromFlag && issuer ? '--from' : false,
+      input.fromFlag && issuer ? issuer.cluster : false,
+      input.force && '--force',
+      input.skipProbe && '--skip-probe',
+    ]),
+    nextSteps: [`check the group: geo-redis group show ${group.nickname}`, `check every member answers: geo-redis probe --group ${group.nickname}`],
+  }
+}
+
 export interface Verification {
   ok: boolean
   detail: string
@@ -250,4 +309,20 @@ export function verifyForceLink(plan: OperationPlan, after: Member[]): Verificat
   if (problems.length > 0) return {ok: false, detail: problems.join('; ')}
   const pending = [...states].filter((s) => s !== 'Linked')
   return {ok: true, detail: `${target.name} and ${plan.survivors.map((s) => s.name).join(', ')} list each other${pending.length > 0 ? ` (still ${pending.join(', ')})` : ''}`}
+}
+
+/**
+ * After a flush: ARM shows no change for a flush, so this checks only that every member is still readable and
+ * Succeeded/Running. Whether the keys are gone is a data-plane question this does not ask.
+ */
+export function verifyFlush(plan: OperationPlan, after: Member[]): Verification {
+  const members = [plan.issuedOn!, ...plan.survivors]
+  const problems = members.flatMap((s) => {
+    const m = find(after, s.id)
+    if (!m) return [`${s.name} could not be read`]
+    return armHealthy(m) ? [] : [`${s.name} is ${m.provisioningState}/${m.resourceState}`]
+  })
+  return problems.length === 0
+    ? {ok: true, detail: `${members.map((s) => s.name).join(', ')} still Succeeded/Running; key counts were not checked (no data-plane verification)`}
+    : {ok: false, detail: problems.join('; ')}
 }

@@ -38,7 +38,8 @@ export interface ForceUnlinkOptions extends GuardedOptions {
 /** Reads the group fresh, probes it, evaluates the guards and builds the plan. Sends nothing that mutates. */
 export async function prepareForceUnlink(arm: ArmPort, options: ForceUnlinkOptions): Promise<PreparedOperation> {
   const {startedAt, inventory, group} = await readSubject(arm, options)
-  const target = findMember(group.members, options.member, group)
+  // a member whose region is down cannot be read: it is only known as a placeholder from the others' views
+  const target = findMember([...group.members, ...(group.unreadable ?? [])], options.member, group)
   const from = options.from ? selectMember(group, options.from, '--from') : null
   const linkedPeers = target ? linkedPeersOf(group, target) : []
   // "already unlinked" = no readable survivor lists the target (its own stale view may still list them)

@@ -134,3 +134,19 @@ describe('group assembly', () => {
     expect(() => selectMember(g, 'nowhere')).toThrow(UsageError)
   })
 })
+
+describe('unreadable members', () => {
+  it('keeps a placeholder with the cluster list\'s facts and the read error, so it can still be named', () => {
+    const {clusters, dbs, ids} = threeMembers()
+    const inv = assembleInventory({
+      generatedAt: '2026-11-21T00:00:00.000Z',
+      subscriptions: [S1, S2],
+      clusters,
+      databases: dbs.slice(0, 2),
+      errors: [{scope: clusters[2].id, code: 'ServiceUnavailable', message: 'the region is not answering'}],
+    })
+    const [placeholder] = inv.groups[0].unreadable!
+    expect(sameId(placeholder.id, ids[2])).toBe(true)
+    expect(placeholder).toMatchObject({cluster: 'c3', location: 'northeurope', readError: {code: 'ServiceUnavailable'}})
+  })
+})

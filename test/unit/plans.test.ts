@@ -1,13 +1,15 @@
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/domain/errors.js'
-import {evaluateForceLink, evaluateForceUnlink, type ProbeFact} from '../../src/domain/guards.js'
+import {evaluateFlush, evaluateForceLink, evaluateForceUnlink, type ProbeFact} from '../../src/domain/guards.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
 import {
   chooseIssuer,
   findMember,
+  flushPlan,
   forceLinkPlan,
   forceUnlinkPlan,
   linkedPeersOf,
+  verifyFlush,
   verifyForceLink,
   verifyForceUnlink,
 } from '../../src/domain/plans.js'
@@ -56,6 +58,12 @@ describe('choosing the issuing member', () => {
     expect(chooseIssuer([a, b, c], [fact(a, true, 0.1), fact(b, true, 5), fact(c, false)])).toBe(b)
     expect(chooseIssuer([b, c], null)?.cluster).toBe('cache2')
     expect(chooseIssuer([], null)).toBeNull()
+  })
+
+  it('prefers the widest reach over latency, never over health', () => {
+    const [a, b, c] = buildGroup({members: [{resourceState: 'Updating'}, {}, {}]}).members
+    const reach = (m: Member) => (m === b ? 1 : 2)
+    expect(chooseIssuer([a, b, c], [fact(a, true), fact(b, true, 0.1), fact(c, true, 5)], reach)).toBe(c)
   })
 })
 
@@ -144,6 +152,47 @@ describe('force-link plan', () => {
   })
 })
 
+describe('flush plan', () => {
+  const plan = (group: GeoGroup, issuer: Member, probes: ProbeFact[] | null, extra: {force?: boolean; fromFlag?: boolean} = {}) =>
+    flushPlan({
+      group,
+      targetQuery: '',
+      guards: evaluateFlush({group, issuer, probes, force: extra.force ?? false}),
+      probes,
+      skipReason: probes ? null : '--skip-probe',
+      skipProbe: probes === null,
+      dryRun: true,
+      force: extra.force ?? false,
+      issuer,
+      fromFlag: extra.fromFlag ?? false,
+    })
+
+  it('warns that all data in every member is deleted before anything else, and sends on the issuer with the others', () => {
+    const group = buildGroup()
+    const [a, b, c] = group.members
+    const p = plan(group, b, [fact(a, true), fact(b, true), fact(c, false)], {fromFlag: true})
+    expect(p.warnings[0]).toBe('ALL DATA IN EVERY MEMBER OF orders IS DELETED: cache2/default (eastus), cache1/default (westus2), cache3/default (northeurope)')
+    expect(p.warnings[1]).toMatch(/^there is no undo/)
+    expect(p.warnings[2]).toBe('cache3/default (northeurope) does not answer the probe from here (timeout: no answer): it may be down')
+    expect(p).toMatchObject({action: 'flush', target: null, targetQuery: 'every member', issuedOn: {id: b.id}, ids: [a.id, c.id], nothingToDo: null})
+    expect(p.survivors.map((s) => s.id)).toEqual([a.id, c.id])
+    expect(p.steps[0]).toBe('send POST flush (api-version 2025-07-01) on cache2/default (eastus) with ids [cache1/default, cache3/default]')
+    expect(p.command).toBe('geo-redis flush --group orders --from cache2 --yes --confirm orders')
+  })
+
+  it('with --force on a group that is not fully linked, names who keeps their data', () => {
+    const base = buildGroup()
+    const [a, b, c] = base.members
+    const group = {...base, status: 'degraded' as const, problems: ['x'], members: [{...a, links: [a, b].map((m) => ({id: m.id, state: 'Linked'}))}, b, c]}
+    const p = plan(group, group.members[0], null, {force: true})
+    expect(p.ids).toEqual([b.id])
+    expect(p.warnings[0]).toBe('ALL DATA IN EVERY MEMBER OF orders IS DELETED: cache1/default (westus2), cache2/default (eastus)')
+    expect(p.warnings).toContain('NOT flushed, they keep their data: cache3/default (northeurope)')
+    expect(p.warnings.some((w) => w.startsWith('FORCED (group-fully-linked)'))).toBe(true)
+    expect(p.command).toBe('geo-redis flush --group orders --force --skip-probe --yes --confirm orders')
+  })
+})
+
 describe('verification', () => {
   it('force-unlink: every survivor readable and no longer listing the target', () => {
     const group = buildGroup()
@@ -165,6 +214,16 @@ describe('verification', () => {
     const failed = linked.map((m) => ({...m, links: m.links.map((l) => ({...l, state: 'LinkFailed'}))}))
     expect(verifyForceLink(plan, failed).ok).toBe(false)
     expect(verifyForceLink(plan, [a, b])).toEqual({ok: false, detail: 'cache3/default could not be read'})
+  })
+})
+
+describe('flush verification', () => {
+  it('every member still readable and Succeeded/Running; key counts are said not to be checked', () => {
+    const group = buildGroup()
+    const [a, b] = group.members
+    const p = flushPlan({group, targetQuery: '', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, dryRun: false, force: false, issuer: a, fromFlag: false})
+    expect(verifyFlush(p, group.members)).toEqual({ok: true, detail: 'cache1/default, cache2/default, cache3/default still Succeeded/Running; key counts were not checked (no data-plane verification)'})
+    expect(verifyFlush(p, [a, {...b, resourceState: 'Updating'}])).toEqual({ok: false, detail: 'cache2/default is Succeeded/Updating; cache3/default could not be read'})
   })
 })
 

@@ -1,0 +1,39 @@
+// Flush: delete every key in every member of a group (2025-07-01 Databases_Flush), sent once on one member with
+// ids = the other members. FLUSHALL/FLUSHDB are blocked on geo-replicated caches; this is the supported way.
+// Same two steps as force-unlink, so a runbook can show the plan, ask in its own way, then execute exactly that plan.
+import {evaluateFlush, flushReach} from '../domain/guards.js'
+import {chooseIssuer, flushPlan, verifyFlush} from '../domain/plans.js'
+import {selectMember} from '../domain/select.js'
+import {executePlan, planBasis, probeWhenNeeded, readSubject, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
+import type {GuardedOptions} from './force-unlink.js'
+import type {ArmPort} from './ports.js'
+
+export interface FlushOptions extends Omit<GuardedOptions, 'member'> {
+  /** the member to send the request on; default: the healthiest member */
+  from?: string
+}
+
+/**
+ * Reads the group fresh, probes every member, evaluates the guards and builds the plan. Sends nothing that mutates.
+ * A dry run probes too: the issuing member is chosen by the probes and must answer one, so without them the
+ * preview could show another plan than the real run would send.
+ */
+export async function prepareFlush(arm: ArmPort, options: FlushOptions): Promise<PreparedOperation> {
+  // --from also narrows same-named groups, as --member does for force-unlink
+  const {startedAt, inventory, group} = await readSubject(arm, {...options, member: options.from})
+  const from = options.from ? selectMember(group, options.from, '--from') : null
+  const probed = await probeWhenNeeded(arm, group.members, true, options)
+  // a group always has a readable member, so there is always an issuer; in a group that is not fully linked the
+  // one that reaches the most members leaves the fewest keeping their data (only with --force)
+  const issuer = from ?? chooseIssuer(group.members, probed.facts, (m) => flushReach(group, m).ids.length)!
+  const guards = evaluateFlush({group, issuer, probes: probed.facts, force: options.force})
+  const plan = flushPlan({...planBasis({...options, member: options.from ?? ''}, group, guards, probed), issuer, fromFlag: from !== null})
+  plan.requests = [arm.planFlush(issuer.id, plan.ids)]
+  return {action: 'flush', startedAt, group, before: statesOf(inventory, group.members), plan, guards, probe: probed.probe}
+}
+
+/** Sends exactly the prepared request, follows it to the end (final state via Location), then checks the members. */
+export function executeFlush(arm: ArmPort, prepared: PreparedOperation, options: ExecuteOptions): Promise<Execution> {
+  const {plan} = prepared
+  return executePlan(arm, prepared, (o) => arm.flush(plan.issuedOn!.id, plan.ids, o), verifyFlush, options)
+}
