@@ -3,6 +3,7 @@
 import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {UsageError} from '../domain/errors.js'
+import {planTitle} from '../domain/plans.js'
 import {DEFAULT_EVIDENCE_ROOT} from '../evidence/bundle.js'
 import {exitCodeOf, renderGuardedResult, renderPlan} from '../output/plan.js'
 import {runGuarded, type ConsentAnswer, type Executor, type PreparedOperation, type ProgressReporter} from '../services/evidence.js'
@@ -13,7 +14,7 @@ import {AUTH_MODES, type AuthMode} from '../services/targets.js'
 import {BaseCommand, type CommandOutcome} from './base.js'
 import {connectArm} from './connect.js'
 import {groupFlags} from './flags.js'
-import {armFlags, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
+import {armFlags, connectionArgs, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 /** an unanswered prompt is a "no", never a hang */
 const PROMPT_TIMEOUT_MS = 5 * 60_000
@@ -94,7 +95,7 @@ export async function askConsent(prepared: PreparedOperation, flags: Pick<Guarde
   const nickname = prepared.plan.group.nickname
   try {
     const answer = await input(
-      {message: `type the group nickname (${nickname}) to ${prepared.action} ${prepared.plan.target?.name ?? ''}, anything else cancels:`},
+      {message: `type the group nickname (${nickname}) to ${planTitle(prepared.plan)}; anything else cancels:`},
       {output: process.stderr, signal: AbortSignal.timeout(PROMPT_TIMEOUT_MS)},
     )
     return {given: answer.trim(), how: 'the answer typed at the prompt'}
@@ -130,6 +131,7 @@ export abstract class GuardedCommand extends BaseCommand {
         dryRun: flags['dry-run'],
         probe,
         onProgress,
+        connection: connectionArgs(flags),
       })
       progress.stop()
       const result = await runGuarded(arm, prepared, execute, {

@@ -97,3 +97,13 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     firstTokenTimeoutMs: positiveEnv('GEO_REDIS_TOKEN_TIMEOUT_MS', 20_000),
   }
 }
+
+/** The ARM selection flags as the operator typed them, to repeat in commands we suggest (env vars carry over by themselves). */
+export function connectionArgs(flags: ArmFlagValues): string[] {
+  return [
+    ...(flags.profile ? ['--profile', flags.profile] : []),
+    ...(flags.subscription ?? []).flatMap((s) => ['--subscription', s]),
+    ...(flags['arm-endpoint'] ? ['--arm-endpoint', flags['arm-endpoint']] : []),
+    ...(flags.cloud ? ['--cloud', flags.cloud] : []),
+  ]
+}

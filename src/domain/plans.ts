@@ -46,6 +46,14 @@ export interface OperationPlan {
   nextSteps: string[]
 }
 
+/** "force-unlink cache2/default (eastus) from group "geo"": what a plan does, in one line. */
+export function planTitle(plan: OperationPlan): string {
+  const group = `group "${plan.group.nickname}"`
+  if (plan.action === 'flush') return `flush every member of ${group}`
+  const target = plan.target ? `${plan.target.name} (${plan.target.location || 'location unknown'})` : `"${plan.targetQuery}"`
+  return `${plan.action} ${target} ${plan.action === 'force-unlink' ? 'from' : 'into'} ${group}`
+}
+
 export function planMember(m: Member): PlanMember {
   return {id: m.id, name: `${m.cluster}/${m.database}`, location: m.location}
 }
@@ -90,6 +98,8 @@ export interface PlanInput {
   skipProbe: boolean
   dryRun: boolean
   force: boolean
+  /** how the operator reached ARM (--profile, --subscription, …), repeated in every command we suggest */
+  connection: string[]
 }
 
 function basePlan(action: GuardedAction, input: PlanInput, target: Member | null): Omit<OperationPlan, 'issuedOn' | 'ids' | 'survivors' | 'nothingToDo' | 'steps' | 'nextSteps' | 'command'> {
@@ -108,9 +118,12 @@ function basePlan(action: GuardedAction, input: PlanInput, target: Member | null
   }
 }
 
-function command(action: GuardedAction, nickname: string, parts: (string | false | undefined)[]): string {
+/** A command to copy and paste: same ARM connection as this run, so it cannot silently aim somewhere else. */
+function command(action: GuardedAction, input: PlanInput, parts: (string | false | undefined)[]): string {
   const quote = (v: string) => (/^[A-Za-z0-9._\-/]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`)
-  return ['geo-redis', action, '--group', quote(nickname), ...parts.filter((p): p is string => Boolean(p)).map(quote), '--yes', '--confirm', quote(nickname)].join(' ')
+  const nickname = input.group.nickname
+  const args = ['--group', nickname, ...parts, ...input.connection, '--yes', '--confirm', nickname]
+  return ['geo-redis', action, ...args.filter((p): p is string => Boolean(p)).map(quote)].join(' ')
 }
 
 export interface ForceUnlinkPlanInput extends PlanInput {
@@ -146,7 +159,7 @@ export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
             `read the group again and check that ${survivors.map((m) => m.cluster).join(', ')} no longer list ${target.cluster}`,
           ]
         : [],
-    command: command('force-unlink', group.nickname, [
+    command: command('force-unlink', input, [
       '--member',
       target?.id ?? input.targetQuery,
       input.fromFlag && issuer ? '--from' : false,
@@ -156,7 +169,7 @@ export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
     ]),
     nextSteps: target
       ? [
-          `when ${target.location} has recovered, rejoin ${target.cluster} with: ${command('force-link', group.nickname, ['--member', target.id])} (this discards its data), or delete and recreate it as a member`,
+          `when ${target.location} has recovered, rejoin ${target.cluster} with: ${command('force-link', input, ['--member', target.id])} (this discards its data), or delete and recreate it as a member`,
           `check the group: geo-redis group show ${group.nickname}`,
         ]
       : [],
@@ -207,7 +220,7 @@ export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
             `read the group again and check that ${joining.cluster} and ${survivors.map((m) => m.cluster).join(', ')} list each other`,
           ]
         : [],
-    command: command('force-link', group.nickname, ['--member', joining?.id ?? input.targetQuery, input.force && '--force', input.skipProbe && '--skip-probe']),
+    command: command('force-link', input, ['--member', joining?.id ?? input.targetQuery, input.force && '--force', input.skipProbe && '--skip-probe']),
     nextSteps: joining ? [`check the group: geo-redis group show ${group.nickname}`] : [],
   }
 }
@@ -257,7 +270,7 @@ export function flushPlan(input: FlushPlanInput): OperationPlan {
           `read the members again and check that ${group.members.map((m) => m.cluster).join(', ')} are still Succeeded/Running (key counts are not checked)`,
         ]
       : [],
-    command: command('flush', group.nickname, [
+    command: command('flush', input, [
       input.fromFlag && issuer ? '--from' : false,
       input.fromFlag && issuer ? issuer.cluster : false,
       input.force && '--force',

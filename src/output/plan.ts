@@ -1,7 +1,7 @@
 // Plans, guard verdicts and results of force-unlink / force-link, evidence capture and verify, as text.
 // Warnings come first, then the plan, then what happened; marks follow (✓) done, (✗) failed, (!) warning.
 import type {GuardResult} from '../domain/guards.js'
-import type {OperationPlan} from '../domain/plans.js'
+import {planTitle, type OperationPlan} from '../domain/plans.js'
 import type {VerifyResult} from '../evidence/verify.js'
 import type {CaptureResult, GuardedResult} from '../services/evidence.js'
 import {theme} from './theme.js'
@@ -22,8 +22,7 @@ function probeLine(plan: OperationPlan): string {
 export function renderPlan(plan: OperationPlan, guards: GuardResult[]): string {
   const lines = plan.warnings.map((w) => theme.warn(`${WARN} ${w}`))
   if (lines.length > 0) lines.push('')
-  const target = plan.target ? `${plan.target.name} (${plan.target.location})` : `"${plan.targetQuery}"`
-  lines.push(theme.heading(`Plan: ${plan.action} ${target} ${plan.action === 'force-unlink' ? 'from' : 'into'} group "${plan.group.nickname}"`))
+  lines.push(theme.heading(`Plan: ${planTitle(plan)}`))
   if (plan.nothingToDo) lines.push(`  nothing to do: ${plan.nothingToDo}`)
   if (plan.issuedOn) lines.push(`  sent on:  ${plan.issuedOn.name} (${plan.issuedOn.location})`)
   for (const r of plan.requests) lines.push(`  request:  ${r.method} ${r.url}`, `  body:     ${JSON.stringify(r.body)}`)

@@ -32,6 +32,8 @@ export interface MemberProbe {
   tlsMs: number | null
   /** sequential PING round trips, in ms */
   pingMs: LatencySummary | null
+  /** PINGs behind pingMs: fewer than asked when the PING phase used up its budget (a far or slow member) */
+  pingSamples?: number
   server: ServerInfo | null
   memory: MemoryInfo | null
 }
@@ -39,7 +41,13 @@ export interface MemberProbe {
 export interface ProbeOptions {
   /** PING round trips to measure */
   samples?: number
-  /** budget for the whole probe of one member: connect, TLS, AUTH, PINGs and INFO */
+  /**
+   * Budget for the connection (TCP, TLS and AUTH together), and again for each command after it: a reply slower
+   * than this is a timeout. The PING phase also stops sampling once it has run this long (after at least one
+   * PING), so a far member (80 ms round trips) yields fewer samples, not a timeout. A server frozen from the
+   * start therefore ends the probe within timeoutMs; one that freezes later, within the time already spent
+   * plus timeoutMs.
+   */
   timeoutMs?: number
 }
 
@@ -88,10 +96,12 @@ export function endpointOf(target: RedisTarget): string {
 /** Never throws: a failure anywhere makes the member unreachable, with the reason classified. */
 export async function probeMember(target: RedisTarget, options: ProbeOptions = {}): Promise<MemberProbe> {
   const {samples = 20, timeoutMs = 2000} = options
-  const deadline = new Deadline(timeoutMs)
+  const endpoint = endpointOf(target)
+  // one budget per reply: a single slow answer is what tells a frozen server from a far one
+  const reply = <T>(work: Promise<T>, what: string): Promise<T> => new Deadline(timeoutMs).race(work, `${what} ${endpoint}`)
   const probe: MemberProbe = {
     id: target.id,
-    endpoint: endpointOf(target),
+    endpoint,
     reachable: false,
     error: null,
     connectMs: null,
@@ -102,25 +112,24 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
   }
   let connection: Connection | undefined
   try {
-    connection = await openConnection(target, {timeoutMs: deadline.remaining()})
+    connection = await openConnection(target, {timeoutMs})
     const {client} = connection
     const rounds: number[] = []
-    for (let i = 0; i < Math.max(1, samples); i++) {
+    const pingPhase = new Deadline(timeoutMs)
+    while (rounds.length < Math.max(1, samples) && (rounds.length === 0 || pingPhase.remaining() > 0)) {
       const sent = process.hrtime.bigint()
-      await deadline.race(client.ping(), `PING ${endpointOf(target)}`)
+      await reply(client.ping(), 'PING')
       rounds.push(elapsedMs(sent))
     }
     // sent together: one round trip
-    const sections = await deadline.race(
-      Promise.all([client.info('server'), client.info('memory'), client.info('stats')]),
-      `INFO ${endpointOf(target)}`,
-    )
+    const sections = await reply(Promise.all([client.info('server'), client.info('memory'), client.info('stats')]), 'INFO')
     return {
       ...probe,
       reachable: true,
       connectMs: connection.connectMs,
       tlsMs: connection.tlsMs,
       pingMs: summarizeLatency(rounds),
+      pingSamples: rounds.length,
       ...parseInfo(sections.join('\n')),
     }
   } catch (error) {

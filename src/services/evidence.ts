@@ -5,7 +5,7 @@ import {clusterIdOf, idKey} from '../domain/ids.js'
 import {toMember} from '../domain/group.js'
 import {consentGuard, withGuard, type GuardReport, type GuardResult, type ProbeFact, type Refusal} from '../domain/guards.js'
 import type {GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
-import type {GuardedAction, OperationPlan, PlanInput, Verification} from '../domain/plans.js'
+import {planTitle, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
 import {findGroups} from '../domain/select.js'
 import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
 import {pickGroup} from './groups.js'
@@ -149,12 +149,12 @@ export async function probeWhenNeeded(
 
 /** The part of a plan's input every guarded operation has. */
 export function planBasis(
-  options: {member: string; dryRun: boolean; force: boolean; probe: ProbeSettings | null},
+  options: {member: string; dryRun: boolean; force: boolean; probe: ProbeSettings | null; connection?: string[]},
   group: GeoGroup,
   guards: GuardReport,
   probed: {probe: ProbeSummary; facts: ProbeFact[] | null},
 ): PlanInput {
-  return {group, targetQuery: options.member, guards, probes: probed.facts, skipReason: probed.probe.reason, skipProbe: options.probe === null, dryRun: options.dryRun, force: options.force}
+  return {group, targetQuery: options.member, guards, probes: probed.facts, skipReason: probed.probe.reason, skipProbe: options.probe === null, dryRun: options.dryRun, force: options.force, connection: options.connection ?? []}
 }
 
 export function statesOf(inventory: Inventory, members: Member[]): MemberStates {
@@ -300,7 +300,10 @@ export class DecisionEvidence {
       startedAt: subject.startedAt,
       finishedAt: update.outcome === 'in-progress' ? null : (settings.now?.() ?? new Date()).toISOString(),
       dryRun: plan?.dryRun ?? false,
-      targets: plan?.target ? [{id: plan.target.id, location: plan.target.location}] : [],
+      // a flush has no single target: it reaches the issuing member and every member it lists
+      targets: (plan?.target ? [plan.target] : plan?.action === 'flush' ? [plan.issuedOn, ...plan.survivors] : [])
+        .filter((m): m is NonNullable<typeof m> => m !== null)
+        .map((m) => ({id: m.id, location: m.location})),
       issuedOn: plan?.issuedOn ? {id: plan.issuedOn.id, location: plan.issuedOn.location} : null,
       requests: plan?.requests ?? [],
       guards: update.guards ?? subject.guards?.guards ?? [],
@@ -329,7 +332,7 @@ function probeLines(probe: ProbeSummary, members: Member[]): ProbeLine[] | null 
 }
 
 function decisionText(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null): string {
-  const what = `${plan.action} ${plan.target?.name ?? plan.targetQuery} ${plan.action === 'force-unlink' ? 'from' : 'into'} group "${plan.group.nickname}"`
+  const what = planTitle(plan)
   switch (outcome) {
     case 'refused':
       return `refused to ${what}: guard ${refusal?.guard ?? 'unknown'} did not pass`

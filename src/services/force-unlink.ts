@@ -28,6 +28,8 @@ export interface GuardedOptions extends GroupSelection {
   probe: ProbeSettings | null
   onProgress?: ProgressReporter
   now?: () => Date
+  /** the ARM selection flags to repeat in suggested commands */
+  connection?: string[]
 }
 
 export interface ForceUnlinkOptions extends GuardedOptions {

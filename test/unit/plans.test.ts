@@ -35,6 +35,7 @@ function unlinkPlan(group: GeoGroup, target: Member, probes: ProbeFact[] | null,
     probes,
     skipReason: probes ? null : '--skip-probe',
     skipProbe: probes === null,
+    connection: [],
     dryRun: extra.dryRun ?? false,
     force,
     target,
@@ -119,6 +120,7 @@ describe('force-link plan', () => {
       probes,
       skipReason: probes ? null : '--skip-probe',
       skipProbe: probes === null,
+      connection: [],
       dryRun: true,
       force: false,
       joining,
@@ -161,6 +163,7 @@ describe('flush plan', () => {
       probes,
       skipReason: probes ? null : '--skip-probe',
       skipProbe: probes === null,
+      connection: [],
       dryRun: true,
       force: extra.force ?? false,
       issuer,
@@ -205,7 +208,7 @@ describe('verification', () => {
   it('force-link: the joining database and every survivor list each other; Linking is reported, LinkFailed fails', () => {
     const group = afterUnlink(buildGroup())
     const [a, b, c] = group.members
-    const plan = {...forceLinkPlan({group, targetQuery: 'cache3', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, dryRun: false, force: false, joining: c, survivors: [a, b]})}
+    const plan = {...forceLinkPlan({group, targetQuery: 'cache3', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, connection: [], dryRun: false, force: false, joining: c, survivors: [a, b]})}
     const linked = buildGroup().members
     expect(verifyForceLink(plan, linked)).toMatchObject({ok: true})
     expect(verifyForceLink(plan, group.members)).toMatchObject({ok: false, detail: 'cache1 does not list cache3; cache2 does not list cache3'})
@@ -221,7 +224,7 @@ describe('flush verification', () => {
   it('every member still readable and Succeeded/Running; key counts are said not to be checked', () => {
     const group = buildGroup()
     const [a, b] = group.members
-    const p = flushPlan({group, targetQuery: '', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, dryRun: false, force: false, issuer: a, fromFlag: false})
+    const p = flushPlan({group, targetQuery: '', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, connection: [], dryRun: false, force: false, issuer: a, fromFlag: false})
     expect(verifyFlush(p, group.members)).toEqual({ok: true, detail: 'cache1/default, cache2/default, cache3/default still Succeeded/Running; key counts were not checked (no data-plane verification)'})
     expect(verifyFlush(p, [a, {...b, resourceState: 'Updating'}])).toEqual({ok: false, detail: 'cache2/default is Succeeded/Updating; cache3/default could not be read'})
   })

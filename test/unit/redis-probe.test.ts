@@ -1,4 +1,6 @@
 // Against real redis-server processes on loopback: what an operator sees for each way a member can fail.
+import {once} from 'node:events'
+import {createServer, connect as tcpConnect, type AddressInfo, type Server, type Socket} from 'node:net'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection, type RedisTarget} from '../../src/redis/connect.js'
 import {probeMember, probeMembers} from '../../src/redis/probe.js'
@@ -141,13 +143,42 @@ describe('probeMember against real redis-server', () => {
     const s = await server({password: PASSWORD})
     setTimeout(() => s.freeze(), 300)
     const began = performance.now()
-    // more PINGs than the budget allows: the freeze lands while they run
+    // more PINGs than the PING phase's budget allows: the freeze lands while they run
     const probe = await probeMember(target(s), {samples: 1_000_000, timeoutMs: FROZEN_TIMEOUT_MS})
     const elapsed = performance.now() - began
     console.info(`server frozen mid-probe: probe returned after ${elapsed.toFixed(0)} ms (budget ${FROZEN_TIMEOUT_MS})`)
 
     expect(probe).toMatchObject({reachable: false, error: {kind: 'timeout', message: expect.stringMatching(/^PING/)}})
     expect(elapsed).toBeLessThan(FROZEN_TIMEOUT_MS + 1000)
+  })
+
+  it('a far member (80 ms round trips) is reachable: the connection and each reply have their own budget', async () => {
+    const s = await server({password: PASSWORD})
+    const far = await delayingProxy(s.port, 40)
+    try {
+      const began = performance.now()
+      // 20 PINGs alone would take 1.6 s: more than the whole budget, which used to make this a timeout
+      const probe = await probeMember({...target(s), port: far.port}, {samples: 20, timeoutMs: 1000})
+      const elapsed = performance.now() - began
+      console.info(`member 80 ms away: ${probe.pingSamples} PINGs, p50 ${probe.pingMs?.p50} ms, probe took ${elapsed.toFixed(0)} ms (budget 1000 per phase)`)
+
+      expect(probe).toMatchObject({reachable: true, error: null})
+      expect(probe.pingMs!.min).toBeGreaterThanOrEqual(78)
+      // sampling stopped when the PING phase had used its budget, after at least one PING
+      expect(probe.pingSamples).toBeGreaterThanOrEqual(1)
+      expect(probe.pingSamples).toBeLessThan(20)
+      expect(probe.memory!.usedBytes).toBeGreaterThan(0)
+      // connection (AUTH: one round trip) + PING phase (≤ budget + one round trip) + INFO (one round trip)
+      expect(elapsed).toBeLessThan(1000 + 4 * 80 + 300)
+    } finally {
+      await far.close()
+    }
+  })
+
+  it('a near member gets every PING it asked for', async () => {
+    const s = await server({password: PASSWORD})
+    const probe = await probeMember(target(s), {samples: 20, timeoutMs: 1000})
+    expect(probe).toMatchObject({reachable: true, pingSamples: 20})
   })
 
   it('probeMembers probes in parallel, keeps order and never throws', async () => {
@@ -165,3 +196,33 @@ describe('probeMember against real redis-server', () => {
     expect(performance.now() - began).toBeLessThan(FROZEN_TIMEOUT_MS + 1000)
   })
 })
+
+/** A TCP proxy to a local port that holds every chunk `delayMs` in each direction: a member far away. */
+async function delayingProxy(upstreamPort: number, delayMs: number): Promise<{port: number; close(): Promise<void>}> {
+  const sockets = new Set<Socket>()
+  const track = (socket: Socket): Socket => {
+    sockets.add(socket)
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => sockets.delete(socket))
+    return socket
+  }
+  // equal delays keep chunks in order: timers of one duration fire in the order they were set
+  const relay = (from: Socket, to: Socket): void => {
+    from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), delayMs))
+    from.on('close', () => setTimeout(() => to.destroy(), delayMs))
+  }
+  const proxy: Server = createServer((client) => {
+    const upstream = track(tcpConnect({host: '127.0.0.1', port: upstreamPort}))
+    relay(track(client), upstream)
+    relay(upstream, client)
+  })
+  proxy.listen(0, '127.0.0.1')
+  await once(proxy, 'listening')
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => proxy.close(resolve))
+    },
+  }
+}

@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {connectArm} from '../../cli/connect.js'
+import {groupFlags} from '../../cli/flags.js'
+import {armFlags} from '../../cli/settings.js'
+import {UsageError} from '../../domain/errors.js'
+import {ENDPOINTS_FORMATS, renderEndpoints, type EndpointsFormat} from '../../output/endpoints.js'
+import {runEndpointsExport} from '../../services/endpoints.js'
+import {groupScope, warnUnread} from '../probe.js'
+
+export default class EndpointsExport extends BaseCommand {
+  static override summary = 'every member\'s host, port and TLS setting, for application routing config'
+  static override description = `One entry per member (location, host, port, tls, resource id, cluster, database, resource group,
+subscription), sorted by location and then id so the same group always exports the same text.
+
+--format is required (there is no table: this output is meant for files); --json is --format json. In env format
+each member's variables are named after its location: GEO_REDIS_<LOCATION>_HOST, _PORT, _TLS, _ID (and _KEY); two members
+in one location add the cluster name.
+
+--include-keys adds each member's primary access key (from listKeys) and warns on stderr that secrets are on stdout.
+Without it no key is ever requested. Exit 0 ok, 1 a member could not be read (or its keys could not), 2 bad input.`
+
+  static override examples = [
+    '<%= config.bin %> endpoints export --group geo --format env > geo.env',
+    '<%= config.bin %> endpoints export --group geo --format yaml',
+    '<%= config.bin %> endpoints export --group geo --format csv --resource-group rg-payments',
+    '<%= config.bin %> endpoints export --group geo --json --include-keys > secrets/geo.json',
+  ]
+
+  static override flags = {
+    ...armFlags,
+    ...groupFlags,
+    format: Flags.string({description: `output format, required: ${ENDPOINTS_FORMATS.join(', ')} (--json is --format json)`, options: ENDPOINTS_FORMATS}),
+    'include-keys': Flags.boolean({description: 'also export each member\'s primary access key (secrets on stdout)'}),
+  }
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {flags} = await this.parse(EndpointsExport)
+    const format = formatOf(flags.format, flags.json ?? false)
+    const {settings, scope} = groupScope(flags)
+    const arm = await connectArm(settings)
+    if (flags['include-keys']) this.warn('--include-keys: access keys are written to stdout; keep this output out of logs, tickets and version control')
+    const {export: data, errors} = await runEndpointsExport(arm, {...scope, includeKeys: flags['include-keys']})
+    warnUnread(this, errors, data.unresolved, 'it is missing from the export')
+    for (const m of data.members) if (m.primaryKey === null) this.warn(`${m.cluster}/${m.database} has access keys disabled: no key exported (it takes Microsoft Entra tokens)`)
+    return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format)}
+  }
+}
+
+/** An export is written to a file another program parses: no guessing the format. */
+function formatOf(format: string | undefined, json: boolean): EndpointsFormat {
+  if (json && format && format !== 'json') throw new UsageError(`--json and --format ${format} disagree`, 'pass one of them')
+  if (json) return 'json'
+  if (!format) throw new UsageError('--format is required', `pass --format with one of: ${ENDPOINTS_FORMATS.join(', ')} (or --json)`)
+  return format as EndpointsFormat
+}

@@ -1,0 +1,90 @@
+// `geo-redis endpoints export` formats, for application routing config: JSON, CSV, an env file and YAML.
+// YAML is written by hand (no dependency): every string double-quoted, which YAML reads exactly as JSON does.
+import type {EndpointEntry, EndpointsExport} from '../services/endpoints.js'
+import {csv, json} from './table.js'
+
+export type EndpointsFormat = 'json' | 'csv' | 'env' | 'yaml'
+export const ENDPOINTS_FORMATS: EndpointsFormat[] = ['json', 'csv', 'env', 'yaml']
+
+const COLUMNS: (keyof EndpointEntry)[] = ['location', 'host', 'port', 'tls', 'id', 'cluster', 'database', 'resourceGroup', 'subscriptionId']
+
+export function renderEndpoints(data: EndpointsExport, format: EndpointsFormat): string {
+  switch (format) {
+    case 'json':
+      return json(data)
+    case 'csv':
+      return endpointsCsv(data)
+    case 'env':
+      return endpointsEnv(data)
+    case 'yaml':
+      return `${yaml(data, 0)}\n`
+  }
+}
+
+const hasKeys = (data: EndpointsExport) => data.members.some((m) => 'primaryKey' in m)
+
+function endpointsCsv(data: EndpointsExport): string {
+  const head = [...COLUMNS, ...(hasKeys(data) ? (['primaryKey'] as const) : [])]
+  return csv(head, data.members.map((m) => head.map((c) => (typeof m[c] === 'boolean' ? String(m[c]) : m[c]))))
+}
+
+/** "West US 2" or "westus2" → "WESTUS2": upper case, anything not alphanumeric an underscore. */
+export function envToken(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]/g, '_')
+}
+
+/**
+ * Per member, a unique variable prefix: its location; location and cluster when members share a location; and a
+ * number on top when they share the cluster name too (same name in another subscription or resource group).
+ */
+export function envPrefixes(members: EndpointEntry[]): string[] {
+  const unique = (names: string[], refine: (name: string, i: number) => string): string[] => {
+    const count = new Map<string, number>()
+    for (const n of names) count.set(n, (count.get(n) ?? 0) + 1)
+    return names.map((n, i) => (count.get(n)! > 1 ? refine(n, i) : n))
+  }
+  const seen = new Map<string, number>()
+  const byCluster = unique(members.map((m) => envToken(m.location)), (n, i) => `${n}_${envToken(members[i].cluster)}`)
+  return unique(byCluster, (n) => {
+    seen.set(n, (seen.get(n) ?? 0) + 1)
+    return `${n}_${seen.get(n)}`
+  })
+}
+
+// unquoted when a shell, dotenv and `docker --env-file` all read the value the same; else single-quoted for
+// shells and dotenv
+const PLAIN_VALUE = /^[A-Za-z0-9_./:+=@,-]*$/
+const envValue = (value: string) => (PLAIN_VALUE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`)
+
+function endpointsEnv(data: EndpointsExport): string {
+  const prefixes = envPrefixes(data.members)
+  const lines = [
+    `# geo-redis endpoints export: group ${data.group}, ${data.members.length} member(s), by location`,
+    `GEO_REDIS_GROUP=${envValue(data.group)}`,
+    `GEO_REDIS_MEMBERS=${prefixes.join(',')}`,
+  ]
+  data.members.forEach((m, i) => {
+    const name = (field: string) => `GEO_REDIS_${prefixes[i]}_${field}`
+    lines.push(`${name('HOST')}=${envValue(m.host)}`, `${name('PORT')}=${m.port}`, `${name('TLS')}=${m.tls}`, `${name('ID')}=${envValue(m.id)}`)
+    if ('primaryKey' in m) lines.push(`${name('KEY')}=${envValue(m.primaryKey ?? '')}`)
+  })
+  return `${lines.join('\n')}\n`
+}
+
+const scalar = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value))
+const isNested = (value: unknown) => typeof value === 'object' && value !== null && (!Array.isArray(value) || value.length > 0)
+
+/** Block YAML for plain data: objects, arrays and scalars (null → null). */
+function yaml(value: unknown, indent: number): string {
+  const pad = ' '.repeat(indent)
+  if (Array.isArray(value)) {
+    return value
+      .map((item) => (isNested(item) ? `${pad}- ${yaml(item, indent + 2).trimStart()}` : `${pad}- ${Array.isArray(item) ? '[]' : scalar(item)}`))
+      .join('\n')
+  }
+
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => (isNested(v) ? `${pad}${k}:\n${yaml(v, indent + 2)}` : `${pad}${k}: ${Array.isArray(v) ? '[]' : scalar(v)}`))
+    .join('\n')
+}

@@ -1,0 +1,120 @@
+// `geo-redis capacity`: each member's memory use (one INFO round, no PING series) against maxmemory or its SKU,
+// and the SKUs the whole group can scale to. Takes ports and options, returns data; never prints.
+import {groupCapacity, memoryUse, type CapacityThresholds, type MemoryUse, type ScaleOption} from '../domain/capacity.js'
+import {clusterIdOf, idKey} from '../domain/ids.js'
+import type {GeoGroup, ScopeError} from '../domain/model.js'
+import {skuMemoryGB} from '../domain/sku.js'
+import type {Failure} from '../redis/classify.js'
+import {loadGroup, type GroupSelection} from './groups.js'
+import type {ArmPort} from './ports.js'
+import {probeMembersOf} from './probe.js'
+import type {TargetOptions} from './targets.js'
+
+export interface CapacitySettings extends TargetOptions {
+  /** budget for each member's connection, and for its INFO reply */
+  timeoutMs: number
+  thresholds: CapacityThresholds
+}
+
+export interface MemberCapacity extends MemoryUse {
+  id: string
+  location: string
+  cluster: string
+  sku: string
+  skuMemoryGB: number | null
+  reachable: boolean
+  error: Failure | null
+  /** what listSkusForScaling offers this member's cluster; null when it did not answer */
+  scaleOptions: ScaleOption[] | null
+  scaleError: string | null
+}
+
+export interface CapacityReport {
+  group: string
+  thresholds: CapacityThresholds
+  members: MemberCapacity[]
+  /** open to every member, never smaller than the largest member */
+  scaleOptions: ScaleOption[]
+  findings: string[]
+  /** linked members nobody could read: not measured */
+  unresolved: string[]
+}
+
+export interface CapacityRunOptions extends CapacitySettings {
+  /** empty: every subscription the identity can list */
+  subscriptions: string[]
+  selection: GroupSelection
+  onProgress?: (text: string) => void
+}
+
+type ClusterOptions = {options: ScaleOption[]; error: null} | {options: null; error: string}
+
+function describe(error: unknown): string {
+  const code = (error as {code?: unknown}).code
+  const message = error instanceof Error ? error.message : String(error)
+  return typeof code === 'string' && code !== '' ? `${code}: ${message}` : message
+}
+
+/** One listSkusForScaling per distinct cluster, in parallel; an API that does not answer is a note, not a failure. */
+async function scaleOptionsByCluster(arm: ArmPort, clusterIds: string[]): Promise<Map<string, ClusterOptions>> {
+  const unique = [...new Map(clusterIds.map((id) => [idKey(id), id]))]
+  const answers = await Promise.all(
+    unique.map(async ([key, id]): Promise<[string, ClusterOptions]> => {
+      try {
+        return [key, {options: await arm.listSkusForScaling(id), error: null}]
+      } catch (error) {
+        return [key, {options: null, error: describe(error)}]
+      }
+    }),
+  )
+  return new Map(answers)
+}
+
+export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, settings: CapacitySettings): Promise<CapacityReport> {
+  const [{results}, scale] = await Promise.all([
+    probeMembersOf(arm, group.members, {auth: settings.auth, caPem: settings.caPem, samples: 1, timeoutMs: settings.timeoutMs}),
+    scaleOptionsByCluster(arm, group.members.map((m) => clusterIdOf(m.id))),
+  ])
+  const members = group.members.map((m, i): MemberCapacity => {
+    const probe = results[i]!
+    const nominal = skuMemoryGB(m.sku.name, m.sku.capacity)
+    const options = scale.get(idKey(clusterIdOf(m.id)))!
+    return {
+      id: m.id,
+      location: m.location,
+      cluster: m.cluster,
+      sku: m.sku.name,
+      skuMemoryGB: nominal,
+      reachable: probe.reachable,
+      error: probe.error,
+      ...memoryUse(
+        {usedBytes: probe.memory?.usedBytes ?? null, maxmemoryBytes: probe.memory?.maxBytes ?? null, skuMemoryGB: nominal},
+        settings.thresholds,
+      ),
+      scaleOptions: options.options,
+      scaleError: options.error,
+    }
+  })
+  const {scaleOptions, findings} = groupCapacity(
+    members.map((m) => ({
+      name: m.cluster,
+      clusterId: clusterIdOf(m.id),
+      sku: m.sku,
+      skuMemoryGB: m.skuMemoryGB,
+      scaleOptions: m.scaleOptions,
+      scaleError: m.scaleError,
+      reachable: m.reachable,
+      error: m.error ? `${m.error.kind}: ${m.error.message}` : null,
+    })),
+  )
+  const unread = group.unresolved.map((id) => `${id} is linked but could not be read: its capacity is unknown`)
+  return {group: group.nickname, thresholds: settings.thresholds, members, scaleOptions, findings: [...findings, ...unread], unresolved: group.unresolved}
+}
+
+/** `geo-redis capacity`: the one selected group; `errors` are the scopes ARM could not read. */
+export async function runCapacity(arm: ArmPort, options: CapacityRunOptions): Promise<{report: CapacityReport; errors: ScopeError[]}> {
+  options.onProgress?.('reading the group')
+  const {inventory, group} = await loadGroup(arm, {subscriptions: options.subscriptions}, options.selection)
+  options.onProgress?.(`reading memory and scale options of ${group.members.length} members`)
+  return {report: await groupCapacityReport(arm, group, options), errors: inventory.errors}
+}
