@@ -1,7 +1,7 @@
 // Resolving the group a command acts on, always fresh from ARM.
 import {UsageError} from '../domain/errors.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
-import {findGroups, selectGroup, type GroupQuery} from '../domain/select.js'
+import {findGroups, matchesMember, selectGroup, type GroupQuery} from '../domain/select.js'
 import {readInventory, type InventoryOptions} from './inventory.js'
 import type {ArmPort} from './ports.js'
 
@@ -38,10 +38,17 @@ export function pickGroup(inventory: Inventory, selection: GroupSelection): GeoG
     return selectGroup(inventory, query)
   }
 
-  if (inventory.groups.length === 1) return inventory.groups[0]
-  const names = [...new Set(inventory.groups.map((g) => g.nickname))].sort()
+  // without a nickname, --member and --resource-group still narrow the choice
+  const candidates = inventory.groups.filter(
+    (g) =>
+      (!selection.member || g.members.some((m) => matchesMember(m, selection.member!))) &&
+      (!selection.resourceGroup || g.members.some((m) => m.resourceGroup.toLowerCase() === selection.resourceGroup!.toLowerCase())),
+  )
+  if (candidates.length === 1) return candidates[0]
+  const names = [...new Set(candidates.map((g) => g.nickname))].sort()
+  const narrowed = selection.member || selection.resourceGroup ? ' matching --member/--resource-group' : ''
   throw new UsageError(
-    inventory.groups.length === 0 ? 'no geo-replication group is visible' : `${inventory.groups.length} groups are visible; which one?`,
-    inventory.groups.length === 0 ? 'check --subscription and your access with `geo-redis inventory`' : `pass --group with one of: ${names.join(', ')}`,
+    candidates.length === 0 ? `no geo-replication group is visible${narrowed}` : `${candidates.length} groups are visible${narrowed}; which one?`,
+    candidates.length === 0 ? 'check --subscription and your access with `geo-redis inventory`' : `pass --group with one of: ${names.join(', ')}`,
   )
 }

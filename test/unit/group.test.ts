@@ -150,3 +150,18 @@ describe('unreadable members', () => {
     expect(placeholder).toMatchObject({cluster: 'c3', location: 'northeurope', readError: {code: 'ServiceUnavailable'}})
   })
 })
+
+describe('picking a group without a nickname', () => {
+  it('narrows by --member or --resource-group, and asks when still ambiguous', async () => {
+    const {pickGroup} = await import('../../src/services/groups.js')
+    const a = threeMembers()
+    const c4 = cluster(S2, 'other', 'c4', 'westeurope')
+    const c5 = cluster(S2, 'other', 'c5', 'eastasia')
+    const ids = [`${c4.id}/databases/default`, `${c5.id}/databases/default`]
+    const b = [c4, c5].map((c) => database(c, 'dr', ids.map((id) => ({id, state: 'Linked'}))))
+    const inv = assemble([...a.clusters, c4, c5], [...a.dbs, ...b])
+    expect(pickGroup(inv, {member: 'eastasia'}).nickname).toBe('dr')
+    expect(pickGroup(inv, {resourceGroup: 'rg1'}).nickname).toBe('geo')
+    expect(() => pickGroup(inv, {})).toThrow(/2 groups are visible/)
+  })
+})
