@@ -78,8 +78,12 @@ function signInError(reason: string): UsageError {
 export async function createCredential(settings: CredentialSettings): Promise<TokenCredential> {
   if (settings.accessToken) return new StaticTokenCredential(settings.accessToken)
   const {DefaultAzureCredential} = await import('@azure/identity')
-  const inner = new DefaultAzureCredential({authorityHost: CLOUDS[settings.cloud].authorityHost})
-  return new BoundedCachingCredential(inner, settings.firstTokenTimeoutMs)
+  return boundedCredential(new DefaultAzureCredential({authorityHost: CLOUDS[settings.cloud].authorityHost}), settings.firstTokenTimeoutMs)
+}
+
+/** Any credential with its first token request bounded and its tokens cached per scope. */
+export function boundedCredential(inner: TokenCredential, firstTokenTimeoutMs: number): TokenCredential {
+  return new BoundedCachingCredential(inner, firstTokenTimeoutMs)
 }
 
 /** Reads the claims of a JWT without verifying it: for evidence only (who acted), never for trust. */
