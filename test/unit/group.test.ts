@@ -58,6 +58,16 @@ function threeMembers(stateOf: (viewer: number, seen: number) => string = () => 
   return {clusters, dbs, ids}
 }
 
+/** the three-member group plus an unrelated two-member group in resource group "other" */
+function withSecondGroup(nickname: string) {
+  const a = threeMembers()
+  const c4 = cluster(S2, 'other', 'c4', 'westeurope')
+  const c5 = cluster(S2, 'other', 'c5', 'eastasia')
+  const ids = [`${c4.id}/databases/default`, `${c5.id}/databases/default`]
+  const b = [c4, c5].map((c) => database(c, nickname, ids.map((id) => ({id, state: 'Linked'}))))
+  return assemble([...a.clusters, c4, c5], [...a.dbs, ...b])
+}
+
 const assemble = (clusters: ClusterView[], databases: DatabaseView[]) =>
   assembleInventory({generatedAt: '2026-11-21T00:00:00.000Z', subscriptions: [S1, S2], clusters, databases, errors: []})
 
@@ -79,12 +89,7 @@ describe('group assembly', () => {
   })
 
   it('keeps two unrelated groups with the same nickname apart', () => {
-    const a = threeMembers()
-    const c4 = cluster(S2, 'other', 'c4', 'westeurope')
-    const c5 = cluster(S2, 'other', 'c5', 'eastasia')
-    const ids = [`${c4.id}/databases/default`, `${c5.id}/databases/default`]
-    const b = [c4, c5].map((c) => database(c, 'geo', ids.map((id) => ({id, state: 'Linked'}))))
-    const inv = assemble([...a.clusters, c4, c5], [...a.dbs, ...b])
+    const inv = withSecondGroup('geo')
     expect(inv.groups).toHaveLength(2)
     expect(inv.groups.map((g) => g.members.length).sort()).toEqual([2, 3])
     expect(() => selectGroup(inv, {nickname: 'geo'})).toThrow(/2 groups are named "geo"/)
@@ -154,12 +159,7 @@ describe('unreadable members', () => {
 describe('picking a group without a nickname', () => {
   it('narrows by --member or --resource-group, and asks when still ambiguous', async () => {
     const {pickGroup} = await import('../../src/services/groups.js')
-    const a = threeMembers()
-    const c4 = cluster(S2, 'other', 'c4', 'westeurope')
-    const c5 = cluster(S2, 'other', 'c5', 'eastasia')
-    const ids = [`${c4.id}/databases/default`, `${c5.id}/databases/default`]
-    const b = [c4, c5].map((c) => database(c, 'dr', ids.map((id) => ({id, state: 'Linked'}))))
-    const inv = assemble([...a.clusters, c4, c5], [...a.dbs, ...b])
+    const inv = withSecondGroup('dr')
     expect(pickGroup(inv, {member: 'eastasia'}).nickname).toBe('dr')
     expect(pickGroup(inv, {resourceGroup: 'rg1'}).nickname).toBe('geo')
     expect(() => pickGroup(inv, {})).toThrow(/2 groups are visible/)
