@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
-import {groupFlags} from '../cli/flags.js'
 import {armFlags} from '../cli/settings.js'
 import {assertThresholds, capacityExitCode} from '../domain/capacity.js'
 import {renderCapacity} from '../output/capacity.js'
 import {runCapacity} from '../services/capacity.js'
-import {dataPlaneFlags, dataPlaneTarget, groupScope, warnUnread} from './probe.js'
+import {dataPlaneFlags, dataPlaneTarget, groupFlags, groupScope, warnUnread} from '../cli/flags.js'
 
 export default class Capacity extends BaseCommand {
   static override summary = 'memory headroom of every member and the SKUs the group can scale to together'

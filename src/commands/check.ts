@@ -1,15 +1,14 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
-import {formatFlag, groupFlags} from '../cli/flags.js'
+import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags} from '../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../cli/settings.js'
 import {UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
 import {writeFileAtomic} from '../evidence/atomic.js'
 import {runCheck} from '../services/check.js'
-import {AUTH_MODES, type AuthMode} from '../services/targets.js'
 
 export default class Check extends BaseCommand {
   static override summary = 'check geo-replication groups against the configuration and health rules, for pipelines'
@@ -36,9 +35,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     warn: Flags.integer({description: 'memory-headroom warning at this % of maxmemory', default: 70, min: 1, max: 100, helpGroup: 'PROBE'}),
     crit: Flags.integer({description: 'memory-headroom error at this % of maxmemory', default: 85, min: 1, max: 100, helpGroup: 'PROBE'}),
     'max-lag-ms': Flags.integer({description: 'replication-lag warning above this canary lag', default: 1000, min: 0, helpGroup: 'PROBE'}),
-    auth: Flags.string({description: 'Redis authentication: auto uses Entra where access keys are disabled', options: AUTH_MODES, default: 'auto', helpGroup: 'PROBE'}),
-    ca: Flags.string({description: 'PEM file of an extra CA to trust for Redis TLS (default: the profile\'s)', helpGroup: 'PROBE'}),
-    'timeout-ms': Flags.integer({description: 'budget per member probe and per canary write', default: 2000, min: 1, helpGroup: 'PROBE'}),
+    ...dataPlaneFlags,
   }
 
   protected async execute(): Promise<CommandOutcome> {
@@ -58,7 +55,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     }
 
     const settings = resolveArmSettings(flags)
-    const caPem = flags.ca ? readCa(flags.ca) : settings.caPem
+    const target = dataPlaneTarget(flags, settings.caPem)
     const arm = await connectArm(settings)
     const progress = this.progress('checking')
     const result = await runCheck(arm, {
@@ -67,7 +64,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
       probe: flags.probe,
       canary: flags.canary,
       thresholds: {memoryWarnPct: flags.warn, memoryCritPct: flags.crit, replicationLagMs: flags['max-lag-ms']},
-      target: {auth: flags.auth as AuthMode, caPem},
+      target,
       timeoutMs: flags['timeout-ms'],
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
@@ -81,13 +78,5 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     }
 
     return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool)}
-  }
-}
-
-function readCa(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read --ca ${path}: ${(error as Error).message}`, 'pass a PEM file with the CA certificate that signed the Redis endpoints')
   }
 }

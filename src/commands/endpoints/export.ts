@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {connectArm} from '../../cli/connect.js'
-import {groupFlags} from '../../cli/flags.js'
 import {armFlags} from '../../cli/settings.js'
 import {UsageError} from '../../domain/errors.js'
 import {ENDPOINTS_FORMATS, renderEndpoints, type EndpointsFormat} from '../../output/endpoints.js'
 import {runEndpointsExport} from '../../services/endpoints.js'
-import {groupScope, warnUnread} from '../probe.js'
+import {groupFlags, groupScope, warnUnread} from '../../cli/flags.js'
 
 export default class EndpointsExport extends BaseCommand {
   static override summary = 'every member\'s host, port and TLS setting, for application routing config'

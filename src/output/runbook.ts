@@ -1,0 +1,232 @@
+// The incident runbook as text. Each step is a list of blocks rendered twice from the same data: for the terminal
+// (colour, cli-table3) and for runbook.md, the Markdown log kept in the evidence. Marks: (✓) done, (✗) failed, (!) warning.
+import {stripVTControlCharacters} from 'node:util'
+import {RUNBOOK_STEPS, stepNumber, type Diagnosis, type MemberStatus, type Recommendation, type StepId} from '../domain/incident.js'
+import type {GuardResult} from '../domain/guards.js'
+import type {GuardedResult, PreparedOperation} from '../services/evidence.js'
+import type {Assessment, RunbookAnswer, RunbookResult} from '../services/runbook.js'
+import {renderEndpoints} from './endpoints.js'
+import {renderPlan} from './plan.js'
+import {formatBytes} from './probe.js'
+import {markdownTable, table, type Row} from './table.js'
+import {theme} from './theme.js'
+
+export type Mark = 'ok' | 'bad' | 'warn'
+
+export type Block =
+  | {kind: 'line'; text: string; mark?: Mark}
+  | {kind: 'table'; head: string[]; rows: Row[]}
+  | {kind: 'code'; text: string}
+  /** kept in the log only: the prompt itself already showed it on the terminal */
+  | {kind: 'answer'; question: string; answer: string}
+
+const MARKS: Record<Mark, string> = {ok: '(✓)', bad: '(✗)', warn: '(!)'}
+const PAINT: Record<Mark, (s: string) => string> = {ok: theme.ok, bad: theme.bad, warn: theme.warn}
+
+const line = (text: string, mark?: Mark): Block => ({kind: 'line', text, mark})
+const plain = (text: string) => stripVTControlCharacters(text)
+
+export function stepTitle(id: StepId): string {
+  return `Step ${stepNumber(id)} of ${RUNBOOK_STEPS.length} · ${RUNBOOK_STEPS.find((s) => s.id === id)!.title}`
+}
+
+export function stepHeader(id: StepId): string {
+  return `\n${theme.heading(stepTitle(id))}`
+}
+
+export async function renderTerminal(blocks: Block[]): Promise<string> {
+  const out: string[] = []
+  for (const b of blocks) {
+    if (b.kind === 'line') out.push(`  ${b.mark ? `${PAINT[b.mark](MARKS[b.mark])} ` : ''}${b.text}`)
+    else if (b.kind === 'table') out.push((await table(b.head, b.rows)).replace(/^/gm, '  '))
+    else if (b.kind === 'code') out.push(b.text.replace(/\n+$/, '').replace(/^/gm, '    '))
+  }
+  return out.join('\n')
+}
+
+function fence(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length))
+  const f = '`'.repeat(longest + 1)
+  return `${f}text\n${text.replace(/\n+$/, '')}\n${f}`
+}
+
+export function renderMarkdown(blocks: Block[]): string {
+  const out: string[] = []
+  for (const b of blocks) {
+    if (b.kind === 'line') out.push(`- ${b.mark ? `${MARKS[b.mark]} ` : ''}${plain(b.text).replace(/\s*\n\s*/g, ' ')}`)
+    else if (b.kind === 'table') out.push('', markdownTable(b.head, b.rows.map((r) => r.map((c) => (typeof c === 'string' ? plain(c) : c)))), '')
+    else if (b.kind === 'code') out.push('', fence(plain(b.text)), '')
+    else out.push('', `> **Question:** ${plain(b.question)}  `, `> **Answer:** ${plain(b.answer)}`, '')
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim()
+}
+
+// ------------------------------------------------------------------------------------------------ the steps
+
+const pct = (n: number | null | undefined) => (n === null || n === undefined ? '' : `${n.toFixed(1)}%`)
+
+function armCell(m: MemberStatus): string {
+  return m.arm.readable ? m.arm.state! : `unreadable (${m.arm.error!.split(':')[0]})`
+}
+
+function probeCell(m: MemberStatus): string {
+  if (!m.probe) return 'not probed'
+  return m.probe.answered ? `answers, ${m.probe.latencyMs ?? '?'} ms` : (m.probe.failure?.split(':')[0] ?? 'no answer')
+}
+
+export function groupBlocks(group: {nickname: string; members: unknown[]; unresolved: string[]}, how: string): Block[] {
+  const unread = group.unresolved.length > 0 ? ` and ${group.unresolved.length} ARM could not read` : ''
+  return [line(`group "${group.nickname}": ${group.members.length} readable member(s)${unread}; ${how}`, 'ok')]
+}
+
+export function statusBlocks(a: Assessment): Block[] {
+  const rows: Row[] = a.members.map((m) => [
+    m.name,
+    m.location ?? 'unknown',
+    armCell(m),
+    probeCell(m),
+    m.memory?.usedBytes === null || !m.memory ? '' : formatBytes(m.memory.usedBytes),
+    pct(m.memory?.usedPct),
+    m.memory?.level ?? '',
+    m.verdict,
+  ])
+  return [
+    {kind: 'table', head: ['member', 'location', 'ARM', 'probe', 'used', 'used %', 'level', 'verdict'], rows},
+    line(`read at ${a.readAt}; group status in ARM: ${a.group.status}`),
+    ...a.group.problems.map((p) => line(p, 'warn')),
+  ]
+}
+
+export function diagnosisBlocks(d: Diagnosis, thresholds: {warnPct: number; critPct: number}): Block[] {
+  const blocks: Block[] = []
+  for (const m of d.failing) {
+    blocks.push(line(`${m.name} (${m.location ?? 'location unknown'}) is failing: ${m.reasons.join('; ')}`, 'bad'))
+    if (m.seenAs.length > 0) blocks.push(line(`the other members still list it as ${[...new Set(m.seenAs)].join(', ')} (ARM reflects configuration, not data-plane health)`))
+  }
+  if (d.failing.length === 0) blocks.push(line('no member is failing', 'ok'))
+  blocks.push(line(`failing since: ${d.since ?? 'unknown (ARM does not report when a member failed; see Azure Resource Health for its region)'}`))
+  for (const m of d.unknown) blocks.push(line(`${m.name} cannot be judged: ${m.reasons.join('; ')}`, 'warn'))
+  for (const s of d.survivors) {
+    const mem = s.memory
+    const level = mem?.level ?? 'unknown'
+    const text = mem && mem.usedPct !== null
+      ? `${s.name} survives: ${pct(mem.usedPct)} of ${formatBytes(mem.maxBytes)} used (limit from ${mem.limitSource}), ${level}`
+      : `${s.name} survives: memory use unknown`
+    blocks.push(line(text, level === 'crit' ? 'bad' : level === 'warn' || level === 'unknown' ? 'warn' : 'ok'))
+  }
+  blocks.push(line(`thresholds: warn at ${thresholds.warnPct}% used, crit at ${thresholds.critPct}%`))
+  return blocks
+}
+
+const REC_MARK: Record<Recommendation['kind'], Mark> = {'nothing-failing': 'ok', redirect: 'ok', 'force-unlink': 'warn', 'no-survivor': 'bad'}
+
+export function recommendationBlocks(r: Recommendation): Block[] {
+  return [line(theme.bold(`recommendation: ${r.title}`), REC_MARK[r.kind]), ...r.reasons.map((reason) => line(`· ${reason}`))]
+}
+
+export function endpointsBlocks(a: Assessment): Block[] {
+  const {endpoints, diagnosis} = a
+  if (endpoints.members.length === 0) return [line('no surviving member to route to', 'bad')]
+  const failed = diagnosis.failing.map((m) => m.name).join(', ')
+  return [
+    line(`route clients to these ${endpoints.members.length} survivor(s)${failed ? `; take ${failed} out of rotation` : ''}`, 'ok'),
+    {kind: 'code', text: renderEndpoints(endpoints, 'env')},
+    line(`the same as \`geo-redis endpoints export --group ${endpoints.group} --format env\` without the failed member(s); add --include-keys for access keys`),
+  ]
+}
+
+export function answerBlock(question: string, answer: string): Block {
+  return {kind: 'answer', question, answer}
+}
+
+/** The plan as force-unlink renders it, and the verdict of its guards: shown apart when the consent prompt shows the plan. */
+export function planBlocks(prepared: PreparedOperation): {plan: Block; verdict: Block} {
+  const {plan, guards} = prepared
+  const refused = guards.refusal
+  const verdict = refused
+    ? line(`refused by guard ${refused.guard}: ${refused.message}; ${refused.remediation}`, 'bad')
+    : plan.nothingToDo
+      ? line(`nothing to do: ${plan.nothingToDo}`, 'ok')
+      : line(`force-unlink built its plan and every guard passed${plan.dryRun ? ' (dry run: nothing will be sent)' : ''}:`, 'ok')
+  return {plan: {kind: 'code', text: renderPlan(plan, guards.guards)}, verdict}
+}
+
+export function consentBlocks(guard: GuardResult, dryRun: boolean): Block[] {
+  const verdict = guard.result === 'pass'
+    ? line(`${guard.detail}${dryRun ? ': a real run would go on (dry run: nothing is sent)' : ''}`, 'ok')
+    : line(`${guard.detail}${dryRun ? ': a real run would stop here' : ': cancelled, nothing was sent'}`, 'bad')
+  return [verdict]
+}
+
+/** What the run did, without the evidence and next steps that the later steps show. */
+export function executeBlocks(result: GuardedResult): Block[] {
+  const {plan, operation, verification} = result
+  if (result.outcome === 'dry-run') {
+    return [line(`dry run: no request was sent; a real run sends ${plan.requests.map((r) => `${r.method} ${r.url}`).join(', ')}`, 'ok')]
+  }
+  const done = result.outcome === 'succeeded'
+  const blocks = [line(`force-unlink ${plan.target?.name ?? plan.targetQuery}: ${result.outcome}`, done ? 'ok' : result.outcome === 'interrupted' ? 'warn' : 'bad')]
+  if (verification) blocks.push(line(`${verification.ok ? 'verified' : 'NOT verified'}: ${verification.detail}`, verification.ok ? 'ok' : 'bad'))
+  if (operation?.error) blocks.push(line(`ARM error ${operation.error.code}: ${operation.error.message}`, 'bad'))
+  if (operation?.statusUrl) blocks.push(line(`operation: ${operation.statusUrl}`))
+  return [...blocks, ...result.warnings.map((w) => line(w, 'warn'))]
+}
+
+export function evidenceBlocks(runbookDir: string, unlink: GuardedResult | null): Block[] {
+  return [
+    ...(unlink ? [line(`force-unlink evidence: ${unlink.evidence.dir}${unlink.evidence.complete ? '' : ' (incomplete)'}`, unlink.evidence.complete ? 'ok' : 'warn')] : []),
+    line(`runbook evidence: ${runbookDir} (runbook.md is this log; runbook.json holds the assessment and your answers)`, 'ok'),
+    line(`verify: geo-redis evidence verify ${runbookDir}`),
+  ]
+}
+
+export function listBlocks(items: string[], mark?: Mark): Block[] {
+  return items.map((i) => line(i, mark))
+}
+
+/** The runbook's log: every step's blocks and answers, in the step list's order, as Markdown for runbook.md. */
+export class RunbookLog {
+  private readonly steps = new Map<StepId, Block[]>()
+  private readonly notReached = new Map<StepId, string>()
+
+  add(step: StepId, blocks: Block[]): void {
+    this.steps.set(step, [...(this.steps.get(step) ?? []), ...blocks])
+  }
+
+  /** every step after `from` that has nothing logged yet, with why it was not reached */
+  skipAfter(from: StepId, why: string, except: StepId[] = []): void {
+    for (const s of RUNBOOK_STEPS.slice(stepNumber(from))) if (!this.steps.has(s.id) && !except.includes(s.id)) this.notReached.set(s.id, why)
+  }
+
+  answers(): RunbookAnswer[] {
+    return [...this.steps].flatMap(([step, blocks]) => blocks.flatMap((b) => (b.kind === 'answer' ? [{step, question: plain(b.question), answer: plain(b.answer)}] : [])))
+  }
+
+  markdown(meta: {nickname: string; startedAt: string; finishedAt: string; dryRun: boolean; outcome: string}): string {
+    const head = [
+      `# geo-redis runbook: incident on group \`${meta.nickname}\``,
+      '',
+      `- Outcome: ${meta.outcome}`,
+      `- Dry run: ${meta.dryRun ? 'yes, no mutating request is sent' : 'no'}`,
+      `- Started: ${meta.startedAt}`,
+      `- Finished: ${meta.finishedAt}`,
+    ]
+    const body = RUNBOOK_STEPS.flatMap((s) => {
+      const blocks = this.steps.get(s.id)
+      const text = blocks ? renderMarkdown(blocks) : `_Not reached: ${this.notReached.get(s.id) ?? 'the runbook ended before this step'}._`
+      return ['', `## ${stepTitle(s.id)}`, '', text]
+    })
+    return `${[...head, ...body].join('\n')}\n`
+  }
+}
+
+/** stdout once the runbook has ended: what was decided, where the log is, what to do next. */
+export function renderRunbookSummary(result: RunbookResult, exitCode: number): string {
+  const mark: Mark = exitCode === 0 ? 'ok' : exitCode === 130 ? 'warn' : 'bad'
+  return [
+    `${PAINT[mark](MARKS[mark])} runbook incident, group "${result.group.nickname}"${result.dryRun ? ' (dry run)' : ''}: ${result.decision}`,
+    `  runbook log:  ${result.evidence.dir}/runbook.md`,
+    ...(result.evidence.forceUnlinkDir ? [`  force-unlink evidence: ${result.evidence.forceUnlinkDir}`] : []),
+    ...(result.nextSteps.length > 0 ? ['Next steps:', ...result.nextSteps.map((s) => `  - ${s}`)] : []),
+  ].join('\n')
+}

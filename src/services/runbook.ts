@@ -1,0 +1,306 @@
+// The incident runbook's use cases, one per step that does work: the groups to choose from, the assessment
+// (status, diagnosis, recommendation, the survivors' endpoints), the force-unlink plan and run, and the runbook's
+// own evidence. The force-unlink is prepareForceUnlink + runGuarded + executeForceUnlink: the very code of
+// `geo-redis force-unlink`, so the runbook can never drift from the command. Never prints, never prompts.
+import type {CapacityThresholds} from '../domain/capacity.js'
+import {UsageError} from '../domain/errors.js'
+import type {GuardResult} from '../domain/guards.js'
+import {
+  diagnose,
+  memberStatuses,
+  recommend,
+  redirectNextSteps,
+  rejoinSteps,
+  type Diagnosis,
+  type MemberStatus,
+  type ProbeReading,
+  type Recommendation,
+} from '../domain/incident.js'
+import {idKey} from '../domain/ids.js'
+import type {GeoGroup, Inventory} from '../domain/model.js'
+import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry} from '../evidence/index.js'
+import {exportEndpoints, type EndpointsExport} from './endpoints.js'
+import {runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
+import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
+import {loadGroups} from './groups.js'
+import type {ArmPort} from './ports.js'
+import {probeMembersOf, type ProbeSettings} from './probe.js'
+
+export interface GroupChoice {
+  inventory: Inventory
+  /** every visible group matching the selection; the runbook asks when there are several */
+  groups: GeoGroup[]
+}
+
+/** Step "group": the groups an operator may pick from, fresh from ARM. */
+export async function findIncidentGroups(arm: ArmPort, options: {subscriptions: string[]; group?: string; resourceGroup?: string}): Promise<GroupChoice> {
+  const {inventory, groups} = await loadGroups(arm, {subscriptions: options.subscriptions}, {group: options.group, resourceGroup: options.resourceGroup})
+  if (groups.length === 0) {
+    throw new UsageError('no geo-replication group is visible', 'check --subscription and your access with `geo-redis inventory`', 'NoGroup')
+  }
+  return {inventory, groups}
+}
+
+export interface AssessOptions {
+  probe: ProbeSettings
+  thresholds: CapacityThresholds
+  onProgress?: ProgressReporter
+  now?: () => Date
+}
+
+export interface Assessment {
+  readAt: string
+  group: {nickname: string; key: string; status: string; problems: string[]}
+  thresholds: CapacityThresholds
+  members: MemberStatus[]
+  diagnosis: Diagnosis
+  recommendation: Recommendation
+  /** the survivors only: where clients go while the failed member is down */
+  endpoints: EndpointsExport
+}
+
+/** Steps "status" to "endpoints": probes every readable member, then applies the pure rules of domain/incident. */
+export async function assessIncident(arm: ArmPort, choice: {inventory: Inventory; group: GeoGroup}, options: AssessOptions): Promise<Assessment> {
+  const {inventory, group} = choice
+  options.onProgress?.(`probing ${group.members.length} members`, 'status')
+  const {results} = await probeMembersOf(arm, group.members, options.probe)
+  const probes: ProbeReading[] = results.map((r) => ({
+    id: r.id,
+    reachable: r.reachable,
+    errorKind: r.error?.kind ?? null,
+    errorMessage: r.error?.message ?? null,
+    latencyMs: r.pingMs?.p50 ?? null,
+    usedBytes: r.memory?.usedBytes ?? null,
+    maxmemoryBytes: r.memory?.maxBytes ?? null,
+  }))
+  const members = memberStatuses({group, errors: inventory.errors, probes, thresholds: options.thresholds})
+  const diagnosis = diagnose(members)
+  const survivors = new Set(diagnosis.survivors.map((s) => idKey(s.id)))
+  // without keys no listKeys is sent: this only reads the group already in hand
+  const endpoints = await exportEndpoints(arm, {...group, members: group.members.filter((m) => survivors.has(idKey(m.id))), unresolved: []}, {includeKeys: false})
+  return {
+    readAt: (options.now?.() ?? new Date()).toISOString(),
+    group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems},
+    thresholds: options.thresholds,
+    members,
+    diagnosis,
+    recommendation: recommend(diagnosis, options.thresholds),
+    endpoints,
+  }
+}
+
+export interface UnlinkPlanOptions {
+  subscriptions: string[]
+  resourceGroup?: string
+  dryRun: boolean
+  probe: ProbeSettings
+  onProgress?: ProgressReporter
+}
+
+/** Step "plan": force-unlink's own plan for the failed member, read fresh; never forced (overrides need the command). */
+export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, target: MemberStatus, options: UnlinkPlanOptions): Promise<PreparedOperation> {
+  const prepared = await prepareForceUnlink(arm, {
+    subscriptions: options.subscriptions,
+    group: assessment.group.nickname,
+    // a survivor's resource group keeps a same-named group elsewhere out of the choice
+    resourceGroup: options.resourceGroup ?? assessment.diagnosis.survivors[0]?.resourceGroup ?? undefined,
+    member: target.id,
+    force: false,
+    dryRun: options.dryRun,
+    probe: options.probe,
+    onProgress: options.onProgress,
+  })
+  if (prepared.group.key !== assessment.group.key) {
+    throw new UsageError(
+      `the force-unlink plan resolved another group named "${assessment.group.nickname}" than the one assessed`,
+      'run the runbook again with --resource-group, or use `geo-redis force-unlink --group <nickname> --resource-group <rg> --member <member>`',
+    )
+  }
+  return prepared
+}
+
+/** Steps "confirm" and "execute": the guarded force-unlink, consent and evidence included, exactly as the command runs it. */
+export function runIncidentUnlink(arm: ArmPort, prepared: PreparedOperation, options: GuardedRunOptions): Promise<GuardedResult> {
+  return runGuarded(arm, prepared, executeForceUnlink, options)
+}
+
+export interface RunbookAnswer {
+  step: string
+  question: string
+  answer: string
+}
+
+export interface RunbookRecord {
+  group: {nickname: string; key: string}
+  startedAt: string
+  outcome: Exclude<EvidenceOutcome, 'in-progress'>
+  /** one line, e.g. "redirect clients only: sandbox-northeurope/default was not unlinked" */
+  decision: string
+  /** why the run ended where it did, when it was not by the force-unlink's own outcome */
+  stop: GuardResult | null
+  dryRun: boolean
+  target: MemberStatus | null
+  assessment: Assessment | null
+  answers: RunbookAnswer[]
+  /** the force-unlink run, when the runbook got that far */
+  unlink: GuardedResult | null
+  nextSteps: string[]
+}
+
+export const RUNBOOK_ACTION = 'runbook-incident'
+
+/**
+ * The runbook's own bundle, beside force-unlink's: runbook.md (the log), runbook.json (assessment and answers) and
+ * report.md. Opened first so the log can name its folder; finished once the log is complete.
+ */
+export class RunbookEvidence {
+  private constructor(
+    private readonly bundle: EvidenceBundle,
+    private readonly settings: EvidenceSettings,
+    private readonly operator: Promise<EvidenceRecord['operator']>,
+  ) {}
+
+  static async open(arm: ArmPort, nickname: string, settings: EvidenceSettings): Promise<RunbookEvidence> {
+    const bundle = await createBundle({root: settings.root, nickname, action: RUNBOOK_ACTION, now: settings.now?.() ?? new Date(), tool: settings.tool})
+    // who ran it is worth recording, but never worth failing the run for
+    return new RunbookEvidence(bundle, settings, arm.principal().catch(() => null))
+  }
+
+  get dir(): string {
+    return this.bundle.dir
+  }
+
+  async finish(record: RunbookRecord, log: string): Promise<ManifestEntry[]> {
+    const {unlink, target} = record
+    const {settings} = this
+    await this.bundle.writeJson('runbook.json', {
+      action: RUNBOOK_ACTION,
+      group: record.group,
+      outcome: record.outcome,
+      decision: record.decision,
+      dryRun: record.dryRun,
+      answers: record.answers,
+      assessment: record.assessment,
+      forceUnlink: unlink ? {outcome: unlink.outcome, evidence: unlink.evidence, operation: unlink.operation, verification: unlink.verification} : null,
+    })
+    await this.bundle.writeText('runbook.md', log)
+    await this.bundle.writeText(
+      'report.md',
+      renderReport({
+        action: RUNBOOK_ACTION,
+        group: record.group,
+        decision: record.decision,
+        reason: settings.reason ?? null,
+        operator: await this.operator,
+        tool: settings.tool,
+        startedAt: record.startedAt,
+        finishedAt: (settings.now?.() ?? new Date()).toISOString(),
+        dryRun: record.dryRun,
+        targets: target ? [{id: target.id, location: target.location}] : [],
+        issuedOn: unlink?.plan.issuedOn ? {id: unlink.plan.issuedOn.id, location: unlink.plan.issuedOn.location} : null,
+        requests: unlink?.plan.requests ?? [],
+        guards: [...(unlink?.guards ?? []), ...(record.stop ? [record.stop] : [])],
+        probes: record.assessment?.members.filter((m) => m.probe).map((m) => ({member: `${m.name} (${m.location})`, ok: m.probe!.answered, detail: m.probe!.failure})) ?? null,
+        outcome: record.outcome,
+        error: unlink?.operation?.error ?? null,
+        statusUrl: unlink?.operation?.statusUrl ?? null,
+        nextSteps: record.nextSteps,
+      }),
+    )
+    await this.bundle.complete()
+    return this.bundle.files()
+  }
+}
+
+/** What `geo-redis runbook incident` returns. */
+export interface RunbookResult {
+  action: typeof RUNBOOK_ACTION
+  group: {nickname: string; key: string}
+  outcome: RunbookRecord['outcome']
+  decision: string
+  dryRun: boolean
+  recommendation: Recommendation | null
+  target: {id: string; name: string} | null
+  forceUnlink: GuardedResult | null
+  evidence: {dir: string; forceUnlinkDir: string | null}
+  answers: RunbookAnswer[]
+  nextSteps: string[]
+}
+
+/** How a run ended, before the evidence step: what goes in the record and the summary. */
+export interface RunbookEnding {
+  outcome: RunbookRecord['outcome']
+  decision: string
+  /** why the run stopped, when not by the force-unlink's own outcome */
+  stop: GuardResult | null
+  /** why the later steps were not reached */
+  why: string
+  nextSteps: string[]
+}
+
+/** The operator chose not to force-unlink, or there was nothing a force-unlink could do. */
+export function endWithoutUnlink(a: Assessment): RunbookEnding {
+  const {recommendation: rec, diagnosis} = a
+  const nickname = a.group.nickname
+  if (rec.kind === 'nothing-failing') {
+    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: geo-redis check --group ${nickname} --probe`]}
+  }
+  if (rec.kind === 'no-survivor') {
+    return {
+      outcome: 'refused',
+      decision: 'no member is known to be healthy: no force-unlink is possible from here',
+      stop: {name: 'survivor-available', result: 'refuse', detail: rec.reasons[0] ?? null},
+      why: 'no healthy survivor to send a force-unlink on',
+      nextSteps: rec.reasons.slice(1),
+    }
+  }
+  return {
+    outcome: 'refused',
+    decision: `redirect clients only: ${diagnosis.failing.map((m) => m.name).join(', ')} not force-unlinked (recommended: ${rec.title})`,
+    stop: {name: 'operator-decision', result: 'refuse', detail: 'you chose not to force-unlink: redirect clients only'},
+    why: 'you chose to redirect clients only',
+    nextSteps: redirectNextSteps(nickname, diagnosis.failing, a.thresholds),
+  }
+}
+
+/** The force-unlink ran through runGuarded: its outcome is the runbook's. */
+export function endAfterUnlink(result: GuardedResult, a: Assessment, target: MemberStatus): RunbookEnding {
+  const what = `force-unlink ${target.name} from "${a.group.nickname}"`
+  const interrupted = Boolean(result.refusal?.interrupted)
+  const text: Record<GuardedResult['outcome'], [decision: string, why: string]> = {
+    succeeded: [`${what}: done and verified`, ''],
+    'dry-run': [`dry run: would ${what}; nothing was sent`, ''],
+    'nothing-to-do': [`${what}: nothing to do, it is already unlinked`, 'nothing to do: it is already unlinked'],
+    refused: interrupted
+      ? [`${what}: interrupted at the confirmation, nothing was sent`, 'interrupted (Ctrl-C) at the confirmation: nothing was sent']
+      : [`${what}: refused (${result.refusal?.guard ?? 'guard'}), nothing was sent`, `refused by ${result.refusal?.guard ?? 'a guard'}: nothing was sent`],
+    failed: [`${what}: failed`, 'the force-unlink failed'],
+    interrupted: [`${what}: interrupted, the operation may still be running in Azure`, 'interrupted (Ctrl-C) while the force-unlink was running'],
+  }
+  const [decision, why] = text[result.outcome]
+  const nextSteps =
+    result.outcome === 'dry-run'
+      ? [`run it for real: geo-redis runbook incident --group ${a.group.nickname}, or ${result.plan.command}`]
+      : result.outcome === 'succeeded' || result.outcome === 'nothing-to-do'
+        ? rejoinSteps(a.group.nickname, target)
+        : result.nextSteps
+  return {outcome: result.outcome, decision, stop: null, why, nextSteps}
+}
+
+/** Ctrl-C or silence at a question, a rehearsed confirmation that would cancel, or an error in a step: nothing was sent. */
+export function endStopped(nickname: string, how: 'interrupted' | 'timeout' | 'cancelled' | 'error', what: string): RunbookEnding {
+  const names = {interrupted: 'not-interrupted', timeout: 'operator-decision', cancelled: 'operator-consent', error: 'steps-completed'}
+  const why = {
+    interrupted: 'interrupted (Ctrl-C)',
+    timeout: 'no answer in time',
+    cancelled: 'the typed nickname did not match: a real run stops here',
+    error: `the runbook stopped on an error: ${what}`,
+  }
+  return {
+    outcome: 'refused',
+    decision: `${how === 'error' ? `stopped on an error: ${what}` : what}: nothing was sent`,
+    stop: {name: names[how], result: 'refuse', detail: `${what}; nothing was sent`},
+    why: why[how],
+    nextSteps: [`run it again when ready: geo-redis runbook incident --group ${nickname}`],
+  }
+}

@@ -1,0 +1,257 @@
+// `geo-redis runbook incident` end to end on a real pseudo-terminal (tmux on a private socket), against the real
+// sandbox (`geo-redis sandbox up` in a temporary GEO_REDIS_HOME) with North Europe in an outage drill: its
+// redis-server stopped and ARM answering 503 for its cluster. The cases run in order, as responders would: off a
+// terminal, stop at the decision, Ctrl-C, a dry run, then the real force-unlink. Never touches the system's Redis.
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {RUNBOOK_STEPS} from '../../src/domain/incident.js'
+import {idKey} from '../../src/domain/ids.js'
+import {stepTitle} from '../../src/output/runbook.js'
+import {openConnection} from '../../src/redis/connect.js'
+import type {RequestLogEntry} from '../../src/sandbox/emulator/server.js'
+import {mutatingRequests, runCli, type CliResult} from '../helpers/run-cli.js'
+import {TmuxSession} from '../helpers/tmux.js'
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const NICK = 'sandbox-geo'
+const STEP_MS = 30_000
+const CASE_MS = 60_000
+
+interface SandboxMember {
+  id: string
+  cluster: string
+  location: string
+  role: string
+  port: number
+}
+
+let home: string
+let evidenceDir: string
+let members: SandboxMember[]
+let down: SandboxMember
+const sessions: TmuxSession[] = []
+
+/** The sandbox's profile decides everything: nothing from the developer's environment leaks in. */
+const ISOLATE = ['CI', 'GEO_REDIS_PROFILE', 'GEO_REDIS_ARM_ENDPOINT', 'GEO_REDIS_ACCESS_TOKEN', 'AZURE_SUBSCRIPTION_ID', 'NODE_EXTRA_CA_CERTS']
+const cliEnv = () => ({GEO_REDIS_HOME: home, GEO_REDIS_ARM_TIMEOUT_MS: '5000', GEO_REDIS_POLL_INTERVAL_MS: '100'})
+
+function cli(args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runCli(args, {env: {...Object.fromEntries(ISOLATE.map((k) => [k, undefined])), ...cliEnv(), CI: '1', ...extra}, timeoutMs: STEP_MS})
+}
+
+/** The runbook in a fresh tmux pane: a real terminal, CI unset. */
+function runbook(...args: string[]): TmuxSession {
+  const session = TmuxSession.start({
+    command: [process.execPath, BIN, 'runbook', 'incident', '--profile', 'sandbox', '--evidence-dir', evidenceDir, ...args],
+    env: cliEnv(),
+    unset: ISOLATE,
+    cwd: home,
+  })
+  sessions.push(session)
+  return session
+}
+
+/** Every ARM request the sandbox's emulator has answered so far. */
+function armRequests(): RequestLogEntry[] {
+  const file = join(home, 'sandbox', 'arm-requests.jsonl')
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RequestLogEntry)
+}
+
+const file = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8')
+const bundles = (suffix: string) => (existsSync(evidenceDir) ? readdirSync(evidenceDir).filter((d) => d.endsWith(suffix)).sort().map((d) => join(evidenceDir, d)) : [])
+const runbookDir = (screen: string) => /runbook log: +(\S+)\/runbook\.md/.exec(screen)?.[1] ?? ''
+
+async function verified(dir: string): Promise<void> {
+  const r = await cli(['evidence', 'verify', dir, '--json'])
+  expect(r.code, r.stdout + r.stderr).toBe(0)
+  expect(JSON.parse(r.stdout)).toMatchObject({intact: true, complete: true})
+}
+
+/** Sets maxmemory just above what a survivor uses, so the runbook sees it (nearly) full. */
+async function fillUp(member: SandboxMember): Promise<void> {
+  const world = JSON.parse(file(join(home, 'sandbox'), 'world.json')) as {databases: {id: string; keys: {primaryKey: string}}[]}
+  const key = world.databases.find((d) => idKey(d.id) === idKey(member.id))!.keys.primaryKey
+  const ca = file(join(home, 'sandbox'), 'ca.pem')
+  const {client} = await openConnection({id: member.id, host: 'localhost', port: member.port, tls: true, ca, auth: {password: key}}, {timeoutMs: 5000})
+  try {
+    const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1])
+    await client.config('SET', 'maxmemory', String(Math.floor(used * 1.08)))
+  } finally {
+    client.disconnect()
+  }
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'geo-redis-runbook-'))
+  evidenceDir = join(home, 'evidence')
+  const up = await cli(['sandbox', 'up', '--json'], {})
+  expect(up.code, up.stderr).toBe(0)
+  members = (JSON.parse(file(join(home, 'sandbox'), 'state.json')) as {members: SandboxMember[]}).members.filter((m) => m.role === 'member')
+  down = members.find((m) => m.cluster === 'sandbox-northeurope')!
+  const outage = await cli(['sandbox', 'outage', 'North Europe', '--json'])
+  expect(outage.code, outage.stderr).toBe(0)
+  expect(JSON.parse(outage.stdout)).toMatchObject({arm: 'error', redis: 'stopped'})
+}, 90_000)
+
+afterAll(async () => {
+  for (const s of sessions) s.kill()
+  if (home) {
+    const r = await cli(['sandbox', 'down'])
+    expect(r.code, r.stderr).toBe(0)
+    rmSync(home, {recursive: true, force: true})
+  }
+}, 60_000)
+
+describe('runbook incident, North Europe down in the sandbox', () => {
+  it('(c) without a terminal: exit 2 at once, pointing to force-unlink --yes --confirm, and no ARM request', async () => {
+    const before = armRequests().length
+    const r = await cli(['runbook', 'incident', '--profile', 'sandbox', '--group', NICK])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Error: the incident runbook asks questions and needs a terminal')
+    expect(r.stderr).toContain(`geo-redis force-unlink --group ${NICK} --member <failed member> --yes --confirm ${NICK}`)
+    const json = await cli(['runbook', 'incident', '--profile', 'sandbox', '--json'])
+    expect(json.code).toBe(2)
+    expect(JSON.parse(json.stdout).error).toMatchObject({code: 'TerminalRequired', exitCode: 2})
+    expect(armRequests().length).toBe(before)
+  }, CASE_MS)
+
+  it('stopping at the decision: the diagnosis, the survivors\' endpoints, exit 0, and evidence with the answer', async () => {
+    const before = armRequests().length
+    const s = runbook()
+    const screen = await s.waitFor(`Go on to force-unlink ${down.cluster}/default?`, STEP_MS)
+    expect(screen).toContain(`group "${NICK}": 2 readable member(s) and 1 ARM could not read; the only group visible`)
+    expect(screen).toMatch(/sandbox-northeurope\/default +│ northeurope +│ unreadable \(ServiceUnavailable\) +│ not probed/)
+    expect(screen).toContain('(✗) sandbox-northeurope/default (northeurope) is failing: ARM cannot read it: ServiceUnavailable')
+    expect(screen).toContain('(✓) recommendation: redirect clients only')
+    expect(screen).toContain('GEO_REDIS_WESTUS2_HOST=localhost')
+    expect(screen).toContain('GEO_REDIS_EASTUS_HOST=localhost')
+    expect(screen).not.toContain('GEO_REDIS_NORTHEUROPE')
+    s.type('n')
+    s.press('Enter')
+    expect(await s.waitForExit(STEP_MS), s.capture()).toBe(0)
+    const end = s.capture()
+    expect(end).toContain(`(✓) runbook incident, group "${NICK}": redirect clients only: sandbox-northeurope/default not force-unlinked`)
+    expect(end).toContain(`geo-redis capacity --group ${NICK} --warn 70 --crit 85`)
+
+    const dir = runbookDir(end)
+    await verified(dir)
+    const log = file(dir, 'runbook.md')
+    expect(log).toContain(`> **Question:** recommended: redirect clients only. Go on to force-unlink ${down.cluster}/default?  \n> **Answer:** no`)
+    expect(log).toContain(`## ${stepTitle('plan')}\n\n_Not reached: you chose to redirect clients only._`)
+    expect(file(dir, 'report.md')).toContain('**Outcome: refused**')
+    expect(file(dir, 'report.md')).toContain('- **refuse**: operator-decision: you chose not to force-unlink: redirect clients only')
+    expect(JSON.parse(file(dir, 'runbook.json')).answers).toEqual([
+      {step: 'decision', question: `recommended: redirect clients only. Go on to force-unlink ${down.cluster}/default?`, answer: 'no'},
+    ])
+    expect(bundles('-force-unlink')).toEqual([])
+    expect(mutatingRequests(armRequests().slice(before))).toEqual([])
+  }, CASE_MS)
+
+  it('Ctrl-C at a question: exit 130, the log and the evidence record the interruption, nothing is sent', async () => {
+    const before = armRequests().length
+    const s = runbook('--group', NICK)
+    await s.waitFor('Go on to force-unlink', STEP_MS)
+    s.press('C-c')
+    expect(await s.waitForExit(STEP_MS), s.capture()).toBe(130)
+    const dir = runbookDir(s.capture())
+    await verified(dir)
+    const log = file(dir, 'runbook.md')
+    expect(log).toContain('> **Answer:** Ctrl-C: interrupted')
+    expect(log).toContain('_Not reached: interrupted (Ctrl-C)._')
+    expect(file(dir, 'report.md')).toMatch(/\*\*refuse\*\*: not-interrupted: Ctrl-C at "recommended: .*"; nothing was sent/)
+    expect(mutatingRequests(armRequests().slice(before))).toEqual([])
+  }, CASE_MS)
+
+  it('(a) dry run with a survivor nearly full: every step, the typed confirmation included, and no mutating request', async () => {
+    await fillUp(members.find((m) => m.cluster === 'sandbox-westus2')!)
+    const before = armRequests().length
+    const s = runbook('--group', NICK, '--dry-run')
+    let screen = await s.waitFor('Go on to force-unlink', STEP_MS)
+    expect(screen).toContain('(!) recommendation: force-unlink now (critical)')
+    expect(screen).toMatch(/sandbox-westus2\/default is at \d+\.\d% of its memory, at or above --crit 85%/)
+    s.type('y')
+    s.press('Enter')
+    screen = await s.waitFor(`type the group nickname (${NICK}) to force-unlink ${down.cluster}/default`, STEP_MS)
+    expect(screen).toContain('force-unlink built its plan and every guard passed (dry run: nothing will be sent)')
+    expect(screen).toContain('(✓) target-does-not-answer')
+    s.type(NICK)
+    s.press('Enter')
+    expect(await s.waitForExit(STEP_MS), s.capture()).toBe(0)
+    screen = s.capture()
+    expect(screen).toContain('(✓) confirmed by the answer typed at the prompt: a real run would go on (dry run: nothing is sent)')
+    expect(screen).toContain('(✓) dry run: no request was sent; a real run sends POST ')
+    expect(screen).toContain(stepTitle('rejoin'))
+
+    expect(mutatingRequests(armRequests().slice(before))).toEqual([])
+    const dir = runbookDir(screen)
+    await verified(dir)
+    const unlink = bundles('-force-unlink')
+    expect(unlink).toHaveLength(1)
+    await verified(unlink[0])
+    expect(file(unlink[0], 'report.md')).toContain('**Outcome: dry-run** (dry run)')
+    const log = file(dir, 'runbook.md')
+    for (const step of RUNBOOK_STEPS) expect(log).toContain(`## ${stepTitle(step.id)}\n\n`)
+    expect(log).not.toContain('_Not reached')
+    expect(log).toContain(`> **Answer:** ${NICK}`)
+    expect(file(dir, 'report.md')).toContain('**Outcome: dry-run** (dry run)')
+  }, CASE_MS)
+
+  it('a wrong nickname at the real confirmation: refused by force-unlink\'s consent guard, exit 2, nothing sent', async () => {
+    const before = armRequests().length
+    const s = runbook('--group', NICK)
+    await s.waitFor('Go on to force-unlink', STEP_MS)
+    s.type('y')
+    s.press('Enter')
+    await s.waitFor(`type the group nickname (${NICK})`, STEP_MS)
+    s.type('sandbox')
+    s.press('Enter')
+    expect(await s.waitForExit(STEP_MS), s.capture()).toBe(2)
+    expect(s.capture()).toContain('(✗) the answer typed at the prompt "sandbox" does not match the nickname "sandbox-geo": cancelled, nothing was sent')
+    expect(mutatingRequests(armRequests().slice(before))).toEqual([])
+    const unlink = bundles('-force-unlink').at(-1)!
+    await verified(unlink)
+    expect(file(unlink, 'report.md')).toContain('- **refuse**: operator-consent')
+    expect(file(runbookDir(s.capture()), 'runbook.md')).toContain(`## ${stepTitle('execute')}\n\n_Not reached: refused by operator-consent: nothing was sent._`)
+  }, CASE_MS)
+
+  it('(b) the real run unlinks the failed member with exactly one forceUnlink on a survivor and leaves evidence that verifies', async () => {
+    const before = armRequests().length
+    const s = runbook('--group', NICK, '--reason', 'INC-4711 North Europe down')
+    await s.waitFor('Go on to force-unlink', STEP_MS)
+    s.type('y')
+    s.press('Enter')
+    await s.waitFor(`type the group nickname (${NICK})`, STEP_MS)
+    s.type(NICK)
+    s.press('Enter')
+    expect(await s.waitForExit(STEP_MS), s.capture()).toBe(0)
+    const screen = s.capture()
+    expect(screen).toContain(`(✓) runbook incident, group "${NICK}": force-unlink ${down.cluster}/default from "${NICK}": done and verified`)
+    expect(screen).toContain(`rejoin it with: geo-redis force-link --group ${NICK} --member ${down.id}`)
+
+    const sent = mutatingRequests(armRequests().slice(before))
+    expect(sent).toHaveLength(1)
+    expect(sent[0].path).toMatch(/\/redisEnterprise\/sandbox-(westus2|eastus)\/databases\/default\/forceUnlink$/)
+    expect((sent[0].body as {ids: string[]}).ids.map(idKey)).toEqual([idKey(down.id)])
+
+    const dir = runbookDir(screen)
+    await verified(dir)
+    const unlink = bundles('-force-unlink').at(-1)!
+    await verified(unlink)
+    expect(file(unlink, 'report.md')).toContain('**Outcome: succeeded**')
+    expect(file(unlink, 'report.md')).toContain('- Reason: INC-4711 North Europe down')
+    const log = file(dir, 'runbook.md')
+    for (const step of RUNBOOK_STEPS) expect(log).toContain(`## ${stepTitle(step.id)}\n\n`)
+    expect(log).not.toContain('_Not reached')
+    expect(log).toContain(`Go on to force-unlink ${down.cluster}/default?  \n> **Answer:** yes`)
+    expect(log).toContain(`to force-unlink ${down.cluster}/default  \n> **Answer:** ${NICK}`)
+    expect(log).toMatch(/- \(✓\) verified: sandbox-\w+\/default, sandbox-\w+\/default no longer list sandbox-northeurope\/default/)
+    expect(log).toContain(`force-unlink evidence: ${unlink}`)
+    const record = JSON.parse(file(dir, 'runbook.json'))
+    expect(record).toMatchObject({outcome: 'succeeded', dryRun: false, forceUnlink: {outcome: 'succeeded', evidence: {dir: unlink, complete: true}}})
+    expect(record.answers.map((a: {answer: string}) => a.answer)).toEqual(['yes', NICK])
+  }, CASE_MS)
+})
