@@ -1,7 +1,7 @@
 // An evidence bundle: one folder per decision, written in phases so a crash at any point between writes
 // leaves a folder that verifies as what it is (intact, incomplete), never a half-written file.
 import {createHash} from 'node:crypto'
-import {mkdir} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {syncDir, writeFileAtomic} from './atomic.js'
 import {redact, redactText, secrets as defaultSecrets, type SecretRegistry} from './redact.js'
@@ -81,11 +81,35 @@ export function compactUtc(date: Date): string {
 export async function createBundle(options: CreateBundleOptions): Promise<EvidenceBundle> {
   const now = options.now ?? new Date()
   const root = options.root ?? DEFAULT_EVIDENCE_ROOT
-  const registry = options.secrets ?? defaultSecrets
   await mkdir(root, {recursive: true})
   const dir = await makeUniqueDir(root, `${compactUtc(now)}-${sanitizeSegment(options.nickname)}-${sanitizeSegment(options.action)}`)
+  const bundle = bundleIn(dir, {tool: options.tool, createdAt: now, entries: [], registry: options.secrets ?? defaultSecrets})
+  // an empty, incomplete manifest from the start: even a run killed right now leaves a verifiable folder
+  await bundle.flush()
+  return bundle
+}
 
-  const entries = new Map<string, ManifestEntry>()
+/**
+ * Opens a bundle another step left incomplete (e.g. force-unlink's, held open by the runbook) to add files and
+ * complete it. A complete bundle is never reopened: evidence is only ever added to, before it is sealed.
+ */
+export async function reopenBundle(dir: string, options: {secrets?: SecretRegistry} = {}): Promise<EvidenceBundle> {
+  const manifest = JSON.parse(await readFile(join(dir, MANIFEST_NAME), 'utf8')) as EvidenceManifest
+  if (manifest.complete) throw new Error(`evidence bundle ${dir} is complete and cannot be added to`)
+  return bundleIn(dir, {
+    tool: {name: manifest.tool, version: manifest.version},
+    createdAt: new Date(manifest.createdAt),
+    entries: manifest.files,
+    registry: options.secrets ?? defaultSecrets,
+  })
+}
+
+function bundleIn(
+  dir: string,
+  state: {tool: {name: string; version: string}; createdAt: Date; entries: ManifestEntry[]; registry: SecretRegistry},
+): EvidenceBundle & {flush(): Promise<void>} {
+  const {registry} = state
+  const entries = new Map<string, ManifestEntry>(state.entries.map((e) => [e.name, e]))
   let complete = false
   // writes run one at a time, so concurrent callers cannot race each other's manifest refresh
   let queue: Promise<unknown> = Promise.resolve()
@@ -101,9 +125,9 @@ export async function createBundle(options: CreateBundleOptions): Promise<Eviden
 
   const writeManifest = async (markComplete: boolean): Promise<void> => {
     const manifest: EvidenceManifest = {
-      tool: redactText(options.tool.name, registry),
-      version: redactText(options.tool.version, registry),
-      createdAt: now.toISOString(),
+      tool: redactText(state.tool.name, registry),
+      version: redactText(state.tool.version, registry),
+      createdAt: state.createdAt.toISOString(),
       updatedAt: new Date().toISOString(),
       complete: markComplete,
       files: listed(),
@@ -125,11 +149,9 @@ export async function createBundle(options: CreateBundleOptions): Promise<Eviden
       return {...entry}
     })
 
-  // an empty, incomplete manifest from the start: even a run killed right now leaves a verifiable folder
-  await serial(() => writeManifest(false))
-
   return {
     dir,
+    flush: () => serial(() => writeManifest(false)),
     writeJson: (name, value) => write(name, () => `${JSON.stringify(redact(value, registry), null, 2) ?? 'null'}\n`),
     writeText: (name, text) => write(name, () => redactText(text, registry)),
     complete: () =>

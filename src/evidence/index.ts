@@ -5,6 +5,7 @@ export {
   createBundle,
   DEFAULT_EVIDENCE_ROOT,
   MANIFEST_NAME,
+  reopenBundle,
   sanitizeSegment,
   type CreateBundleOptions,
   type EvidenceBundle,

@@ -172,11 +172,15 @@ export function executeBlocks(result: GuardedResult): Block[] {
   return [...blocks, ...result.warnings.map((w) => line(w, 'warn'))]
 }
 
-export function evidenceBlocks(runbookDir: string, unlink: GuardedResult | null): Block[] {
+export function evidenceBlocks(dir: string, unlink: GuardedResult | null): Block[] {
   return [
-    ...(unlink ? [line(`force-unlink evidence: ${unlink.evidence.dir}${unlink.evidence.complete ? '' : ' (incomplete)'}`, unlink.evidence.complete ? 'ok' : 'warn')] : []),
-    line(`runbook evidence: ${runbookDir} (runbook.md is this log; runbook.json holds the assessment and your answers)`, 'ok'),
-    line(`verify: geo-redis evidence verify ${runbookDir}`),
+    line(
+      unlink
+        ? `evidence: ${dir} (force-unlink's before, plan, probe, after and report, with runbook.md, this log, and runbook.json, the assessment and your answers)`
+        : `evidence: ${dir} (runbook.md is this log; runbook.json holds the assessment and your answers)`,
+      'ok',
+    ),
+    line(`verify: geo-redis evidence verify ${dir}`),
   ]
 }
 
@@ -226,7 +230,6 @@ export function renderRunbookSummary(result: RunbookResult, exitCode: number): s
   return [
     `${PAINT[mark](MARKS[mark])} runbook incident, group "${result.group.nickname}"${result.dryRun ? ' (dry run)' : ''}: ${result.decision}`,
     `  runbook log:  ${result.evidence.dir}/runbook.md`,
-    ...(result.evidence.forceUnlinkDir ? [`  force-unlink evidence: ${result.evidence.forceUnlinkDir}`] : []),
     ...(result.nextSteps.length > 0 ? ['Next steps:', ...result.nextSteps.map((s) => `  - ${s}`)] : []),
   ].join('\n')
 }

@@ -25,6 +25,8 @@ export interface EvidenceSettings {
   /** why, as the operator gave it (--reason) */
   reason?: string | null
   now?: () => Date
+  /** leave the bundle incomplete after the final report, for a caller that adds files and completes it (the runbook) */
+  holdOpen?: boolean
 }
 
 /** 'status' lines may be overwritten (a spinner); 'step' lines are kept. */
@@ -314,7 +316,7 @@ export class DecisionEvidence {
       nextSteps: update.nextSteps ?? [],
     }
     await this.bundle.writeText('report.md', renderReport(record))
-    if (update.outcome !== 'in-progress') await this.bundle.complete()
+    if (update.outcome !== 'in-progress' && !settings.holdOpen) await this.bundle.complete()
   }
 }
 
@@ -409,7 +411,7 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
       probe: {ran: prepared.probe.ran, reason: prepared.probe.reason, members: probeFacts(prepared.probe) ?? []},
       operation: operation && {...operation, error},
       verification: execution?.verification ?? null,
-      evidence: {dir: evidence.dir, complete},
+      evidence: {dir: evidence.dir, complete: complete && !options.evidence.holdOpen},
       nextSteps,
       warnings,
     }

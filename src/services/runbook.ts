@@ -18,7 +18,7 @@ import {
 } from '../domain/incident.js'
 import {idKey} from '../domain/ids.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
-import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry} from '../evidence/index.js'
+import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
 import {runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
 import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
@@ -121,7 +121,8 @@ export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, t
 
 /** Steps "confirm" and "execute": the guarded force-unlink, consent and evidence included, exactly as the command runs it. */
 export function runIncidentUnlink(arm: ArmPort, prepared: PreparedOperation, options: GuardedRunOptions): Promise<GuardedResult> {
-  return runGuarded(arm, prepared, executeForceUnlink, options)
+  // the bundle stays open so the runbook's log joins force-unlink's evidence before it is sealed
+  return runGuarded(arm, prepared, executeForceUnlink, {...options, evidence: {...options.evidence, holdOpen: true}})
 }
 
 export interface RunbookAnswer {
@@ -150,20 +151,28 @@ export interface RunbookRecord {
 export const RUNBOOK_ACTION = 'runbook-incident'
 
 /**
- * The runbook's own bundle, beside force-unlink's: runbook.md (the log), runbook.json (assessment and answers) and
- * report.md. Opened first so the log can name its folder; finished once the log is complete.
+ * Where the runbook's log goes: into force-unlink's own bundle when the run got that far (one bundle holds the
+ * plan, the outcome and every answer), else into a bundle of its own with a report.md. runbook.md is the log,
+ * runbook.json the assessment and answers.
  */
 export class RunbookEvidence {
   private constructor(
     private readonly bundle: EvidenceBundle,
     private readonly settings: EvidenceSettings,
     private readonly operator: Promise<EvidenceRecord['operator']>,
+    /** force-unlink's bundle, whose report.md already tells the outcome */
+    private readonly attached: boolean,
   ) {}
 
   static async open(arm: ArmPort, nickname: string, settings: EvidenceSettings): Promise<RunbookEvidence> {
     const bundle = await createBundle({root: settings.root, nickname, action: RUNBOOK_ACTION, now: settings.now?.() ?? new Date(), tool: settings.tool})
     // who ran it is worth recording, but never worth failing the run for
-    return new RunbookEvidence(bundle, settings, arm.principal().catch(() => null))
+    return new RunbookEvidence(bundle, settings, arm.principal().catch(() => null), false)
+  }
+
+  /** force-unlink's bundle, held open by runIncidentUnlink */
+  static async attach(dir: string, settings: EvidenceSettings): Promise<RunbookEvidence> {
+    return new RunbookEvidence(await reopenBundle(dir), settings, Promise.resolve(null), true)
   }
 
   get dir(): string {
@@ -171,8 +180,7 @@ export class RunbookEvidence {
   }
 
   async finish(record: RunbookRecord, log: string): Promise<ManifestEntry[]> {
-    const {unlink, target} = record
-    const {settings} = this
+    const {unlink} = record
     await this.bundle.writeJson('runbook.json', {
       action: RUNBOOK_ACTION,
       group: record.group,
@@ -184,6 +192,14 @@ export class RunbookEvidence {
       forceUnlink: unlink ? {outcome: unlink.outcome, evidence: unlink.evidence, operation: unlink.operation, verification: unlink.verification} : null,
     })
     await this.bundle.writeText('runbook.md', log)
+    if (!this.attached) await this.writeReport(record)
+    await this.bundle.complete()
+    return this.bundle.files()
+  }
+
+  private async writeReport(record: RunbookRecord): Promise<void> {
+    const {unlink, target} = record
+    const {settings} = this
     await this.bundle.writeText(
       'report.md',
       renderReport({
@@ -207,8 +223,6 @@ export class RunbookEvidence {
         nextSteps: record.nextSteps,
       }),
     )
-    await this.bundle.complete()
-    return this.bundle.files()
   }
 }
 
@@ -222,7 +236,8 @@ export interface RunbookResult {
   recommendation: Recommendation | null
   target: {id: string; name: string} | null
   forceUnlink: GuardedResult | null
-  evidence: {dir: string; forceUnlinkDir: string | null}
+  /** one bundle: force-unlink's when the run got that far, with the runbook's log added */
+  evidence: {dir: string}
   answers: RunbookAnswer[]
   nextSteps: string[]
 }

@@ -187,17 +187,15 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     expect(screen).toContain(stepTitle('rejoin'))
 
     expect(mutatingRequests(armRequests().slice(before))).toEqual([])
+    // one bundle: force-unlink's, with the runbook's log added before it was sealed
     const dir = runbookDir(screen)
+    expect(bundles('-force-unlink')).toEqual([dir])
     await verified(dir)
-    const unlink = bundles('-force-unlink')
-    expect(unlink).toHaveLength(1)
-    await verified(unlink[0])
-    expect(file(unlink[0], 'report.md')).toContain('**Outcome: dry-run** (dry run)')
+    expect(file(dir, 'report.md')).toContain('**Outcome: dry-run** (dry run)')
     const log = file(dir, 'runbook.md')
     for (const step of RUNBOOK_STEPS) expect(log).toContain(`## ${stepTitle(step.id)}\n\n`)
     expect(log).not.toContain('_Not reached')
     expect(log).toContain(`> **Answer:** ${NICK}`)
-    expect(file(dir, 'report.md')).toContain('**Outcome: dry-run** (dry run)')
   }, CASE_MS)
 
   it('a wrong nickname at the real confirmation: refused by force-unlink\'s consent guard, exit 2, nothing sent', async () => {
@@ -213,9 +211,10 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     expect(s.capture()).toContain('(✗) the answer typed at the prompt "sandbox" does not match the nickname "sandbox-geo": cancelled, nothing was sent')
     expect(mutatingRequests(armRequests().slice(before))).toEqual([])
     const unlink = bundles('-force-unlink').at(-1)!
+    expect(runbookDir(s.capture())).toBe(unlink)
     await verified(unlink)
     expect(file(unlink, 'report.md')).toContain('- **refuse**: operator-consent')
-    expect(file(runbookDir(s.capture()), 'runbook.md')).toContain(`## ${stepTitle('execute')}\n\n_Not reached: refused by operator-consent: nothing was sent._`)
+    expect(file(unlink, 'runbook.md')).toContain(`## ${stepTitle('execute')}\n\n_Not reached: refused by operator-consent: nothing was sent._`)
   }, CASE_MS)
 
   it('(b) the real run unlinks the failed member with exactly one forceUnlink on a survivor and leaves evidence that verifies', async () => {
@@ -238,8 +237,8 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     expect((sent[0].body as {ids: string[]}).ids.map(idKey)).toEqual([idKey(down.id)])
 
     const dir = runbookDir(screen)
-    await verified(dir)
     const unlink = bundles('-force-unlink').at(-1)!
+    expect(dir).toBe(unlink)
     await verified(unlink)
     expect(file(unlink, 'report.md')).toContain('**Outcome: succeeded**')
     expect(file(unlink, 'report.md')).toContain('- Reason: INC-4711 North Europe down')
@@ -249,9 +248,10 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     expect(log).toContain(`Go on to force-unlink ${down.cluster}/default?  \n> **Answer:** yes`)
     expect(log).toContain(`to force-unlink ${down.cluster}/default  \n> **Answer:** ${NICK}`)
     expect(log).toMatch(/- \(✓\) verified: sandbox-\w+\/default, sandbox-\w+\/default no longer list sandbox-northeurope\/default/)
-    expect(log).toContain(`force-unlink evidence: ${unlink}`)
+    expect(log).toContain(`evidence: ${unlink} (force-unlink's before, plan, probe, after and report`)
     const record = JSON.parse(file(dir, 'runbook.json'))
-    expect(record).toMatchObject({outcome: 'succeeded', dryRun: false, forceUnlink: {outcome: 'succeeded', evidence: {dir: unlink, complete: true}}})
+    expect(record).toMatchObject({outcome: 'succeeded', dryRun: false, forceUnlink: {outcome: 'succeeded', evidence: {dir: unlink}}})
+    expect(readdirSync(unlink).sort()).toEqual(['after.json', 'before.json', 'manifest.json', 'plan.json', 'probe.json', 'report.md', 'runbook.json', 'runbook.md'])
     expect(record.answers.map((a: {answer: string}) => a.answer)).toEqual(['yes', NICK])
   }, CASE_MS)
 })

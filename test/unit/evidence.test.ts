@@ -7,6 +7,7 @@ import {OperationError, UsageError} from '../../src/domain/errors.js'
 import {
   compactUtc,
   createBundle,
+  reopenBundle,
   redact,
   redactText,
   renderReport,
@@ -491,5 +492,23 @@ describe('renderReport', () => {
     expect(md).toMatch(/body: `\{"ids":.*… \(\d+ chars, full body in plan\.json\)`/)
     expect(md).toContain('group ``a`b``')
     expect(md).toContain('- Group: ``a`b``\n')
+  })
+})
+
+describe('reopening a bundle held open', () => {
+  it('adds files to an incomplete bundle, keeps what it had, then seals it; a sealed bundle is never reopened', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'geo-redis-reopen-'))
+    try {
+      const first = await createBundle({root, nickname: 'geo', action: 'force-unlink', now: NOW, tool: TOOL})
+      await first.writeText('report.md', '# held open\n')
+      const again = await reopenBundle(first.dir)
+      await again.writeText('runbook.md', '# the log\n')
+      await again.complete()
+      expect(again.files().map((f) => f.name)).toEqual(['report.md', 'runbook.md'])
+      expect(await verifyBundle(first.dir)).toMatchObject({intact: true, complete: true, tool: 'geo-redis'})
+      await expect(reopenBundle(first.dir)).rejects.toThrow(/complete and cannot be added to/)
+    } finally {
+      await rm(root, {recursive: true, force: true})
+    }
   })
 })

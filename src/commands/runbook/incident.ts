@@ -253,7 +253,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
 
   /** Step 10 (evidence) and 11 (rejoin), then the log is written and the result returned. */
   private async finish(arm: ArmPort, settings: EvidenceSettings, startedAt: string, group: GeoGroup, run: Run, dryRun: boolean, ending: RunbookEnding, exitCode: number): Promise<CommandOutcome> {
-    const evidence = await RunbookEvidence.open(arm, group.nickname, settings)
+    const evidence = run.unlink ? await RunbookEvidence.attach(run.unlink.evidence.dir, settings) : await RunbookEvidence.open(arm, group.nickname, settings)
     await this.show('evidence', evidenceBlocks(evidence.dir, run.unlink))
     const unlinked = run.target && run.unlink && ['succeeded', 'dry-run', 'nothing-to-do'].includes(run.unlink.outcome)
     if (unlinked) await this.show('rejoin', listBlocks(rejoinSteps(group.nickname, run.target!)))
@@ -282,7 +282,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
       recommendation: run.assessment?.recommendation ?? null,
       target: run.target ? {id: run.target.id, name: run.target.name} : null,
       forceUnlink: run.unlink,
-      evidence: {dir: evidence.dir, forceUnlinkDir: run.unlink?.evidence.dir ?? null},
+      evidence: {dir: evidence.dir},
       answers: record.answers,
       nextSteps: ending.nextSteps,
     }
