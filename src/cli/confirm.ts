@@ -1,6 +1,5 @@
 // Consent for mutating commands, and the one CLI run of a guarded operation shared by force-unlink and force-link.
 // On a terminal the operator types the group nickname; off one, --yes plus --confirm <nickname>. --json is never consent.
-import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {UsageError} from '../domain/errors.js'
 import {planTitle} from '../domain/plans.js'
@@ -10,21 +9,14 @@ import {runGuarded, type ConsentAnswer, type Executor, type PreparedOperation, t
 import type {GuardedOptions} from '../services/force-unlink.js'
 import type {ArmPort} from '../services/ports.js'
 import type {ProbeSettings} from '../services/probe.js'
-import {AUTH_MODES, type AuthMode} from '../services/targets.js'
 import {BaseCommand, type CommandOutcome} from './base.js'
 import {connectArm} from './connect.js'
-import {groupFlags} from './flags.js'
+import {dataPlaneFlags, dataPlaneTarget, groupFlags} from './flags.js'
 import {armFlags, connectionArgs, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 /** an unanswered prompt is a "no", never a hang */
-const PROMPT_TIMEOUT_MS = 5 * 60_000
+export const PROMPT_TIMEOUT_MS = 5 * 60_000
 const PROBE_SAMPLES = 3
-
-export const probeFlags = {
-  auth: Flags.string({description: 'data-plane authentication for probes: access keys, Microsoft Entra, or auto (per member)', options: AUTH_MODES, default: 'auto'}),
-  ca: Flags.string({description: 'PEM file of an extra CA to trust for Redis TLS (default: the profile\'s)'}),
-  'timeout-ms': Flags.integer({description: 'budget for probing one member', default: 2000, min: 100}),
-}
 
 export const evidenceFlags = {
   'evidence-dir': Flags.string({description: 'parent folder of evidence bundles', default: DEFAULT_EVIDENCE_ROOT}),
@@ -34,7 +26,7 @@ export const evidenceFlags = {
 /** Flags of every guarded mutating command. */
 export const guardedFlags = {
   ...armFlags,
-  ...probeFlags,
+  ...dataPlaneFlags,
   ...evidenceFlags,
   group: Flags.string({char: 'g', description: 'group nickname', required: true}),
   'resource-group': groupFlags['resource-group'],
@@ -65,15 +57,7 @@ export interface GuardedFlagValues extends ArmFlagValues, ProbeFlagValues {
 }
 
 export function probeSettingsFrom(flags: ProbeFlagValues, settings: ResolvedArmSettings): ProbeSettings {
-  let caPem = settings.caPem
-  if (flags.ca) {
-    try {
-      caPem = readFileSync(flags.ca, 'utf8')
-    } catch (error) {
-      throw new UsageError(`cannot read --ca ${flags.ca}: ${(error as Error).message}`, 'pass a readable PEM file')
-    }
-  }
-  return {auth: flags.auth as AuthMode, caPem, samples: PROBE_SAMPLES, timeoutMs: flags['timeout-ms']}
+  return {...dataPlaneTarget(flags, settings.caPem), samples: PROBE_SAMPLES, timeoutMs: flags['timeout-ms']}
 }
 
 /** Off a terminal a prompt is impossible: fail before any network call, naming exactly the flags to pass. */

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {evidenceFlags, probeFlags, probeSettingsFrom} from '../../cli/confirm.js'
+import {evidenceFlags, probeSettingsFrom} from '../../cli/confirm.js'
+import {dataPlaneFlags} from '../../cli/flags.js'
 import {connectArm} from '../../cli/connect.js'
 import {groupFlags} from '../../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
@@ -20,7 +21,7 @@ report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. P
 
   static override flags = {
     ...armFlags,
-    ...probeFlags,
+    ...dataPlaneFlags,
     group: Flags.string({char: 'g', description: 'group nickname', required: true}),
     'resource-group': groupFlags['resource-group'],
     member: groupFlags.member,

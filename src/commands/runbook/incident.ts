@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {askConsent, evidenceFlags, probeFlags, probeSettingsFrom} from '../../cli/confirm.js'
+import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS} from '../../cli/confirm.js'
 import {connectArm} from '../../cli/connect.js'
-import {groupFlags} from '../../cli/flags.js'
+import {dataPlaneFlags, groupFlags} from '../../cli/flags.js'
 import type {Progress} from '../../cli/progress.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
 import {assertThresholds} from '../../domain/capacity.js'
@@ -49,7 +49,6 @@ import {
 } from '../../services/runbook.js'
 
 /** an unanswered question is a "no", never a hang (as force-unlink's confirmation) */
-const PROMPT_TIMEOUT_MS = 5 * 60_000
 
 /** Ctrl-C or no answer at one of the runbook's own questions, or a rehearsed confirmation that would cancel. */
 class Stopped extends Error {
@@ -91,7 +90,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
 
   static override flags = {
     ...armFlags,
-    ...probeFlags,
+    ...dataPlaneFlags,
     ...evidenceFlags,
     group: Flags.string({char: 'g', description: 'group nickname (default: the only group visible, else you pick one)'}),
     'resource-group': groupFlags['resource-group'],
