@@ -36,7 +36,7 @@ export const RUNBOOK_STEPS = [
     title: 'Execute and verify',
     description: 'The force-unlink is sent on a survivor and followed to the end, then the survivors are read again to verify it; a dry run sends nothing.',
   },
-  {id: 'evidence', title: 'Evidence', description: "The force-unlink evidence bundle, and the runbook's own bundle with runbook.md: every question, answer and result."},
+  {id: 'evidence', title: 'Evidence', description: "One evidence bundle: force-unlink's own, with runbook.md (every question, answer and result) added before it is sealed."},
   {id: 'rejoin', title: 'Rejoin later', description: 'What to run once the failed region has recovered: force-link (its data is discarded), or delete and recreate it.'},
 ] as const satisfies readonly RunbookStep[]
 
