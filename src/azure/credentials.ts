@@ -1,5 +1,6 @@
 // Credentials: a ready bearer token (GEO_REDIS_ACCESS_TOKEN or a profile's), or DefaultAzureCredential with a
 // bounded first token request. Tokens are cached per scope so every client shares one sign-in.
+import {createRequire} from 'node:module'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import {UsageError} from '../domain/errors.js'
 import {CLOUDS, type CloudName} from './clouds.js'
@@ -77,7 +78,8 @@ function signInError(reason: string): UsageError {
 
 export async function createCredential(settings: CredentialSettings): Promise<TokenCredential> {
   if (settings.accessToken) return new StaticTokenCredential(settings.accessToken)
-  const {DefaultAzureCredential} = await import('@azure/identity')
+  // through require: @azure/identity's CommonJS build shares the core libraries the (CommonJS) SDK loads
+  const {DefaultAzureCredential} = createRequire(import.meta.url)('@azure/identity') as typeof import('@azure/identity')
   return boundedCredential(new DefaultAzureCredential({authorityHost: CLOUDS[settings.cloud].authorityHost}), settings.firstTokenTimeoutMs)
 }
 

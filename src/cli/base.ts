@@ -33,6 +33,11 @@ export abstract class BaseCommand extends Command {
     return this.jsonEnabled() ? undefined : outcome.data
   }
 
+  /** Plain JSON: oclif's colourizing pass costs seconds at fleet size and adds nothing to a machine contract. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
   /** Interactive only on a terminal, and never in CI. */
   protected get interactive(): boolean {
     return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI)

@@ -27,3 +27,21 @@ describe('start-up', () => {
     expect(heavy).toEqual([])
   })
 })
+
+describe('--version fast path', () => {
+  it('prints exactly what oclif would (config.userAgent)', async () => {
+    const {Config} = await import('@oclif/core')
+    const config = await Config.load(new URL('../..', import.meta.url).pathname)
+    const {stdout} = await run(process.execPath, ['bin/run.js', '--version'], {timeout: 15_000})
+    expect(stdout).toBe(`${config.userAgent}\n`)
+  })
+})
+
+describe('root --help cache', () => {
+  it('is exactly what oclif renders for a non-terminal', async () => {
+    const cached = await run(process.execPath, ['bin/run.js', '--help'], {timeout: 15_000})
+    const rendered = await run(process.execPath, ['bin/run.js', '--help'], {timeout: 15_000, env: {...process.env, GEO_REDIS_NO_HELP_CACHE: '1'}})
+    expect(cached.stdout).toBe(rendered.stdout)
+    expect(cached.stdout).toMatch(/USAGE\n {2}\$ geo-redis \[COMMAND\]/)
+  })
+})
