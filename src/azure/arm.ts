@@ -154,16 +154,18 @@ export class AzureArm implements ArmPort {
   private async send(operationSpec: OperationSpec, args: OperationArguments): Promise<{body: Json; raw: FullOperationResponse}> {
     let raw: FullOperationResponse | undefined
     try {
-      await this.client().sendOperationRequest(
-        {...args, options: {...args.options, requestOptions: {timeout: this.settings.requestTimeoutMs}, onResponse: (r) => (raw = r)}},
-        operationSpec,
+      await this.budget.gate(() =>
+        this.client().sendOperationRequest(
+          {...args, options: {...args.options, requestOptions: {timeout: this.settings.requestTimeoutMs}, onResponse: (r) => (raw = r)}},
+          operationSpec,
+        ),
       )
     } catch (error) {
       throw toArmError(error)
     }
 
-    const text = raw!.bodyAsText
-    return {body: text ? (JSON.parse(text) as Json) : {}, raw: raw!}
+    // the SDK's deserialization policy has parsed the body already (no mapper: plain JSON)
+    return {body: (raw!.parsedBody as Json | undefined) ?? {}, raw: raw!}
   }
 
   /** Follows every nextLink; each page is handed over as it arrives so callers can start the next reads. */

@@ -1,6 +1,8 @@
 // Keeps geo-redis inside ARM's read budget by design: a bound on requests in flight, a token bucket per
 // subscription (ARM: 250 reads, refilled at 25/s), and a pause of that subscription when ARM says 429.
-// It runs once per attempt, so retries count against the budget as ARM counts them.
+// The bound is taken before a request enters the SDK (`gate`), so queued requests cost nothing until their turn
+// (all of them entering the pipeline at once stalled the event loop for tens of ms at 1,000 clusters). The bucket
+// is a pipeline policy that runs once per attempt, so retries count against the budget as ARM counts them.
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
 
 export interface BudgetOptions {
@@ -70,26 +72,31 @@ export class ArmBudget {
     this.semaphore = new Semaphore(options.concurrency)
   }
 
+  /** Runs one logical request (with its retries) when a slot is free. */
+  async gate<T>(work: () => Promise<T>): Promise<T> {
+    await this.semaphore.acquire()
+    try {
+      return await work()
+    } finally {
+      this.semaphore.release()
+    }
+  }
+
   policy(): PipelinePolicy {
     return {
       name: 'geoRedisArmBudget',
       sendRequest: async (request, next) => {
         const subscription = SUBSCRIPTION_IN_PATH.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? 'tenant'
         const bucket = this.bucket(subscription)
-        await this.semaphore.acquire()
-        try {
-          for (let wait = bucket.take(); wait > 0; wait = bucket.take()) await sleep(wait)
-          this.sent++
-          const response = await next(request)
-          if (response.status === 429) {
-            const seconds = Number(response.headers.get('retry-after'))
-            if (Number.isFinite(seconds) && seconds > 0) bucket.pausedUntil = Date.now() + seconds * 1000
-          }
-
-          return response
-        } finally {
-          this.semaphore.release()
+        for (let wait = bucket.take(); wait > 0; wait = bucket.take()) await sleep(wait)
+        this.sent++
+        const response = await next(request)
+        if (response.status === 429) {
+          const seconds = Number(response.headers.get('retry-after'))
+          if (Number.isFinite(seconds) && seconds > 0) bucket.pausedUntil = Date.now() + seconds * 1000
         }
+
+        return response
       },
     }
   }

@@ -20,7 +20,7 @@ let full: {code: number | null; stdout: string; stderr: string}
 let inventory: Inventory
 
 const keys = (ids: readonly string[]) => ids.map(idKey).sort()
-const groupOf = (member: string) => inventory.groups.find((g) => g.members.some((m) => idKey(m.id) === idKey(member)))!
+const groupOf = (member: string) => groupOfIn(inventory, member)
 
 beforeAll(async () => {
   arm = await startTestEmulator(inventoryScenario(), {pageSize: INVENTORY.pageSize, retryAfterSeconds: 0})
@@ -165,3 +165,26 @@ describe('bad input exits 2 with what to pass', () => {
     expect(result.stdout + result.stderr).not.toContain('wrong')
   })
 })
+
+describe('transient failures', () => {
+  it('retries a 503 on a database list with backoff and still reports a complete inventory', async () => {
+    const world = inventoryScenario()
+    const dbList = `${INVENTORY.geo.members[0].replace(/\/databases\/default$/, '')}/databases`
+    world.faults = [...(world.faults ?? []), {path: dbList, status: 503, code: 'ServiceUnavailable', message: 'try again', remaining: 2}]
+    const flaky = await startTestEmulator(world, {pageSize: INVENTORY.pageSize, retryAfterSeconds: 0})
+    try {
+      const result = await runCli(['inventory', '--json', '--subscription', INVENTORY.subscriptions.prod, '--group', 'geo'], {env: emulatorEnv(flaky)})
+      const data = JSON.parse(result.stdout) as Inventory
+      expect(result.code, result.stderr).toBe(0)
+      expect(data.errors).toEqual([])
+      expect(groupOfIn(data, INVENTORY.geo.members[0]).status).toBe('healthy')
+      expect(flaky.requests.filter((r) => r.path.toLowerCase() === dbList.toLowerCase()).map((r) => r.status)).toEqual([503, 503, 200])
+    } finally {
+      await flaky.stop()
+    }
+  })
+})
+
+function groupOfIn(inv: Inventory, member: string) {
+  return inv.groups.find((g) => g.members.some((m) => idKey(m.id) === idKey(member)))!
+}

@@ -25,7 +25,8 @@ describe('ARM read budget', () => {
   it('keeps at most `concurrency` requests in flight', async () => {
     const budget = new ArmBudget({concurrency: 4, bucketSize: 250, refillPerSecond: 25})
     const server = answering(20)
-    await Promise.all(Array.from({length: 20}, () => budget.policy().sendRequest(request(sub(1)), server.next)))
+    const policy = budget.policy()
+    await Promise.all(Array.from({length: 20}, () => budget.gate(() => policy.sendRequest(request(sub(1)), server.next))))
     expect(server.peak()).toBe(4)
     expect(budget.sent).toBe(20)
   })
