@@ -123,3 +123,11 @@ export interface Inventory {
   standalone: Member[]
   errors: ScopeError[]
 }
+
+/** An HTTP request exactly as it will be sent, for plans and evidence. */
+export interface PlannedRequest {
+  method: 'POST'
+  url: string
+  apiVersion: string
+  body: unknown
+}

@@ -1,10 +1,9 @@
 // Force-unlink, force-link and flush plans: who sends what to whom, what it costs, and how to check it worked.
 // Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink/planFlush) and is passed in.
-import type {PlannedRequest} from '../services/ports.js'
 import {armHealthy, flushReach, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
 import {label, shortName} from './group.js'
 import {idKey} from './ids.js'
-import type {GeoGroup, Member} from './model.js'
+import type {GeoGroup, Member, PlannedRequest} from './model.js'
 import {matchesMember, selectMember} from './select.js'
 
 export type GuardedAction = 'force-unlink' | 'force-link' | 'flush'

@@ -1,6 +1,6 @@
 // report.md: the human half of a bundle. Pure rendering from plain data, so the same record renders the
 // same report; the bundle redacts the text on write.
-import type {PlannedRequest} from '../services/ports.js'
+import type {PlannedRequest} from '../domain/model.js'
 
 export type EvidenceOutcome =
   | 'in-progress'

@@ -1,6 +1,6 @@
 // What services need from the outside world. The azure/ and redis/ adapters implement these;
 // services take them as arguments, so they can be driven by the emulator or real Azure alike.
-import type {ClusterView, DatabaseView} from '../domain/model.js'
+import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 
 export interface AccessKeys {
   primaryKey: string
@@ -27,13 +27,6 @@ export interface OperationOptions {
   onProgress?: (status: string, statusUrl: string | null) => void
 }
 
-/** An HTTP request exactly as it will be sent, for plans and evidence. */
-export interface PlannedRequest {
-  method: 'POST'
-  url: string
-  apiVersion: string
-  body: unknown
-}
 
 export interface ArmPort {
   /** subscription ids the identity can list (GET /subscriptions) */
