@@ -8,5 +8,7 @@ export default defineConfig({
     // real redis-server and emulator processes: keep parallelism within the 2-core budget
     maxWorkers: 2,
     fileParallelism: true,
+    // the JSON report lets .ci/run print a plain "N passed, N failed" line
+    reporters: ['default', ['json', {outputFile: '.vitest-results.json'}]],
   },
 })
