@@ -41,6 +41,8 @@ export interface OperationPlan {
   dryRun: boolean
   /** the command to run it for real (for a dry run) */
   command: string
+  /** the ARM selection flags of this run, repeated in every command suggested */
+  connection: string[]
   /** what to do once it succeeded */
   nextSteps: string[]
 }
@@ -114,7 +116,13 @@ function basePlan(action: GuardedAction, input: PlanInput, target: Member | null
     warnings: [...forced, ...skipped],
     probe: {ran: input.probes !== null, reason: input.probes ? null : input.skipReason},
     dryRun: input.dryRun,
+    connection: input.connection,
   }
+}
+
+/** A read-only command to suggest, with this run's ARM connection. */
+export function readCommand(plan: Pick<OperationPlan, 'connection'>, words: string[]): string {
+  return ['geo-redis', ...words, ...plan.connection].join(' ')
 }
 
 /** A command to copy and paste: same ARM connection as this run, so it cannot silently aim somewhere else. */
@@ -169,7 +177,7 @@ export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
     nextSteps: target
       ? [
           `when ${target.location} has recovered, rejoin ${target.cluster} with: ${command('force-link', input, ['--member', target.id])} (this discards its data), or delete and recreate it as a member`,
-          `check the group: geo-redis group show ${group.nickname}`,
+          `check the group: ${readCommand(input, ['group', 'show', group.nickname])}`,
         ]
       : [],
   }
@@ -220,7 +228,7 @@ export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
           ]
         : [],
     command: command('force-link', input, ['--member', joining?.id ?? input.targetQuery, input.force && '--force', input.skipProbe && '--skip-probe']),
-    nextSteps: joining ? [`check the group: geo-redis group show ${group.nickname}`] : [],
+    nextSteps: joining ? [`check the group: ${readCommand(input, ['group', 'show', group.nickname])}`] : [],
   }
 }
 
@@ -275,7 +283,7 @@ export function flushPlan(input: FlushPlanInput): OperationPlan {
       input.force && '--force',
       input.skipProbe && '--skip-probe',
     ]),
-    nextSteps: [`check the group: geo-redis group show ${group.nickname}`, `check every member answers: geo-redis probe --group ${group.nickname}`],
+    nextSteps: [`check the group: ${readCommand(input, ['group', 'show', group.nickname])}`, `check every member answers: ${readCommand(input, ['probe', '--group', group.nickname])}`],
   }
 }
 

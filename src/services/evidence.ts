@@ -5,7 +5,7 @@ import {clusterIdOf, idKey} from '../domain/ids.js'
 import {toMember} from '../domain/group.js'
 import {consentGuard, withGuard, type GuardReport, type GuardResult, type ProbeFact, type Refusal} from '../domain/guards.js'
 import type {GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
-import {planTitle, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
+import {planTitle, readCommand, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
 import {findGroups} from '../domain/select.js'
 import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
 import {pickGroup} from './groups.js'
@@ -348,7 +348,7 @@ function decisionText(plan: OperationPlan, outcome: GuardedOutcome, refusal: Ref
 }
 
 function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null, operation: OperationOutcome | null): string[] {
-  const show = `read the group again: geo-redis group show ${plan.group.nickname}`
+  const show = `read the group again: ${readCommand(plan, ['group', 'show', plan.group.nickname])}`
   switch (outcome) {
     case 'succeeded':
       return plan.nextSteps
