@@ -21,6 +21,7 @@ import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
 import {parseDatabaseId} from '../domain/ids.js'
+import {secrets} from '../evidence/redact.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 import type {AccessKeys, ArmPort, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
 import {ArmBudget} from './budget.js'
@@ -213,7 +214,11 @@ export class AzureArm implements ArmPort {
 
   async listKeys(databaseId: string): Promise<AccessKeys> {
     const {body} = await this.send(SPECS.post, {resourcePath: `${databaseId}/listKeys`})
-    return {primaryKey: String(body.primaryKey ?? ''), secondaryKey: String(body.secondaryKey ?? '')}
+    const keys = {primaryKey: String(body.primaryKey ?? ''), secondaryKey: String(body.secondaryKey ?? '')}
+    // registered where they enter the process, so no caller can forget to
+    secrets.add(keys.primaryKey)
+    secrets.add(keys.secondaryKey)
+    return keys
   }
 
   async listSkusForScaling(clusterId: string): Promise<SkuOption[]> {

@@ -3,6 +3,7 @@
 import {createRequire} from 'node:module'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import {UsageError} from '../domain/errors.js'
+import {secrets} from '../evidence/redact.js'
 import {CLOUDS, type CloudName} from './clouds.js'
 
 export interface CredentialSettings {
@@ -13,17 +14,21 @@ export interface CredentialSettings {
 }
 
 class StaticTokenCredential implements TokenCredential {
-  constructor(private readonly token: string) {}
+  constructor(private readonly token: string) {
+    secrets.add(token)
+  }
 
   async getToken(): Promise<AccessToken> {
     return {token: this.token, expiresOnTimestamp: Date.now() + 3_600_000}
   }
 }
 
-/** Caches tokens per scope and bounds the first (slowest) request, which may spawn `az` or call IMDS. */
+/**
+ * Caches tokens per scope, bounds every request (the first of each scope may spawn `az` or call IMDS) and registers
+ * each token as a secret, so no output or evidence can carry it.
+ */
 class BoundedCachingCredential implements TokenCredential {
   private readonly cache = new Map<string, Promise<AccessToken | null>>()
-  private firstDone = false
 
   constructor(
     private readonly inner: TokenCredential,
@@ -41,9 +46,8 @@ class BoundedCachingCredential implements TokenCredential {
   }
 
   private fetch(key: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    const request = this.firstDone ? this.inner.getToken(scopes, options) : this.bounded(scopes, options)
-    const settled = request.then((t) => {
-      this.firstDone = true
+    const settled = this.bounded(scopes, options).then((t) => {
+      if (t) secrets.add(t.token)
       return t
     })
     this.cache.set(key, settled)

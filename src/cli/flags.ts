@@ -64,7 +64,7 @@ export function groupScope(flags: ArmFlagValues & {group?: string; 'resource-gro
 }
 
 /** What ARM could not read, and linked members nobody could read, as warnings on stderr. */
-export function warnUnread(command: BaseCommand, errors: ScopeError[], unresolved: string[], consequence: string): void {
+export function warnUnread(command: BaseCommand, errors: ScopeError[], unresolved: string[] = [], consequence = ''): void {
   for (const e of errors) command.warn(`could not read ${e.scope}: ${e.code}: ${e.message}`)
   for (const id of unresolved) command.warn(`${id} is linked but could not be read: ${consequence}`)
 }

@@ -1,8 +1,9 @@
 // Named connection settings under $GEO_REDIS_HOME/profiles.json (mode 0600: a profile may hold a token).
-import {chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {UsageError} from '../domain/errors.js'
+import {writeFileAtomicSync} from '../evidence/atomic.js'
 
 export interface Profile {
   armEndpoint?: string
@@ -55,9 +56,5 @@ export function writeProfile(name: string, profile: Profile | null): void {
   if (profile) profiles[name] = profile
   else delete profiles[name]
   mkdirSync(geoRedisHome(), {recursive: true})
-  const path = profilesPath()
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify({profiles}, null, 2) + '\n', {mode: 0o600})
-  chmodSync(tmp, 0o600)
-  renameSync(tmp, path)
+  writeFileAtomicSync(profilesPath(), JSON.stringify({profiles}, null, 2) + '\n')
 }

@@ -3,7 +3,7 @@ import {dirname, resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
-import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags} from '../cli/flags.js'
+import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, warnUnread} from '../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../cli/settings.js'
 import {UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
@@ -69,7 +69,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
     // the terminal report lists them already; a file or JSON on stdout leaves the log without them
-    if (flags.out || format !== 'table') for (const e of result.errors) this.warn(`could not read ${e.scope}: ${e.code}: ${e.message}`)
+    if (flags.out || format !== 'table') warnUnread(this, result.errors)
 
     const tool = {name: this.config.bin, version: this.config.version}
     if (flags.out) {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
-import {formatFlag} from '../cli/flags.js'
+import {formatFlag, warnUnread} from '../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../cli/settings.js'
 import {filterInventory, readInventory} from '../services/inventory.js'
 import {renderInventory, type InventoryFormat} from '../output/inventory.js'
@@ -35,7 +35,7 @@ groups from the databases' linkedDatabases. Exit 0 complete, 1 partial (a subscr
       subscriptions: settings.subscriptions,
       onProgress: (done, total) => progress.update(`reading databases ${done}/${total}`),
     }).finally(() => progress.stop())
-    for (const e of full.errors) this.warn(`could not read ${e.scope}: ${e.code}: ${e.message}`)
+    warnUnread(this, full.errors)
     const inventory = filterInventory(full, {group: flags.group, resourceGroup: flags['resource-group'], location: flags.location})
     return {
       data: inventory,

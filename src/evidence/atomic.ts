@@ -1,5 +1,6 @@
-// Atomic file writes for evidence and report files: readers see the old file or the new one, never a torn one.
+// Atomic file writes: readers see the old file or the new one, never a torn one.
 import {randomBytes} from 'node:crypto'
+import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {open, rename, rm} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
@@ -36,5 +37,23 @@ export async function syncDir(dir: string): Promise<void> {
     }
   } catch {
     // unsupported on this platform: the rename is still atomic, only its durability is weaker
+  }
+}
+
+/** The synchronous kind for state files (sandbox state, world, profiles): owner-only by default, since they hold keys. */
+export function writeFileAtomicSync(path: string, text: string, mode = 0o600): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    const fd = openSync(temp, 'wx', mode)
+    try {
+      writeSync(fd, text)
+    } finally {
+      closeSync(fd)
+    }
+
+    renameSync(temp, path)
+  } catch (error) {
+    rmSync(temp, {force: true})
+    throw error
   }
 }

@@ -9,7 +9,8 @@ import {idKey} from '../domain/ids.js'
 import {openReplicationLink} from '../redis/replication-link.js'
 import type {World} from './emulator/world.js'
 import {groupMembers, mutualPeers, Replicator} from './replicator.js'
-import {readState, statePathsIn, writeFileAtomically} from './state.js'
+import {writeFileAtomicSync} from '../evidence/atomic.js'
+import {readState, statePathsIn} from './state.js'
 
 const CONNECT_TIMEOUT_MS = 2000
 const WORLD_POLL_MS = 200
@@ -96,12 +97,12 @@ async function main(): Promise<void> {
   function report(): void {
     if (replicator.ready && !announced) {
       announced = true
-      writeFileAtomically(paths.replicatorReady, JSON.stringify({pid: process.pid, members}))
+      writeFileAtomicSync(paths.replicatorReady, JSON.stringify({pid: process.pid, members}))
       log('every member connected')
     }
     // the status every second, the ready file as soon as it is true
     if (ticks++ % 10 !== 0) return
-    writeFileAtomically(
+    writeFileAtomicSync(
       paths.replicatorStatus,
       JSON.stringify({
         pid: process.pid,

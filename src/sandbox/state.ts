@@ -1,8 +1,9 @@
 // The sandbox's own record of what it started: $GEO_REDIS_HOME/sandbox/state.json (mode 0600, in a 0700 directory),
 // and one lock file beside the directory so two commands never change the sandbox at once.
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {geoRedisHome} from '../cli/profiles.js'
+import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {UsageError} from '../domain/errors.js'
 import {isAlive} from './processes.js'
 
@@ -118,19 +119,9 @@ export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'> = sandboxPa
 
 export function writeState(state: SandboxState, paths: Pick<SandboxPaths, 'dir' | 'state'> = sandboxPaths()): void {
   mkdirSync(paths.dir, {recursive: true, mode: 0o700})
-  writeFileAtomically(paths.state, JSON.stringify(state, null, 2) + '\n')
+  writeFileAtomicSync(paths.state, JSON.stringify(state, null, 2) + '\n')
 }
 
-export function writeFileAtomically(path: string, text: string, mode = 0o600): void {
-  const temp = `${path}.${process.pid}.tmp`
-  const fd = openSync(temp, 'w', mode)
-  try {
-    writeSync(fd, text)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(temp, path)
-}
 
 /** Every process the state records, with a name for reports. */
 export function recordedProcesses(state: SandboxState): {name: string; process: ProcessRecord; member?: MemberRecord}[] {

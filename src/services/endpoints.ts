@@ -3,7 +3,6 @@
 import {OperationError} from '../domain/errors.js'
 import {idKey} from '../domain/ids.js'
 import type {GeoGroup, Member, ScopeError} from '../domain/model.js'
-import {secrets} from '../evidence/redact.js'
 import {loadGroup, type GroupSelection} from './groups.js'
 import type {ArmPort} from './ports.js'
 import {endpointOf} from './targets.js'
@@ -45,8 +44,6 @@ async function primaryKeyOf(arm: ArmPort, member: Member): Promise<string | null
   if (member.accessKeysAuthentication === 'Disabled') return null
   try {
     const keys = await arm.listKeys(member.id)
-    secrets.add(keys.primaryKey)
-    secrets.add(keys.secondaryKey)
     return keys.primaryKey
   } catch (error) {
     // a config with a hole in it must not look complete

@@ -6,6 +6,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:f
 import https from 'node:https'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {readProfiles, writeProfile} from '../cli/profiles.js'
 import {GeoRedisError, InterruptedError, OperationError, UsageError} from '../domain/errors.js'
 import {idKey, normaliseLocation} from '../domain/ids.js'
@@ -28,7 +29,6 @@ import {
   SANDBOX_PROFILE,
   sandboxPaths,
   STATE_VERSION,
-  writeFileAtomically,
   writeState,
   type MemberRecord,
   type OutageMode,
@@ -325,9 +325,9 @@ async function start(options: UpOptions, redisServer: string | null, paths: Sand
     const {createCa, createLeaf} = await import('../sandbox/certs.js')
     const ca = createCa('geo-redis sandbox CA')
     const leaf = createLeaf(ca, {hosts: ['localhost', '127.0.0.1', '::1']})
-    writeFileAtomically(paths.ca, ca.cert, 0o644)
-    writeFileAtomically(paths.serverCert, leaf.cert, 0o644)
-    writeFileAtomically(paths.serverKey, leaf.key)
+    writeFileAtomicSync(paths.ca, ca.cert, 0o644)
+    writeFileAtomicSync(paths.serverCert, leaf.cert, 0o644)
+    writeFileAtomicSync(paths.serverKey, leaf.key)
     const tls: TlsFiles = {cert: paths.serverCert, key: paths.serverKey, ca: paths.ca}
     check(options.signal)
 
@@ -389,7 +389,7 @@ async function start(options: UpOptions, redisServer: string | null, paths: Sand
         keys,
       })
     }
-    writeFileAtomically(paths.world, JSON.stringify(world, null, 2))
+    writeFileAtomicSync(paths.world, JSON.stringify(world, null, 2))
 
     progress('starting the ARM emulator')
     await startEmulatorProcess(state, paths, options, save)

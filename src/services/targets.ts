@@ -1,8 +1,7 @@
-// From group members to Redis endpoints with credentials: access keys from listKeys (memory only, registered
-// as secrets so no output or evidence can carry them) or a Microsoft Entra token.
+// From group members to Redis endpoints with credentials: access keys from listKeys (memory only; the adapter
+// registers them as secrets, so no output or evidence can carry them) or a Microsoft Entra token.
 import {UsageError} from '../domain/errors.js'
 import type {Member} from '../domain/model.js'
-import {secrets} from '../evidence/redact.js'
 import type {RedisAuth, RedisTarget} from '../redis/connect.js'
 import {entraAuth} from '../redis/entra.js'
 import type {ArmPort} from './ports.js'
@@ -34,10 +33,7 @@ function usesEntra(member: Member, mode: AuthMode): boolean {
 export async function buildTargets(arm: ArmPort, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
   let entra: Promise<RedisAuth> | undefined
   const entraCredential = () => {
-    entra ??= arm.redisToken().then((credential) => {
-      secrets.add(credential.token)
-      return entraAuth(credential)
-    })
+    entra ??= arm.redisToken().then(entraAuth)
     return entra
   }
 
@@ -53,10 +49,7 @@ export async function buildTargets(arm: ArmPort, members: Member[], options: Tar
 
           target.auth = await entraCredential()
         } else {
-          const keys = await arm.listKeys(member.id)
-          secrets.add(keys.primaryKey)
-          secrets.add(keys.secondaryKey)
-          target.auth = {password: keys.primaryKey}
+          target.auth = {password: (await arm.listKeys(member.id)).primaryKey}
         }
 
         return {member, target, authError: null}

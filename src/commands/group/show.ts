@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {connectArm} from '../../cli/connect.js'
-import {formatFlag} from '../../cli/flags.js'
+import {formatFlag, warnUnread} from '../../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
 import {loadGroups} from '../../services/groups.js'
 import {renderGroups, linkMatrix, type InventoryFormat} from '../../output/inventory.js'
@@ -38,7 +38,7 @@ both are shown; pick one with --resource-group or --member.`
       {subscriptions: settings.subscriptions},
       {group: args.nickname, resourceGroup: flags['resource-group'], member: flags.member},
     ).finally(() => progress.stop())
-    for (const e of inventory.errors) this.warn(`could not read ${e.scope}: ${e.code}: ${e.message}`)
+    warnUnread(this, inventory.errors)
     const data = {
       generatedAt: inventory.generatedAt,
       groups: groups.map((g) => ({...g, matrix: linkMatrix(g)})),

@@ -5,18 +5,13 @@
 // World mutations are written back to the world file, so a restarted emulator sees the same state.
 // --hooks names an ES module exporting optional onForceLink(databaseId) / onFlush(databaseIds), e.g. to FLUSHALL
 // the sandbox's redis-servers.
-import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
+import {writeFileAtomicSync} from '../../evidence/atomic.js'
 import {startEmulator, type EmulatorOptions} from './server.js'
 import type {World} from './world.js'
-
-function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, text)
-  renameSync(temp, path)
-}
 
 function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
@@ -76,12 +71,12 @@ async function main(): Promise<void> {
     requestLogPath: values['request-log'] ? resolve(values['request-log']) : undefined,
     onForceLink: hooks.onForceLink,
     onFlush: hooks.onFlush,
-    onWorldChange: (changed) => writeAtomically(worldPath, JSON.stringify(changed, null, 2)),
+    onWorldChange: (changed) => writeFileAtomicSync(worldPath, JSON.stringify(changed, null, 2)),
   })
 
   if (values['ca-out']) writeFileSync(values['ca-out'], emulator.caPem)
   // the ready file appears only once the server listens, and whole (rename), so pollers never read half of it
-  if (values['ready-file']) writeAtomically(values['ready-file'], JSON.stringify({url: emulator.url, pid: process.pid}))
+  if (values['ready-file']) writeFileAtomicSync(values['ready-file'], JSON.stringify({url: emulator.url, pid: process.pid}))
 
   const shutdown = () => {
     emulator.stop().then(
