@@ -54,6 +54,20 @@ export abstract class BaseCommand extends Command {
     return this.abortController.signal
   }
 
+  /**
+   * Ends a phase that reads but sends nothing as soon as Ctrl-C arrives, with `interrupted()`'s error, instead of
+   * waiting out reads that may take minutes during an outage. What was still in flight is abandoned, not awaited.
+   */
+  protected untilAborted<T>(work: Promise<T>, interrupted: () => Error): Promise<T> {
+    const signal = this.abortSignal
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(interrupted())
+      if (signal.aborted) return stop()
+      signal.addEventListener('abort', stop, {once: true})
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
+    })
+  }
+
   protected progress(text: string): Progress {
     return startProgress(text, {quiet: this.jsonEnabled() && !process.stderr.isTTY})
   }

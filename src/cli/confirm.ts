@@ -1,7 +1,7 @@
 // Consent for mutating commands, and the one CLI run of a guarded operation shared by force-unlink and force-link.
 // On a terminal the operator types the group nickname; off one, --yes plus --confirm <nickname>. --json is never consent.
 import {Flags} from '@oclif/core'
-import {UsageError} from '../domain/errors.js'
+import {InterruptedError, UsageError} from '../domain/errors.js'
 import {planTitle} from '../domain/plans.js'
 import {DEFAULT_EVIDENCE_ROOT} from '../evidence/bundle.js'
 import {exitCodeOf, renderGuardedResult, renderPlan} from '../output/plan.js'
@@ -106,7 +106,7 @@ export abstract class GuardedCommand extends BaseCommand {
     let progress = this.progress(`reading group ${flags.group}`)
     const onProgress: ProgressReporter = (line, kind) => (kind === 'step' ? progress.note(`  ${line}`) : progress.update(line))
     try {
-      const prepared = await prepare(arm, {
+      const reading = prepare(arm, {
         subscriptions: settings.subscriptions,
         group: flags.group,
         resourceGroup: flags['resource-group'],
@@ -117,6 +117,10 @@ export abstract class GuardedCommand extends BaseCommand {
         onProgress,
         connection: connectionArgs(flags),
       })
+      const prepared = await this.untilAborted(
+        reading,
+        () => new InterruptedError('interrupted while reading and probing the group: nothing was sent', `run it again when ready: geo-redis ${this.id}`),
+      )
       progress.stop()
       const result = await runGuarded(arm, prepared, execute, {
         evidence: {root: flags['evidence-dir'], tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null},

@@ -26,7 +26,7 @@ export interface CliOptions {
   input?: string
   cwd?: string
   /** sends a signal once stderr matches, e.g. Ctrl-C (SIGINT) while an operation is being polled */
-  interrupt?: {when: RegExp; signal?: NodeJS.Signals}
+  interrupt?: {when: RegExp; signal?: NodeJS.Signals} | {afterMs: number; signal?: NodeJS.Signals}
 }
 
 /** The environment a test CLI needs to reach a test emulator: its URL, token and CA. */
@@ -50,12 +50,16 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
     let interrupted = false
+    const interrupt = () => {
+      if (interrupted || !options.interrupt) return
+      interrupted = true
+      child.kill(options.interrupt.signal ?? 'SIGINT')
+    }
+
+    const delayed = options.interrupt && 'afterMs' in options.interrupt ? setTimeout(interrupt, options.interrupt.afterMs) : undefined
     child.stderr.on('data', (d) => {
       stderr += d
-      if (options.interrupt && !interrupted && options.interrupt.when.test(stderr)) {
-        interrupted = true
-        child.kill(options.interrupt.signal ?? 'SIGINT')
-      }
+      if (options.interrupt && 'when' in options.interrupt && options.interrupt.when.test(stderr)) interrupt()
     })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
@@ -64,6 +68,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
+      clearTimeout(delayed)
       resolve({code, signal, stdout, stderr})
     })
     child.stdin.end(options.input ?? '')

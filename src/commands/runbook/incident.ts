@@ -116,10 +116,10 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     const arm = await connectArm(settings)
 
     // step 1: the group
-    const choice = await this.working('reading the groups', () => findIncidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
+    let choice: Awaited<ReturnType<typeof findIncidentGroups>>
     let group: GeoGroup
     try {
-      this.stopIfAborted(abortSignal, 'reading the groups')
+      choice = await this.working('reading the groups', () => findIncidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
       group = await this.pickGroup(choice.groups, flags.group)
     } catch (error) {
       // nothing was read about any group yet: no evidence to write
@@ -323,7 +323,8 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
   private async working<T>(text: string, work: (onProgress: ProgressReporter) => Promise<T>): Promise<T> {
     const progress = this.progress(text)
     try {
-      return await work((line, kind) => (kind === 'step' ? progress.note(`  ${line}`) : progress.update(line)))
+      const running = work((line, kind) => (kind === 'step' ? progress.note(`  ${line}`) : progress.update(line)))
+      return await this.untilAborted(running, () => new Stopped('interrupted', text))
     } finally {
       progress.stop()
     }
