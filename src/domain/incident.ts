@@ -8,6 +8,7 @@ import {memoryUse, type CapacityLevel, type CapacityThresholds, type MemoryUse} 
 import {armHealthy} from './guards.js'
 import {clusterIdOf, idKey, parseDatabaseId} from './ids.js'
 import type {GeoGroup, Member, ScopeError} from './model.js'
+import {readCommand} from './plans.js'
 import {skuMemoryGB} from './sku.js'
 
 export interface RunbookStep {
@@ -271,25 +272,27 @@ export function recommend(d: Diagnosis, t: CapacityThresholds): Recommendation {
 }
 
 /** Once the failed region is back: how to bring the member into the group again. */
-export function rejoinSteps(nickname: string, member: Pick<MemberStatus, 'id' | 'cluster' | 'location'>): string[] {
+export function rejoinSteps(nickname: string, member: Pick<MemberStatus, 'id' | 'cluster' | 'location'>, connection: string[] = []): string[] {
   const where = member.location ?? 'its region'
+  const cmd = (...words: string[]) => readCommand({connection}, words)
   return [
-    `wait until ${where} has recovered and ${member.cluster} is Succeeded/Running in ARM: geo-redis group show ${nickname}`,
-    `rejoin it with: geo-redis force-link --group ${nickname} --member ${member.id} (ALL of its data is discarded; it is unavailable for several minutes)`,
+    `wait until ${where} has recovered and ${member.cluster} is Succeeded/Running in ARM: ${cmd('group', 'show', nickname)}`,
+    `rejoin it with: ${cmd('force-link', '--group', nickname, '--member', member.id)} (ALL of its data is discarded; it is unavailable for several minutes)`,
     `or delete ${member.cluster} and recreate it as a member of "${nickname}" (az redisenterprise delete, then create it with the group nickname and the survivors as linked databases)`,
-    `then check the group again: geo-redis check --group ${nickname}`,
+    `then check the group again: ${cmd('check', '--group', nickname)}`,
   ]
 }
 
 /** After choosing to redirect clients only: what to keep doing while the member is down. */
-export function redirectNextSteps(nickname: string, failing: Pick<MemberStatus, 'id' | 'name'>[], t: CapacityThresholds): string[] {
+export function redirectNextSteps(nickname: string, failing: Pick<MemberStatus, 'id' | 'name'>[], t: CapacityThresholds, connection: string[] = []): string[] {
   const names = failing.map((m) => m.name).join(', ')
+  const cmd = (...words: string[]) => readCommand({connection}, words)
   return [
     `route clients to the survivors' endpoints (step ${stepNumber('endpoints')}) and take ${names} out of rotation`,
-    `watch the survivors' memory: geo-redis capacity --group ${nickname} --warn ${t.warnPct} --crit ${t.critPct}`,
-    `force-unlink once a survivor reaches ${t.warnPct}%: geo-redis runbook incident --group ${nickname}, or ${failing
-      .map((m) => `geo-redis force-unlink --group ${nickname} --member ${m.id}`)
+    `watch the survivors' memory: ${cmd('capacity', '--group', nickname, '--warn', String(t.warnPct), '--crit', String(t.critPct))}`,
+    `force-unlink once a survivor reaches ${t.warnPct}%: ${cmd('runbook', 'incident', '--group', nickname)}, or ${failing
+      .map((m) => cmd('force-unlink', '--group', nickname, '--member', m.id))
       .join('; ')}`,
-    `when ${names} recover${failing.length > 1 ? '' : 's'}, it catches up by itself: check with geo-redis group show ${nickname}`,
+    `when ${names} recover${failing.length > 1 ? '' : 's'}, it catches up by itself: check with ${cmd('group', 'show', nickname)}`,
   ]
 }

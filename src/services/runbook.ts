@@ -17,6 +17,7 @@ import {
   type Recommendation,
 } from '../domain/incident.js'
 import {idKey} from '../domain/ids.js'
+import {readCommand} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
 import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
@@ -42,6 +43,8 @@ export async function findIncidentGroups(arm: ArmPort, options: {subscriptions: 
 }
 
 export interface AssessOptions {
+  /** the ARM selection flags, repeated in every command the runbook suggests */
+  connection?: string[]
   probe: ProbeSettings
   thresholds: CapacityThresholds
   onProgress?: ProgressReporter
@@ -57,6 +60,8 @@ export interface Assessment {
   recommendation: Recommendation
   /** the survivors only: where clients go while the failed member is down */
   endpoints: EndpointsExport
+  /** the ARM selection flags of this run, repeated in every command suggested */
+  connection: string[]
 }
 
 /** Steps "status" to "endpoints": probes every readable member, then applies the pure rules of domain/incident. */
@@ -86,6 +91,7 @@ export async function assessIncident(arm: ArmPort, choice: {inventory: Inventory
     diagnosis,
     recommendation: recommend(diagnosis, options.thresholds),
     endpoints,
+    connection: options.connection ?? [],
   }
 }
 
@@ -109,6 +115,7 @@ export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, t
     dryRun: options.dryRun,
     probe: options.probe,
     onProgress: options.onProgress,
+    connection: assessment.connection,
   })
   if (prepared.group.key !== assessment.group.key) {
     throw new UsageError(
@@ -258,7 +265,7 @@ export function endWithoutUnlink(a: Assessment): RunbookEnding {
   const {recommendation: rec, diagnosis} = a
   const nickname = a.group.nickname
   if (rec.kind === 'nothing-failing') {
-    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: geo-redis check --group ${nickname} --probe`]}
+    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: ${readCommand(a, ['check', '--group', nickname, '--probe'])}`]}
   }
   if (rec.kind === 'no-survivor') {
     return {
@@ -274,7 +281,7 @@ export function endWithoutUnlink(a: Assessment): RunbookEnding {
     decision: `redirect clients only: ${diagnosis.failing.map((m) => m.name).join(', ')} not force-unlinked (recommended: ${rec.title})`,
     stop: {name: 'operator-decision', result: 'refuse', detail: 'you chose not to force-unlink: redirect clients only'},
     why: 'you chose to redirect clients only',
-    nextSteps: redirectNextSteps(nickname, diagnosis.failing, a.thresholds),
+    nextSteps: redirectNextSteps(nickname, diagnosis.failing, a.thresholds, a.connection),
   }
 }
 
@@ -295,15 +302,15 @@ export function endAfterUnlink(result: GuardedResult, a: Assessment, target: Mem
   const [decision, why] = text[result.outcome]
   const nextSteps =
     result.outcome === 'dry-run'
-      ? [`run it for real: geo-redis runbook incident --group ${a.group.nickname}, or ${result.plan.command}`]
+      ? [`run it for real: ${readCommand(a, ['runbook', 'incident', '--group', a.group.nickname])}, or ${result.plan.command}`]
       : result.outcome === 'succeeded' || result.outcome === 'nothing-to-do'
-        ? rejoinSteps(a.group.nickname, target)
+        ? rejoinSteps(a.group.nickname, target, a.connection)
         : result.nextSteps
   return {outcome: result.outcome, decision, stop: null, why, nextSteps}
 }
 
 /** Ctrl-C or silence at a question, a rehearsed confirmation that would cancel, or an error in a step: nothing was sent. */
-export function endStopped(nickname: string, how: 'interrupted' | 'timeout' | 'cancelled' | 'error', what: string): RunbookEnding {
+export function endStopped(nickname: string, how: 'interrupted' | 'timeout' | 'cancelled' | 'error', what: string, connection: string[] = []): RunbookEnding {
   const names = {interrupted: 'not-interrupted', timeout: 'operator-decision', cancelled: 'operator-consent', error: 'steps-completed'}
   const why = {
     interrupted: 'interrupted (Ctrl-C)',
@@ -316,6 +323,6 @@ export function endStopped(nickname: string, how: 'interrupted' | 'timeout' | 'c
     decision: `${how === 'error' ? `stopped on an error: ${what}` : what}: nothing was sent`,
     stop: {name: names[how], result: 'refuse', detail: `${what}; nothing was sent`},
     why: why[how],
-    nextSteps: [`run it again when ready: geo-redis runbook incident --group ${nickname}`],
+    nextSteps: [`run it again when ready: ${readCommand({connection}, ['runbook', 'incident', '--group', nickname])}`],
   }
 }

@@ -4,7 +4,7 @@ import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS} from '.
 import {connectArm} from '../../cli/connect.js'
 import {dataPlaneFlags, groupFlags} from '../../cli/flags.js'
 import type {Progress} from '../../cli/progress.js'
-import {armFlags, resolveArmSettings} from '../../cli/settings.js'
+import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
 import {assertThresholds} from '../../domain/capacity.js'
 import {InterruptedError, UsageError} from '../../domain/errors.js'
 import {label} from '../../domain/group.js'
@@ -109,6 +109,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     const thresholds = {warnPct: flags.warn, critPct: flags.crit}
     assertThresholds(thresholds)
     const settings = resolveArmSettings(flags)
+    const connection = connectionArgs(flags)
     const probe = probeSettingsFrom(flags, settings)
     const abortSignal = this.abortSignal
     const startedAt = new Date().toISOString()
@@ -133,7 +134,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     let exitCode = 0
     try {
       // steps 2 to 5: status, diagnosis, recommendation, endpoints
-      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {inventory: choice.inventory, group}, {probe, thresholds, onProgress}))
+      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {inventory: choice.inventory, group}, {probe, thresholds, onProgress, connection}))
       run.assessment = a
       await this.show('status', statusBlocks(a))
       await this.show('diagnosis', diagnosisBlocks(a.diagnosis, thresholds))
@@ -156,10 +157,10 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
       if (!(error instanceof Stopped)) {
         // the log of what happened so far is worth keeping even when a step failed
         const message = error instanceof Error ? error.message : String(error)
-        await this.finish(arm, evidence, startedAt, group, run, flags['dry-run'], endStopped(group.nickname, 'error', message), 1).catch(() => undefined)
+        await this.finish(arm, evidence, startedAt, group, run, flags['dry-run'], endStopped(group.nickname, 'error', message, connection), 1).catch(() => undefined)
         throw error
       }
-      ending = endStopped(group.nickname, error.how, error.message)
+      ending = endStopped(group.nickname, error.how, error.message, connection)
       exitCode = STOPPED_EXIT[error.how]
     }
     return this.finish(arm, evidence, startedAt, group, run, flags['dry-run'], ending, exitCode)
@@ -255,7 +256,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     const evidence = run.unlink ? await RunbookEvidence.attach(run.unlink.evidence.dir, settings) : await RunbookEvidence.open(arm, group.nickname, settings)
     await this.show('evidence', evidenceBlocks(evidence.dir, run.unlink))
     const unlinked = run.target && run.unlink && ['succeeded', 'dry-run', 'nothing-to-do'].includes(run.unlink.outcome)
-    if (unlinked) await this.show('rejoin', listBlocks(rejoinSteps(group.nickname, run.target!)))
+    if (unlinked) await this.show('rejoin', listBlocks(rejoinSteps(group.nickname, run.target!, run.assessment?.connection)))
     this.journal.skipAfter('group', ending.why)
     const record: RunbookRecord = {
       group: {nickname: group.nickname, key: group.key},
