@@ -1,6 +1,6 @@
 // The sandbox's own record of what it started: $GEO_REDIS_HOME/sandbox/state.json (mode 0600, in a 0700 directory),
 // and one lock file beside the directory so two commands never change the sandbox at once.
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {geoRedisHome} from '../cli/profiles.js'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
@@ -153,7 +153,9 @@ export async function acquireLock(paths: SandboxPaths, what: string, waitMs: num
         release() {
           if (released) return
           released = true
-          rmSync(paths.lock, {force: true})
+          // only our own lock: if it was taken over meanwhile, the new owner's stays
+          const holder = lockHolder(paths.lock)
+          if (holder !== null && holder !== 'being-written' && holder.pid === process.pid) rmSync(paths.lock, {force: true})
         },
       }
     } catch (error) {
@@ -165,8 +167,9 @@ export async function acquireLock(paths: SandboxPaths, what: string, waitMs: num
       continue
     }
     if (holder === null || !isAlive(holder.pid)) {
-      // the holder is gone (crashed, killed): its lock means nothing
-      rmSync(paths.lock, {force: true})
+      // the holder is gone (crashed, killed): take its lock over by renaming it aside, which only one racer can do,
+      // and put it back if what was renamed turns out to be a newer, live lock
+      takeOverStale(paths.lock, holder === null ? null : holder.pid)
       continue
     }
     if (Date.now() >= end) {
@@ -178,6 +181,26 @@ export async function acquireLock(paths: SandboxPaths, what: string, waitMs: num
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+function takeOverStale(lock: string, deadPid: number | null): void {
+  const aside = `${lock}.${process.pid}.stale`
+  try {
+    renameSync(lock, aside)
+  } catch {
+    return // another command got there first
+  }
+
+  const renamed = lockHolder(aside)
+  const stale = renamed === null || (renamed !== 'being-written' && renamed.pid === deadPid)
+  try {
+    if (!stale) linkSync(aside, lock)
+  } catch {
+    // a third command locked meanwhile; the renamed lock's owner runs on unaware: rare enough (three commands
+    // racing one stale lock) to accept
+  }
+
+  rmSync(aside, {force: true})
 }
 
 function lockHolder(path: string): {pid: number; what: string} | 'being-written' | null {
