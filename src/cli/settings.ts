@@ -32,7 +32,6 @@ export interface ResolvedArmSettings {
   armEndpoint: string
   accessToken?: string
   caPem?: string
-  caPath?: string
   /** empty: list every subscription the identity can see */
   subscriptions: string[]
   concurrency: number
@@ -89,7 +88,6 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     armEndpoint,
     accessToken: env.GEO_REDIS_ACCESS_TOKEN || profile.accessToken,
     caPem,
-    caPath: profile.caPath,
     subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))],
     concurrency: flags.concurrency,
     requestTimeoutMs: positiveEnv('GEO_REDIS_ARM_TIMEOUT_MS', 30_000),

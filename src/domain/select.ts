@@ -16,6 +16,21 @@ export function matchesMember(m: Member, query: string): boolean {
   return idKey(m.id) === idKey(q) || m.cluster.toLowerCase() === q.toLowerCase() || m.location === normaliseLocation(q)
 }
 
+/** Nicknames (lower-cased) that more than one group carries: those groups need another name to be told apart. */
+export function sharedNicknames(groups: {nickname: string}[]): Set<string> {
+  const seen = new Set<string>()
+  const shared = new Set<string>()
+  for (const {nickname} of groups) {
+    const key = nickname.toLowerCase()
+    if (seen.has(key)) shared.add(key)
+    seen.add(key)
+  }
+
+  return shared
+}
+
+export const isShared = (shared: Set<string>, nickname: string) => shared.has(nickname.toLowerCase())
+
 /** Every group with the nickname, narrowed by resource group or member; may be several. */
 export function findGroups(inventory: Pick<Inventory, 'groups'>, query: GroupQuery): GeoGroup[] {
   return inventory.groups.filter(

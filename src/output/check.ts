@@ -1,6 +1,7 @@
 // Renderers for `geo-redis check`: a terminal report grouped by group, the JSON contract
-// (docs/schemas/check.schema.json) and JUnit for pipeline dashboards; plus the atomic --out write.
+// (docs/schemas/check.schema.json) and JUnit for pipeline dashboards.
 import {shortName} from '../domain/group.js'
+import {isShared, sharedNicknames} from '../domain/select.js'
 import type {ScopeError} from '../domain/model.js'
 import {ALL_RULES} from '../domain/rules/index.js'
 import type {Finding, Severity} from '../domain/rules/types.js'
@@ -58,7 +59,8 @@ export function checkJunit(result: CheckResult, tool: Tool): string {
 }
 
 function checkTable(result: CheckResult): string {
-  const duplicated = (g: CheckedGroup) => result.groups.filter((o) => o.nickname.toLowerCase() === g.nickname.toLowerCase()).length > 1
+  const shared = sharedNicknames(result.groups)
+  const duplicated = (g: CheckedGroup) => isShared(shared, g.nickname)
   const out: string[] = []
   for (const g of result.groups) {
     const key = duplicated(g) || !g.nickname ? theme.dim(` [${g.key}]`) : ''
@@ -116,5 +118,3 @@ export function summaryLine(result: CheckResult, written?: {path: string; format
   const mark = result.exitCode === 0 ? theme.ok('(✓)') : theme.bad('(✗)')
   return `${mark} ${parts.join(' · ')}`
 }
-
-/** Temp file beside the target, then rename: a pipeline never picks up half a report. */

@@ -2,6 +2,7 @@
 import {idKey} from '../domain/ids.js'
 import type {GeoGroup, Inventory, Member} from '../domain/model.js'
 import {shortName} from '../domain/group.js'
+import {isShared, sharedNicknames} from '../domain/select.js'
 import {csv, json, markdownTable, table, type Row} from './table.js'
 import {status, theme} from './theme.js'
 
@@ -62,21 +63,20 @@ export async function renderInventory(inv: Inventory, format: InventoryFormat): 
     ])
   }
 
-  const nicknameCount = new Map<string, number>()
-  for (const g of inv.groups) nicknameCount.set(g.nickname, (nicknameCount.get(g.nickname) ?? 0) + 1)
+  const shared = sharedNicknames(inv.groups)
   const md = format === 'markdown'
   const out: string[] = []
   out.push(md ? '# geo-redis inventory' : theme.dim(`${inv.groups.length} group(s), ${inv.standalone.length} standalone, ${inv.subscriptions.length} subscription(s), ${inv.generatedAt}`))
   if (md) out.push('', `Generated ${inv.generatedAt} over ${inv.subscriptions.length} subscription(s).`)
 
   for (const g of inv.groups) {
-    const shared = (nicknameCount.get(g.nickname) ?? 0) > 1
+    const sameName = isShared(shared, g.nickname)
     const rows = g.members.map((m) => memberRow(m, g))
     out.push('')
     if (md) {
-      out.push(`## ${g.nickname} — ${g.status}${shared ? ` (${g.members[0].resourceGroup})` : ''}`, '', markdownTable(MEMBER_HEAD, rows))
+      out.push(`## ${g.nickname} — ${g.status}${sameName ? ` (${g.members[0].resourceGroup})` : ''}`, '', markdownTable(MEMBER_HEAD, rows))
     } else {
-      out.push(groupTitle(g, shared), await table(MEMBER_HEAD, rows))
+      out.push(groupTitle(g, sameName), await table(MEMBER_HEAD, rows))
     }
 
     for (const id of g.unresolved) out.push(`${md ? '- ' : '  '}unresolved: ${id}`)

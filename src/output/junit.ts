@@ -3,6 +3,7 @@
 // that member's errors, since several parsers read only one); warnings and info go to <system-out> and
 // leave the test passing; a member a rule could not check is <skipped>. `errors` stays 0: nothing here
 // is a crashed test. Pure string building.
+import {isShared, sharedNicknames} from '../domain/select.js'
 import {shortName} from '../domain/group.js'
 import {idKey} from '../domain/ids.js'
 import type {Finding, Skip} from '../domain/rules/types.js'
@@ -55,9 +56,9 @@ function attrs(values: Record<string, string | number>): string {
 }
 
 export function renderJunit(input: JunitInput): string {
-  const nicknames = input.groups.map((g) => g.nickname.toLowerCase())
+  const shared = sharedNicknames(input.groups)
   const suites = input.groups.map((g) => {
-    const ambiguous = !g.nickname || nicknames.filter((n) => n === g.nickname.toLowerCase()).length > 1
+    const ambiguous = !g.nickname || isShared(shared, g.nickname)
     return renderSuite(g, `${g.nickname || '(no nickname)'}${ambiguous ? ` [${g.key}]` : ''}`, input)
   })
   const total = suites.reduce<Counts>(

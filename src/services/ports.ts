@@ -52,6 +52,4 @@ export interface ArmPort {
   principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}>
   /** an Entra token for Redis data-plane AUTH (scope https://redis.azure.com/.default) */
   redisToken(): Promise<{token: string; objectId: string | null}>
-  /** ARM requests sent so far by this port (for benchmarks and diagnostics) */
-  requestCount(): number
 }

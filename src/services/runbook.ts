@@ -16,7 +16,7 @@ import {
   type ProbeReading,
   type Recommendation,
 } from '../domain/incident.js'
-import {idKey} from '../domain/ids.js'
+import {idKey, parseDatabaseId} from '../domain/ids.js'
 import {readCommand} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
 import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry} from '../evidence/index.js'
@@ -105,8 +105,10 @@ export interface UnlinkPlanOptions {
 
 /** Step "plan": force-unlink's own plan for the failed member, read fresh; never forced (overrides need the command). */
 export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, target: MemberStatus, options: UnlinkPlanOptions): Promise<PreparedOperation> {
+  // read fresh, but only where the group lives: linked databases elsewhere are still read directly
+  const groupSubscriptions = [...new Set(assessment.members.map((m) => parseDatabaseId(m.id)?.subscriptionId.toLowerCase()).filter((s): s is string => Boolean(s)))]
   const prepared = await prepareForceUnlink(arm, {
-    subscriptions: options.subscriptions,
+    subscriptions: options.subscriptions.length > 0 ? options.subscriptions : groupSubscriptions,
     group: assessment.group.nickname,
     // a survivor's resource group keeps a same-named group elsewhere out of the choice
     resourceGroup: options.resourceGroup ?? assessment.diagnosis.survivors[0]?.resourceGroup ?? undefined,

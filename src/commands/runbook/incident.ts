@@ -48,8 +48,6 @@ import {
   type RunbookResult,
 } from '../../services/runbook.js'
 
-/** an unanswered question is a "no", never a hang (as force-unlink's confirmation) */
-
 /** Ctrl-C or no answer at one of the runbook's own questions, or a rehearsed confirmation that would cancel. */
 class Stopped extends Error {
   constructor(
