@@ -8,6 +8,8 @@ export interface GuardResult {
   name: string
   result: 'pass' | 'refuse'
   detail: string | null
+  /** it would have refused, and --force let it pass (the plan warns about every one) */
+  forced?: boolean
 }
 
 export interface Refusal {
@@ -32,17 +34,22 @@ export interface ProbeFact {
   error: string | null
 }
 
-/** One guard's verdict; `refusal` only when it refuses. */
+/** One guard's verdict; `refusal` only when it refuses; `forced` when it passes only because of --force. */
 interface Check {
   name: string
   pass: boolean
   detail: string
+  forced?: boolean
   message?: string
   remediation?: string
 }
 
 function report(checks: Check[]): GuardReport {
-  const guards = checks.map((c) => ({name: c.name, result: c.pass ? ('pass' as const) : ('refuse' as const), detail: c.detail}))
+  const guards = checks.map((c): GuardResult => ({
+    name: c.name,
+    result: c.pass ? 'pass' : 'refuse',
+    ...(c.forced ? {detail: `forced: ${c.detail}`, forced: true} : {detail: c.detail}),
+  }))
   const first = checks.find((c) => !c.pass)
   return {
     guards,
@@ -109,7 +116,8 @@ function othersArmGuard(name: string, members: Member[], force: boolean, risk: s
     detail:
       unhealthy.length === 0
         ? `${names(members)} Succeeded/Running`
-        : `${force ? 'forced: ' : ''}${unhealthy.map((m) => `${m.cluster} is ${armState(m)}`).join(', ')}`,
+        : unhealthy.map((m) => `${m.cluster} is ${armState(m)}`).join(', '),
+    forced: unhealthy.length > 0 && force,
     message: `${unhealthy.map((m) => `${label(m)} is ${armState(m)}`).join(', ')} in ARM: ${risk}`,
     remediation: 'wait until every member is Succeeded/Running, or re-run with --force',
   }
@@ -173,8 +181,9 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
     checks.push({
       name: 'group-left-linked',
       pass: s.force,
+      forced: s.force,
       detail: s.force
-        ? `forced: the group is dissolved, ${issuer.cluster} is left replicating with nobody`
+        ? `the group is dissolved, ${issuer.cluster} is left replicating with nobody`
         : `nothing would be left linked: ${issuer.cluster} would replicate with nobody`,
       message: `unlinking ${label(target)} leaves ${label(issuer)} alone: the group "${s.group.nickname}" would be dissolved, and rejoining later means a force-link that discards ${target.cluster}'s data`,
       remediation: 're-run with --force if a group of one is what you want (e.g. to stop metadata building up during an outage)',
@@ -216,7 +225,8 @@ function unreadableTargetGuard(target: Member, readError: {code: string; message
   return {
     name,
     pass: force,
-    detail: force ? `forced: ${why}` : `${why}: cannot tell whether it is down`,
+    detail: force ? why : `${why}: cannot tell whether it is down`,
+    forced: force,
     message: `${why}, which says nothing about whether it is down (${readError.message}); unlinking a healthy member splits the group: ${SPLIT_COST}`,
     remediation: 'get read access to its subscription and re-run, or add --force if you know it is down',
   }
@@ -229,7 +239,8 @@ function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boo
     return {
       name,
       pass: force,
-      detail: force ? 'forced: not probed (--skip-probe)' : 'not probed (--skip-probe): cannot tell whether it is down',
+      detail: force ? 'not probed (--skip-probe)' : 'not probed (--skip-probe): cannot tell whether it is down',
+      forced: force,
       message: `with --skip-probe geo-redis cannot tell whether ${label(target)} is down; unlinking a healthy member splits the group: ${SPLIT_COST}`,
       remediation: 'drop --skip-probe so the target is probed, or add --force if you know it is down',
     }
@@ -239,7 +250,8 @@ function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boo
   return {
     name,
     pass: force,
-    detail: force ? `forced: ${target.cluster} answers at ${p.endpoint}` : `${target.cluster} answers at ${p.endpoint} in ${p.latencyMs ?? '?'} ms`,
+    detail: force ? `${target.cluster} answers at ${p.endpoint}` : `${target.cluster} answers at ${p.endpoint} in ${p.latencyMs ?? '?'} ms`,
+    forced: force,
     message: `${label(target)} answers at ${p.endpoint}: it is not down. Splitting a healthy group costs data: ${SPLIT_COST}`,
     remediation: 'if the split is intended (e.g. the region is cut off from the others but still serves clients), re-run with --force',
   }
@@ -337,7 +349,8 @@ export function evaluateFlush(s: FlushSituation): GuardReport {
       : {
           name: 'group-fully-linked',
           pass: s.force,
-          detail: `${s.force ? 'forced: ' : ''}group is ${group.status}: ${problems}${s.force ? `; ${keep}` : ''}`,
+          detail: `group is ${group.status}: ${problems}${s.force ? `; ${keep}` : ''}`,
+          forced: s.force,
           message: `group "${group.nickname}" is ${group.status} (${problems}): a flush sent on ${issuer.cluster} reaches only the databases it lists as Linked, so ${keep}`,
           remediation: `repair the group first (geo-redis group show ${group.nickname}; force-unlink or force-link), or re-run with --force to flush only the members it reaches`,
         },

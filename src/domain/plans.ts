@@ -104,7 +104,7 @@ export interface PlanInput {
 }
 
 function basePlan(action: GuardedAction, input: PlanInput, target: Member | null): Omit<OperationPlan, 'issuedOn' | 'ids' | 'survivors' | 'nothingToDo' | 'steps' | 'nextSteps' | 'command'> {
-  const forced = input.guards.guards.filter((g) => g.detail?.startsWith('forced:')).map((g) => `FORCED (${g.name}): ${g.detail!.slice(8)}`)
+  const forced = input.guards.guards.filter((g) => g.forced).map((g) => `FORCED (${g.name}): ${g.detail?.replace(/^forced: /, '') ?? ''}`)
   const skipped = input.probes ? [] : [`data-plane probes skipped: ${input.skipReason ?? 'not run'}; reachability of members was not checked`]
   return {
     action,
