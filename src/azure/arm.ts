@@ -20,13 +20,14 @@ import type * as CoreLro from '@azure/core-lro'
 import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
+import {OperationError} from '../domain/errors.js'
 import {parseDatabaseId} from '../domain/ids.js'
 import {secrets} from '../evidence/redact.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 import type {AccessKeys, ArmPort, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
 import {ArmBudget} from './budget.js'
 import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, CLOUDS, REDIS_SCOPE, type CloudName} from './clouds.js'
-import {tokenClaims} from './credentials.js'
+import {stringClaim} from '../domain/token.js'
 import {toArmError} from './errors.js'
 import {toClusterView, toDatabaseView} from './mappers.js'
 
@@ -307,21 +308,19 @@ export class AzureArm implements ArmPort {
   }
 
   async principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}> {
-    const token = await this.settings.credential.getToken(this.scope())
-    const claims = token ? tokenClaims(token.token) : null
-    const pick = (...names: string[]) => {
-      for (const n of names) if (typeof claims?.[n] === 'string') return claims[n] as string
-      return null
-    }
+    const token = (await this.settings.credential.getToken(this.scope()))?.token ?? ''
+    const pick = (...names: string[]) => names.map((n) => stringClaim(token, n)).find((v) => v !== null) ?? null
 
     return {upn: pick('upn', 'unique_name', 'preferred_username'), oid: pick('oid'), appid: pick('appid', 'azp')}
   }
 
   async redisToken(): Promise<{token: string; objectId: string | null}> {
     const token = await this.settings.credential.getToken(REDIS_SCOPE)
-    if (!token) throw new Error('no Microsoft Entra token for Azure Managed Redis')
-    const oid = tokenClaims(token.token)?.oid
-    return {token: token.token, objectId: typeof oid === 'string' ? oid : null}
+    if (!token) {
+      throw new OperationError('no Microsoft Entra token for Azure Managed Redis', 'grant the identity a Redis data access policy, or use --auth keys', 'EntraTokenUnavailable')
+    }
+
+    return {token: token.token, objectId: stringClaim(token.token, 'oid')}
   }
 }
 

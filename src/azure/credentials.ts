@@ -91,14 +91,3 @@ export async function createCredential(settings: CredentialSettings): Promise<To
 export function boundedCredential(inner: TokenCredential, firstTokenTimeoutMs: number): TokenCredential {
   return new BoundedCachingCredential(inner, firstTokenTimeoutMs)
 }
-
-/** Reads the claims of a JWT without verifying it: for evidence only (who acted), never for trust. */
-export function tokenClaims(token: string): Record<string, unknown> | null {
-  const parts = token.split('.')
-  if (parts.length !== 3) return null
-  try {
-    return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>
-  } catch {
-    return null
-  }
-}

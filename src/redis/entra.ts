@@ -1,6 +1,7 @@
 // Microsoft Entra AUTH for Azure Managed Redis: user = the principal's object id, password = the access token
 // (scope https://redis.azure.com/.default). Entra is accepted over TLS only; the target decides that, not this file.
 import {OperationError} from '../domain/errors.js'
+import {stringClaim} from '../domain/token.js'
 import type {RedisAuth} from './connect.js'
 
 /**
@@ -8,15 +9,7 @@ import type {RedisAuth} from './connect.js'
  * the name it is issued to. null when the string is not a JWT or has no oid.
  */
 export function jwtObjectId(token: string): string | null {
-  const parts = token.split('.')
-  if (parts.length !== 3 || !parts[1]) return null
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
-    const oid = typeof claims === 'object' && claims !== null ? (claims as {oid?: unknown}).oid : undefined
-    return typeof oid === 'string' && oid !== '' ? oid : null
-  } catch {
-    return null
-  }
+  return stringClaim(token, 'oid')
 }
 
 /** The AUTH pair for a token from `ArmPort.redisToken()`; the object id falls back to the token's own oid claim. */

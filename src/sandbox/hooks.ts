@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs'
 import {idKey} from '../domain/ids.js'
 import {openConnection, type Connection} from '../redis/connect.js'
 import type {World} from './emulator/world.js'
+import {memberTarget} from './redis-members.js'
 import {readState, statePathsIn} from './state.js'
 
 const TIMEOUT_MS = 3000
@@ -34,10 +35,7 @@ async function flushAll(ids: string[]): Promise<void> {
       if (!member || password === undefined) return
       let client: Connection['client'] | undefined
       try {
-        ;({client} = await openConnection(
-          {id, host: '127.0.0.1', port: member.port, tls: member.tls, ...(member.tls ? {servername: 'localhost', ca} : {}), auth: {password}},
-          {timeoutMs: TIMEOUT_MS},
-        ))
+        ;({client} = await openConnection(memberTarget(member, password, ca), {timeoutMs: TIMEOUT_MS}))
         await client.flushall()
       } catch (error) {
         throw new Error(`cannot discard the data of ${member.cluster} (127.0.0.1:${member.port}): ${(error as Error).message}`)

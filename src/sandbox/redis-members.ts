@@ -4,7 +4,7 @@
 // The process title carries a marker so the sandbox recognises its own redis-servers by command line.
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {openConnection, type Connection, type RedisTarget} from '../redis/connect.js'
+import {Deadline, openConnection, type Connection, type RedisTarget} from '../redis/connect.js'
 import {spawnDetached, waitFor, stopProcess, type Spawned} from './processes.js'
 import type {MemberRecord, ProcessRecord} from './state.js'
 
@@ -97,10 +97,7 @@ export async function pingMember(target: RedisTarget, timeoutMs: number): Promis
     ;({client} = await openConnection(target, {timeoutMs}))
     // the round trip of PING alone: connecting (and loading the client) is not the server's latency
     started = performance.now()
-    const reply = await Promise.race([
-      client.ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`PING timed out (budget ${timeoutMs} ms)`)), timeoutMs).unref()),
-    ])
+    const reply = await new Deadline(timeoutMs).race(client.ping(), 'PING')
     return {ok: reply === 'PONG', ms: Math.round(performance.now() - started), ...(reply === 'PONG' ? {} : {error: `unexpected reply ${reply}`})}
   } catch (error) {
     return {ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message}

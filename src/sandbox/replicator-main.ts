@@ -8,6 +8,7 @@ import {parseArgs} from 'node:util'
 import {idKey} from '../domain/ids.js'
 import {openReplicationLink} from '../redis/replication-link.js'
 import type {World} from './emulator/world.js'
+import {memberTarget} from './redis-members.js'
 import {groupMembers, mutualPeers, Replicator} from './replicator.js'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {readState, statePathsIn} from './state.js'
@@ -49,17 +50,7 @@ async function main(): Promise<void> {
     label: (id) => records.get(id)?.cluster ?? id,
     connect: (id, onKeyEvent) => {
       const record = records.get(id)!
-      return openReplicationLink(
-        {
-          id,
-          host: '127.0.0.1',
-          port: record.port,
-          tls: record.tls,
-          ...(record.tls ? {servername: 'localhost', ca} : {}),
-          auth: {password: keys.get(id) ?? ''},
-        },
-        {timeoutMs: CONNECT_TIMEOUT_MS, onKeyEvent},
-      )
+      return openReplicationLink(memberTarget({...record, id}, keys.get(id) ?? '', ca), {timeoutMs: CONNECT_TIMEOUT_MS, onKeyEvent})
     },
   })
   replicator.setTopology(mutualPeers(world), true)

@@ -9,7 +9,7 @@ import {planTitle, readCommand, type GuardedAction, type OperationPlan, type Pla
 import {findGroups} from '../domain/select.js'
 import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
 import {pickGroup} from './groups.js'
-import {readInventory} from './inventory.js'
+import {readInventory, scopeError} from './inventory.js'
 import type {ArmPort, OperationOptions, OperationOutcome} from './ports.js'
 import {probeMembersOf, type MemberProbeResult, type ProbeSettings} from './probe.js'
 
@@ -191,8 +191,7 @@ export async function readMemberStates(arm: ArmPort, ids: string[], now: () => D
         const [cluster, db] = await Promise.all([arm.getCluster(clusterIdOf(id)), arm.getDatabase(id)])
         return toMember(cluster, db)
       } catch (error) {
-        const e = error as {code?: string; message?: string}
-        errors.push({scope: id, code: e.code ?? 'Error', message: e.message ?? String(error)})
+        errors.push(scopeError(id, error))
         return null
       }
     }),

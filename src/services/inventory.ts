@@ -12,7 +12,8 @@ export interface InventoryOptions {
   now?: () => Date
 }
 
-function scopeError(scope: string, error: unknown): ScopeError {
+/** A failed read as the inventory reports it: ARM's code and message when it sent one. */
+export function scopeError(scope: string, error: unknown): ScopeError {
   const e = error as {code?: string; message?: string}
   return {scope, code: e.code ?? 'Error', message: e.message ?? String(error)}
 }

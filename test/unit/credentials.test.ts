@@ -2,7 +2,8 @@
 // for a credential here (DefaultAzureCredential would probe the managed-identity endpoint off this machine).
 import type {AccessToken, TokenCredential} from '@azure/core-auth'
 import {describe, expect, it} from 'vitest'
-import {boundedCredential, tokenClaims} from '../../src/azure/credentials.js'
+import {boundedCredential} from '../../src/azure/credentials.js'
+import {tokenClaims} from '../../src/domain/token.js'
 import {CLOUDS} from '../../src/azure/clouds.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {resolveArmSettings} from '../../src/cli/settings.js'
