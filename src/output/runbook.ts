@@ -230,6 +230,7 @@ export function renderRunbookSummary(result: RunbookResult, exitCode: number): s
   return [
     `${PAINT[mark](MARKS[mark])} runbook incident, group "${result.group.nickname}"${result.dryRun ? ' (dry run)' : ''}: ${result.decision}`,
     `  runbook log:  ${result.evidence.dir}/runbook.md`,
+    `  digest:       ${result.evidence.digest} (keep it in the incident ticket: evidence verify --expect checks it)`,
     ...(result.nextSteps.length > 0 ? ['Next steps:', ...result.nextSteps.map((s) => `  - ${s}`)] : []),
   ].join('\n')
 }
