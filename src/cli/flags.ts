@@ -20,8 +20,7 @@ export const formatFlag = (options: string[], description = 'output format; tabl
 /** How commands that talk to Redis connect: auth mode, extra CA, time budget. */
 export const dataPlaneFlags = {
   auth: Flags.string({
-    description:
-      'Redis AUTH: keys (listKeys), entra (a Microsoft Entra token for https://redis.azure.com, from your sign-in or GEO_REDIS_REDIS_TOKEN; never the ARM token), auto (entra where access keys are disabled)',
+    description: 'Redis AUTH: keys (listKeys), entra (a Microsoft Entra token for Redis: your sign-in or GEO_REDIS_REDIS_TOKEN, never the ARM token), auto (entra where access keys are disabled)',
     options: AUTH_MODES,
     default: 'auto',
     helpGroup: 'REDIS',
