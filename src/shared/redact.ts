@@ -89,10 +89,14 @@ const BEARER = /\b(Bearer)\s+[A-Za-z0-9\-._~+/]{16,}=*/gi
 const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g
 // rediss://user:password@host; the password runs to the last '@' of the authority, as URL parsers read it
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)[^\s/?#"'<>]*@/gi
+// a name that may be a secret's (isSecretName decides): matching only these keeps redaction of a large JSON result cheap
+const NAME = String.raw`[A-Za-z0-9_-]*(?:key|pwd|passwd|sig|authorization|cookie|password|passphrase|secret|token|string)`
 // "primaryKey": "…" inside text, e.g. a response body quoted in an error message
-const JSON_PAIR = /("([A-Za-z0-9_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g
+const JSON_PAIR = new RegExp(String.raw`("(${NAME})"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi')
+// primaryKey: '…' as util.inspect prints an object (library debug output)
+const INSPECT_PAIR = new RegExp(String.raw`(\b(${NAME}):\s*)'(?:[^'\\]|\\.)*'`, 'gi')
 // ?access_token=…, password=… in a connection string
-const NAME_EQUALS = /\b([A-Za-z][A-Za-z0-9_-]*)=([^\s&;,"'<>]+)/g
+const NAME_EQUALS = new RegExp(String.raw`\b(${NAME})=([^\s&;,"'<>]+)`, 'gi')
 
 /** `text` with registered secrets and anything shaped like a credential replaced by `[redacted]`. */
 export function redactText(text: string, registry: SecretRegistry = secrets): string {
@@ -104,6 +108,7 @@ export function redactText(text: string, registry: SecretRegistry = secrets): st
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
     .replace(JSON_PAIR, (whole, prefix: string, name: string) => (isSecretName(name) ? `${prefix}"${REDACTED}"` : whole))
+    .replace(INSPECT_PAIR, (whole, prefix: string, name: string) => (isSecretName(name) ? `${prefix}'${REDACTED}'` : whole))
     .replace(NAME_EQUALS, (whole, name: string) => (isSecretName(name) ? `${name}=${REDACTED}` : whole))
 }
 
