@@ -16,6 +16,7 @@ import type {
 } from '@azure/core-client'
 import type * as CoreLro from '@azure/core-lro'
 import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
+import type {HttpClient} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
 import {OperationError, UsageError} from '../domain/errors.js'
 import {parseDatabaseId} from '../domain/ids.js'
@@ -98,7 +99,7 @@ const SPECS = {
 export class AzureArm implements ArmPort {
   private readonly clients = new Map<string, RedisEnterpriseManagementClient>()
   private readonly budget: ArmBudget
-  private readonly httpClient: ReturnType<typeof verifiedHttpClient>
+  private readonly httpClient: HttpClient
 
   constructor(private readonly settings: ArmSettings) {
     this.budget = new ArmBudget({
