@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+// First, before oclif or any library can print: every write to stdout and stderr is masked for secrets and stripped
+// of control sequences that are not ours (library debug output included).
+import {installOutputGuard} from '../dist/shared/output-guard.js'
+
+installOutputGuard()
+
 // `geo-redis --version` and the root `geo-redis --help` are answered without loading oclif (which costs 4× a bare
 // Node start): the version from package.json, the help from dist/root-help.txt, rendered by oclif itself at build
 // time. Both print exactly what oclif would; the help only where oclif would wrap at 80 columns too.

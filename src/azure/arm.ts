@@ -3,9 +3,7 @@
 // sendOperationRequest because the SDK's 2022-01-01 mappers drop fields the model needs (highAvailability,
 // accessKeysAuthentication, database redisVersion). force-unlink is the SDK's beginForceUnlink; force-link,
 // flush and listSkusForScaling are 2025-07-01 specs on the same client, polled by core-lro like the SDK does.
-import https from 'node:https'
 import {createRequire} from 'node:module'
-import tls from 'node:tls'
 import type {TokenCredential} from '@azure/core-auth'
 import type * as CoreClient from '@azure/core-client'
 import type {
@@ -18,23 +16,27 @@ import type {
 } from '@azure/core-client'
 import type * as CoreLro from '@azure/core-lro'
 import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
-import type {PipelinePolicy} from '@azure/core-rest-pipeline'
+import type {HttpClient} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
-import {OperationError} from '../domain/errors.js'
+import {OperationError, UsageError} from '../domain/errors.js'
 import {parseDatabaseId} from '../domain/ids.js'
-import {secrets} from '../evidence/redact.js'
+import {secrets} from '../shared/redact.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 import type {AccessKeys, ArmPort, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
 import {ArmBudget} from './budget.js'
-import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, CLOUDS, REDIS_SCOPE, type CloudName} from './clouds.js'
+import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, armScopeFor, REDIS_SCOPE, type CloudName} from './clouds.js'
 import {stringClaim} from '../domain/token.js'
 import {toArmError} from './errors.js'
 import {toClusterView, toDatabaseView} from './mappers.js'
+import {verifiedHttpClient} from './transport.js'
 
 export interface ArmSettings {
   cloud: CloudName
   armEndpoint: string
+  /** for ARM only */
   credential: TokenCredential
+  /** Microsoft Entra tokens for Redis; null: none can be had (only a ready ARM token was given) */
+  redisCredential?: TokenCredential | null
   /** extra CA certificates (PEM) to trust besides Node's roots, e.g. the sandbox CA */
   caPem?: string
   concurrency: number
@@ -94,26 +96,10 @@ const SPECS = {
   poll: {...spec('{nextLink}', 'GET', null), responses: anyResponse},
 }
 
-/** TLS trust for the pipeline: Node's roots plus a private CA, with keep-alive sized to the concurrency. */
-function agentPolicy(caPem: string | undefined, concurrency: number): PipelinePolicy {
-  const agent = new https.Agent({
-    keepAlive: true,
-    maxSockets: concurrency,
-    ...(caPem ? {ca: [...tls.rootCertificates, caPem]} : {}),
-  })
-  return {
-    name: 'geoRedisAgent',
-    sendRequest: (request, next) => {
-      request.agent = agent
-      return next(request)
-    },
-  }
-}
-
 export class AzureArm implements ArmPort {
   private readonly clients = new Map<string, RedisEnterpriseManagementClient>()
   private readonly budget: ArmBudget
-  private readonly agent: PipelinePolicy
+  private readonly httpClient: HttpClient
 
   constructor(private readonly settings: ArmSettings) {
     this.budget = new ArmBudget({
@@ -121,7 +107,8 @@ export class AzureArm implements ArmPort {
       bucketSize: settings.budget?.bucketSize ?? 250,
       refillPerSecond: settings.budget?.refillPerSecond ?? 25,
     })
-    this.agent = agentPolicy(settings.caPem, settings.concurrency)
+    // TLS trust and keep-alive sized to the concurrency, shared by every client
+    this.httpClient = verifiedHttpClient({caPem: settings.caPem, maxSockets: settings.concurrency})
   }
 
   /** ARM requests sent so far, retries included (the benchmarks compare it with the emulator's log) */
@@ -138,10 +125,8 @@ export class AzureArm implements ArmPort {
         credentialScopes: [this.scope()],
         retryOptions: {maxRetries: 3, retryDelayInMs: 400, maxRetryDelayInMs: 5000},
         userAgentOptions: {userAgentPrefix: 'geo-redis'},
-        additionalPolicies: [
-          {policy: this.agent, position: 'perCall'},
-          {policy: this.budget.policy(), position: 'perRetry'},
-        ],
+        httpClient: this.httpClient,
+        additionalPolicies: [{policy: this.budget.policy(), position: 'perRetry'}],
       })
       this.clients.set(subscriptionId, client)
     }
@@ -150,8 +135,15 @@ export class AzureArm implements ArmPort {
   }
 
   private scope(): string {
-    const cloud = CLOUDS[this.settings.cloud]
-    return this.settings.armEndpoint.replace(/\/+$/, '') === cloud.armEndpoint ? cloud.armScope : `${this.settings.armEndpoint.replace(/\/+$/, '')}/.default`
+    return armScopeFor(this.settings.cloud, this.settings.armEndpoint)
+  }
+
+  /**
+   * The first ARM token, asked for before any request: a failed sign-in is then the operator's to fix (exit 2, with
+   * what to do), not a scope the inventory could not read. Later requests take it from the credential's cache.
+   */
+  async signIn(): Promise<void> {
+    await this.settings.credential.getToken(this.scope())
   }
 
   private async send(operationSpec: OperationSpec, args: OperationArguments): Promise<{body: Json; raw: FullOperationResponse}> {
@@ -164,7 +156,8 @@ export class AzureArm implements ArmPort {
         ),
       )
     } catch (error) {
-      throw toArmError(error)
+      // a sign-in that fails mid-run (an expired session) keeps its own advice and exit code
+      throw error instanceof UsageError ? error : toArmError(error)
     }
 
     // the SDK's deserialization policy has parsed the body already (no mapper: plain JSON)
@@ -314,8 +307,10 @@ export class AzureArm implements ArmPort {
     return {upn: pick('upn', 'unique_name', 'preferred_username'), oid: pick('oid'), appid: pick('appid', 'azp')}
   }
 
-  async redisToken(): Promise<{token: string; objectId: string | null}> {
-    const token = await this.settings.credential.getToken(REDIS_SCOPE)
+  async redisToken(): Promise<{token: string; objectId: string | null} | null> {
+    // never the ARM credential: a ready ARM token would be sent to every member as its AUTH password
+    if (!this.settings.redisCredential) return null
+    const token = await this.settings.redisCredential.getToken(REDIS_SCOPE)
     if (!token) {
       throw new OperationError('no Microsoft Entra token for Azure Managed Redis', 'grant the identity a Redis data access policy, or use --auth keys', 'EntraTokenUnavailable')
     }

@@ -23,6 +23,12 @@ export type CloudName = keyof typeof CLOUDS
 
 export const CLOUD_NAMES = Object.keys(CLOUDS) as CloudName[]
 
+/** The token scope for ARM at `armEndpoint`: the cloud's own audience, or the endpoint's for a private one. */
+export function armScopeFor(cloud: CloudName, armEndpoint: string): string {
+  const endpoint = armEndpoint.replace(/\/+$/, '')
+  return endpoint === CLOUDS[cloud].armEndpoint ? CLOUDS[cloud].armScope : `${endpoint}/.default`
+}
+
 /** Scope for Microsoft Entra authentication to Azure Managed Redis data plane. */
 export const REDIS_SCOPE = 'https://redis.azure.com/.default'
 

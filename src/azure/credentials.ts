@@ -1,24 +1,46 @@
-// Credentials: a ready bearer token (GEO_REDIS_ACCESS_TOKEN or a profile's), or DefaultAzureCredential with a
-// bounded first token request. Tokens are cached per scope so every client shares one sign-in.
+// Credentials, one per audience: ARM's, and Redis's (Microsoft Entra tokens for https://redis.azure.com). A ready
+// token (GEO_REDIS_ACCESS_TOKEN or a profile's for ARM, GEO_REDIS_REDIS_TOKEN for Redis) answers for its own audience
+// only; otherwise DefaultAzureCredential answers both, with a bounded first token request. Tokens are cached per
+// scope so every client shares one sign-in.
 import {createRequire} from 'node:module'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import {UsageError} from '../domain/errors.js'
-import {secrets} from '../evidence/redact.js'
-import {CLOUDS, type CloudName} from './clouds.js'
+import {secrets} from '../shared/redact.js'
+import {armScopeFor, CLOUDS, REDIS_SCOPE, type CloudName} from './clouds.js'
+import {verifiedHttpClient} from './transport.js'
 
 export interface CredentialSettings {
   cloud: CloudName
+  armEndpoint: string
   /** a ready ARM bearer token; skips DefaultAzureCredential */
   accessToken?: string
+  /** a ready Microsoft Entra token for Redis (GEO_REDIS_REDIS_TOKEN) */
+  redisToken?: string
   firstTokenTimeoutMs: number
 }
 
+export interface Credentials {
+  /** tokens for ARM, sent to ARM only */
+  arm: TokenCredential
+  /** tokens for Redis; null when only a ready ARM token was given, which must never reach Redis */
+  redis: TokenCredential | null
+}
+
+/** A ready token, handed out for the one scope it was issued for and refused for any other. */
 class StaticTokenCredential implements TokenCredential {
-  constructor(private readonly token: string) {
+  constructor(
+    private readonly token: string,
+    private readonly scope: string,
+  ) {
     secrets.add(token)
   }
 
-  async getToken(): Promise<AccessToken> {
+  async getToken(scopes: string | string[]): Promise<AccessToken> {
+    const asked = ([] as string[]).concat(scopes)
+    if (asked.length !== 1 || asked[0] !== this.scope) {
+      throw new Error(`a ready token for ${this.scope} is not sent to ${asked.join(' ')}`)
+    }
+
     return {token: this.token, expiresOnTimestamp: Date.now() + 3_600_000}
   }
 }
@@ -80,11 +102,15 @@ function signInError(reason: string): UsageError {
   )
 }
 
-export async function createCredential(settings: CredentialSettings): Promise<TokenCredential> {
-  if (settings.accessToken) return new StaticTokenCredential(settings.accessToken)
+export async function createCredentials(settings: CredentialSettings): Promise<Credentials> {
+  const readyRedis = settings.redisToken ? new StaticTokenCredential(settings.redisToken, REDIS_SCOPE) : null
+  if (settings.accessToken) return {arm: new StaticTokenCredential(settings.accessToken, armScopeFor(settings.cloud, settings.armEndpoint)), redis: readyRedis}
   // through require: @azure/identity's CommonJS build shares the core libraries the (CommonJS) SDK loads
   const {DefaultAzureCredential} = createRequire(import.meta.url)('@azure/identity') as typeof import('@azure/identity')
-  return boundedCredential(new DefaultAzureCredential({authorityHost: CLOUDS[settings.cloud].authorityHost}), settings.firstTokenTimeoutMs)
+  // sign-in traffic carries client secrets and assertions: verified TLS too, whatever the environment says
+  const chain = new DefaultAzureCredential({authorityHost: CLOUDS[settings.cloud].authorityHost, httpClient: verifiedHttpClient({maxSockets: 4})})
+  const bounded = boundedCredential(chain, settings.firstTokenTimeoutMs)
+  return {arm: bounded, redis: readyRedis ?? bounded}
 }
 
 /** Any credential with its first token request bounded and its tokens cached per scope. */

@@ -1,7 +1,8 @@
 // SDK and network errors to one shape: ARM's own code and message when it sent one, and what to do about it.
-import {OperationError} from '../domain/errors.js'
+import {isUntrustedCertificate, OperationError, privateCaHint} from '../domain/errors.js'
 
 function adviceFor(status: number | null, code: string): string | undefined {
+  if (isUntrustedCertificate(code)) return privateCaHint(false)
   if (status === 401 || /^(AuthenticationFailed|InvalidAuthenticationToken|ExpiredAuthenticationToken)/.test(code)) {
     return 'sign in again with `az login`, or set GEO_REDIS_ACCESS_TOKEN to a fresh ARM token (`az account get-access-token --query accessToken -o tsv`)'
   }

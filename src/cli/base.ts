@@ -2,7 +2,8 @@
 // Commands implement execute(): parse flags, call one service, return data + exit code + a human renderer.
 import {Command, Errors} from '@oclif/core'
 import {ExitCode, GeoRedisError} from '../domain/errors.js'
-import {redactText} from '../evidence/redact.js'
+import {writeWithSecrets} from '../shared/output-guard.js'
+import {redactText} from '../shared/redact.js'
 import {startProgress, type Progress} from './progress.js'
 
 export interface CommandOutcome<T = unknown> {
@@ -11,6 +12,8 @@ export interface CommandOutcome<T = unknown> {
   exitCode?: number
   /** text for stdout when not in JSON mode */
   human?: () => Promise<string | undefined> | string | undefined
+  /** the result holds secrets the operator asked for (endpoints export --include-keys): stdout gets them unmasked */
+  withSecrets?: boolean
 }
 
 export abstract class BaseCommand extends Command {
@@ -22,10 +25,12 @@ export abstract class BaseCommand extends Command {
 
   async run(): Promise<unknown> {
     const outcome = await this.execute()
-    if (this.jsonEnabled()) this.logJson(outcome.data)
+    // every other write is masked by the output guard installed in bin/run.js
+    const write = outcome.withSecrets ? writeWithSecrets : (text: string) => process.stdout.write(text)
+    if (this.jsonEnabled()) write(jsonText(outcome.data))
     else {
       const text = await outcome.human?.()
-      if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+      if (text) write(text.endsWith('\n') ? text : `${text}\n`)
     }
 
     if (outcome.exitCode) this.exit(outcome.exitCode)
@@ -35,7 +40,7 @@ export abstract class BaseCommand extends Command {
 
   /** Plain JSON: oclif's colourizing pass costs seconds at fleet size and adds nothing to a machine contract. */
   override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    process.stdout.write(jsonText(json))
   }
 
   /** Interactive only on a terminal, and never in CI. */
@@ -92,6 +97,10 @@ export abstract class BaseCommand extends Command {
 
     return this.exit(exitCode)
   }
+}
+
+function jsonText(json: unknown): string {
+  return `${JSON.stringify(json, null, 2)}\n`
 }
 
 function exitCodeOf(error: Error & {exitCode?: number; oclif?: {exit?: number}}): number {

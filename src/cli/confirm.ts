@@ -4,6 +4,8 @@ import {Flags} from '@oclif/core'
 import {InterruptedError, UsageError} from '../domain/errors.js'
 import {planTitle} from '../domain/plans.js'
 import {DEFAULT_EVIDENCE_ROOT} from '../evidence/bundle.js'
+import {duringPrompt} from '../shared/output-guard.js'
+import {plainText} from '../shared/text.js'
 import {exitCodeOf, renderGuardedResult, renderPlan} from '../output/plan.js'
 import {runGuarded, type ConsentAnswer, type Executor, type PreparedOperation, type ProgressReporter} from '../services/evidence.js'
 import type {GuardedOptions} from '../services/force-unlink.js'
@@ -57,7 +59,7 @@ export interface GuardedFlagValues extends ArmFlagValues, ProbeFlagValues {
 }
 
 export function probeSettingsFrom(flags: ProbeFlagValues, settings: ResolvedArmSettings): ProbeSettings {
-  return {...dataPlaneTarget(flags, settings.caPem), samples: PROBE_SAMPLES, timeoutMs: flags['timeout-ms']}
+  return {...dataPlaneTarget(flags, settings), samples: PROBE_SAMPLES, timeoutMs: flags['timeout-ms']}
 }
 
 /** Off a terminal a prompt is impossible: fail before any network call, naming exactly the flags to pass. */
@@ -78,10 +80,8 @@ export async function askConsent(prepared: PreparedOperation, flags: Pick<Guarde
   const {input} = await import('@inquirer/prompts')
   const nickname = prepared.plan.group.nickname
   try {
-    const answer = await input(
-      {message: `type the group nickname (${nickname}) to ${planTitle(prepared.plan)}; anything else cancels:`},
-      {output: process.stderr, signal: AbortSignal.timeout(PROMPT_TIMEOUT_MS)},
-    )
+    const message = plainText(`type the group nickname (${nickname}) to ${planTitle(prepared.plan)}; anything else cancels:`)
+    const answer = await duringPrompt(() => input({message}, {output: process.stderr, signal: AbortSignal.timeout(PROMPT_TIMEOUT_MS)}))
     return {given: answer.trim(), how: 'the answer typed at the prompt'}
   } catch (error) {
     const name = (error as Error).name

@@ -1,11 +1,11 @@
 // Flags shared by several commands, and turning them into settings.
-import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {UsageError} from '../domain/errors.js'
 import type {ScopeError} from '../domain/model.js'
 import type {GroupSelection} from '../services/groups.js'
-import {AUTH_MODES, type AuthMode, type TargetOptions} from '../services/targets.js'
+import {AUTH_MODES, NO_REDIS_TOKEN, type AuthMode, type TargetOptions} from '../services/targets.js'
 import type {BaseCommand} from './base.js'
+import {readCaFile} from './ca-file.js'
 import {resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 export const groupFlags = {
@@ -20,7 +20,7 @@ export const formatFlag = (options: string[], description = 'output format; tabl
 /** How commands that talk to Redis connect: auth mode, extra CA, time budget. */
 export const dataPlaneFlags = {
   auth: Flags.string({
-    description: 'Redis AUTH: keys (listKeys), entra (a Microsoft Entra token), auto (entra where access keys are disabled)',
+    description: 'Redis AUTH: keys (listKeys), entra (a Microsoft Entra token for Redis: your sign-in or GEO_REDIS_REDIS_TOKEN, never the ARM token), auto (entra where access keys are disabled)',
     options: AUTH_MODES,
     default: 'auto',
     helpGroup: 'REDIS',
@@ -34,22 +34,17 @@ export const dataPlaneFlags = {
   }),
 }
 
-/** --auth and --ca as target options; a --ca file is trusted in addition to the profile's CA (the sandbox's). */
-export function dataPlaneTarget(flags: {auth: string; ca?: string}, profileCaPem?: string): TargetOptions {
-  let extra: string | undefined
-  if (flags.ca) {
-    try {
-      extra = readFileSync(flags.ca, 'utf8')
-    } catch (error) {
-      throw new UsageError(`cannot read --ca ${flags.ca}: ${(error as Error).message}`, 'pass the PEM file of the CA that signed the Redis certificates')
-    }
-
-    if (!extra.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UsageError(`--ca ${flags.ca} holds no PEM certificate`, 'pass a file with a -----BEGIN CERTIFICATE----- block')
-    }
+/**
+ * --auth and --ca as target options; a --ca file is trusted in addition to the profile's CA (the sandbox's). Entra
+ * AUTH with only a ready ARM token is refused here, before anything is sent: that token is never sent to Redis.
+ */
+export function dataPlaneTarget(flags: {auth: string; ca?: string}, settings: Pick<ResolvedArmSettings, 'caPem' | 'accessToken' | 'redisToken'>): TargetOptions {
+  if (flags.auth === 'entra' && settings.accessToken && !settings.redisToken) {
+    throw new UsageError(`--auth entra: ${NO_REDIS_TOKEN.message}`, NO_REDIS_TOKEN.suggestion, 'EntraTokenUnavailable')
   }
 
-  const caPem = [profileCaPem, extra].filter(Boolean).join('\n')
+  const extra = flags.ca ? readCaFile(flags.ca, '--ca', 'pass the PEM file of the CA that signed the Redis certificates') : undefined
+  const caPem = [settings.caPem, extra].filter(Boolean).join('\n')
   return {auth: flags.auth as AuthMode, ...(caPem ? {caPem} : {})}
 }
 

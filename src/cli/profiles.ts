@@ -1,9 +1,10 @@
 // Named connection settings under $GEO_REDIS_HOME/profiles.json (mode 0600: a profile may hold a token).
-import {existsSync, mkdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdirSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {UsageError} from '../domain/errors.js'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
+import {MiB, readBoundedFileSync} from '../shared/bounded-read.js'
 
 export interface Profile {
   armEndpoint?: string
@@ -27,7 +28,8 @@ export function readProfiles(): Record<string, Profile> {
   const path = profilesPath()
   if (!existsSync(path)) return {}
   try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as {profiles?: Record<string, Profile>}).profiles ?? {}
+    // a regular file of sane size only: profiles.json may be a link, never a device or a pipe
+    return (JSON.parse(readBoundedFileSync(path, {maxBytes: MiB}).toString('utf8')) as {profiles?: Record<string, Profile>}).profiles ?? {}
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`, 'fix or delete the file, then save your profiles again')
   }

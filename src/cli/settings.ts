@@ -1,10 +1,10 @@
 // Resolves ARM connection settings: flag, then environment, then profile, then default. Validates before any
 // network call so bad input fails fast with exit 2.
-import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {CLOUD_NAMES, CLOUDS, type CloudName} from '../azure/clouds.js'
 import {UsageError} from '../domain/errors.js'
 import {isSubscriptionId} from '../domain/ids.js'
+import {readCaFile} from './ca-file.js'
 import {readProfile} from './profiles.js'
 
 export const armFlags = {
@@ -31,6 +31,8 @@ export interface ResolvedArmSettings {
   cloud: CloudName
   armEndpoint: string
   accessToken?: string
+  /** a ready Microsoft Entra token for Redis (GEO_REDIS_REDIS_TOKEN); the ARM token is never used for Redis */
+  redisToken?: string
   caPem?: string
   /** empty: list every subscription the identity can see */
   subscriptions: string[]
@@ -64,6 +66,10 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
   }
 
   if (url.protocol !== 'https:') throw new UsageError(`--arm-endpoint must use https, got ${url.protocol}`, 'ARM is only spoken over TLS')
+  // never echoed: the value itself holds the password
+  if (url.username || url.password) {
+    throw new UsageError('--arm-endpoint must not carry a user name or password before its host', 'pass the bare URL, such as https://management.azure.com; ARM takes a bearer token, never a password in the URL')
+  }
 
   const subscriptions = flags.subscription ?? (env.AZURE_SUBSCRIPTION_ID ? [env.AZURE_SUBSCRIPTION_ID] : profile.subscriptions ?? [])
   const malformed = subscriptions.filter((s) => !isSubscriptionId(s))
@@ -74,19 +80,13 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     )
   }
 
-  let caPem: string | undefined
-  if (profile.caPath) {
-    try {
-      caPem = readFileSync(profile.caPath, 'utf8')
-    } catch (error) {
-      throw new UsageError(`cannot read the profile's CA file ${profile.caPath}: ${(error as Error).message}`, 'run `geo-redis sandbox up` again, or fix the profile')
-    }
-  }
+  const caPem = profile.caPath ? readCaFile(profile.caPath, "the profile's CA file", 'run `geo-redis sandbox up` again, or fix the profile') : undefined
 
   return {
     cloud,
     armEndpoint,
     accessToken: env.GEO_REDIS_ACCESS_TOKEN || profile.accessToken,
+    redisToken: env.GEO_REDIS_REDIS_TOKEN || undefined,
     caPem,
     subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))],
     concurrency: flags.concurrency,

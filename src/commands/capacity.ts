@@ -38,7 +38,7 @@ Exit 0 ok, 1 a member is crit, did not answer or could not be read, 2 bad input 
     const thresholds = {warnPct: flags.warn, critPct: flags.crit}
     assertThresholds(thresholds)
     const {settings, scope} = groupScope(flags)
-    const target = dataPlaneTarget(flags, settings.caPem)
+    const target = dataPlaneTarget(flags, settings)
     const arm = await connectArm(settings)
     const progress = this.progress('reading the group')
     const {report, errors} = await runCapacity(arm, {

@@ -5,10 +5,12 @@ import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
 import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, warnUnread} from '../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../cli/settings.js'
-import {UsageError} from '../domain/errors.js'
+import {GeoRedisError, UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
+import {renderJunitNotStarted} from '../output/junit.js'
 import {writeFileAtomic} from '../evidence/atomic.js'
-import {runCheck} from '../services/check.js'
+import {redactText} from '../shared/redact.js'
+import {runCheck, type CheckResult} from '../services/check.js'
 
 export default class Check extends BaseCommand {
   static override summary = 'check geo-replication groups against the configuration and health rules, for pipelines'
@@ -55,28 +57,45 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     }
 
     const settings = resolveArmSettings(flags)
-    const target = dataPlaneTarget(flags, settings.caPem)
-    const arm = await connectArm(settings)
-    const progress = this.progress('checking')
-    const result = await runCheck(arm, {
-      subscriptions: settings.subscriptions,
-      selection: {group: flags.group, resourceGroup: flags['resource-group'], member: flags.member},
-      probe: flags.probe,
-      canary: flags.canary,
-      thresholds: {memoryWarnPct: flags.warn, memoryCritPct: flags.crit, replicationLagMs: flags['max-lag-ms']},
-      target,
-      timeoutMs: flags['timeout-ms'],
-      onProgress: (text) => progress.update(text),
-    }).finally(() => progress.stop())
+    const target = dataPlaneTarget(flags, settings)
+    const tool = {name: this.config.bin, version: this.config.version}
+    let result: CheckResult
+    try {
+      const arm = await connectArm(settings)
+      const progress = this.progress('checking')
+      result = await runCheck(arm, {
+        subscriptions: settings.subscriptions,
+        selection: {group: flags.group, resourceGroup: flags['resource-group'], member: flags.member},
+        probe: flags.probe,
+        canary: flags.canary,
+        thresholds: {memoryWarnPct: flags.warn, memoryCritPct: flags.crit, replicationLagMs: flags['max-lag-ms']},
+        target,
+        timeoutMs: flags['timeout-ms'],
+        onProgress: (text) => progress.update(text),
+      }).finally(() => progress.stop())
+    } catch (error) {
+      // a pipeline's dashboard reads the file: it says why the run could not start rather than go missing
+      if (flags.out && format === 'junit') {
+        await writeNotStarted(flags.out, error as Error, tool).catch((writeError: Error) => this.warn(`could not write ${flags.out}: ${writeError.message}`))
+      }
+
+      throw error
+    }
+
     // the terminal report lists them already; a file or JSON on stdout leaves the log without them
     if (flags.out || format !== 'table') warnUnread(this, result.errors)
 
-    const tool = {name: this.config.bin, version: this.config.version}
     if (flags.out) {
-      await writeFileAtomic(flags.out, renderCheck(result, format, tool))
+      await writeFileAtomic(flags.out, redactText(renderCheck(result, format, tool)))
       process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
     }
 
     return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool)}
   }
+}
+
+async function writeNotStarted(path: string, error: Error, tool: {name: string; version: string}): Promise<void> {
+  const {code, suggestion} = error instanceof GeoRedisError ? error : {code: error.name, suggestion: undefined}
+  const xml = renderJunitNotStarted({code, message: error.message, suggestion, tool, timestamp: new Date().toISOString()})
+  await writeFileAtomic(path, redactText(xml))
 }

@@ -35,7 +35,7 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Probe)
     const {settings, scope} = groupScope(flags)
-    const target = dataPlaneTarget(flags, settings.caPem)
+    const target = dataPlaneTarget(flags, settings)
     const arm = await connectArm(settings)
     const progress = this.progress('reading the group')
     const {probe, errors} = await runProbe(arm, {

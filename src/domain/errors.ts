@@ -41,3 +41,25 @@ export class InterruptedError extends GeoRedisError {
     this.name = 'InterruptedError'
   }
 }
+
+// OpenSSL's verdicts for a chain that ends in a CA this process does not trust (a private CA, most often)
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+])
+
+export function isUntrustedCertificate(code: string | undefined): boolean {
+  return code !== undefined && UNTRUSTED_CERTIFICATE.has(code)
+}
+
+/** How to trust a private CA, for ARM (`forRedis` false) or a Redis member. */
+export function privateCaHint(forRedis: boolean): string {
+  const ways = 'set NODE_EXTRA_CA_CERTS=<ca.pem>, or save it in a profile (geo-redis profile set <name> --ca-path <ca.pem>)'
+  return forRedis
+    ? `if a private CA signed the Redis certificate, pass --ca <ca.pem> (or ${ways})`
+    : `if a private CA signed ARM's certificate (a proxy that inspects TLS, a private endpoint), ${ways}; TLS verification cannot be switched off`
+}

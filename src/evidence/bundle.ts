@@ -1,12 +1,15 @@
 // An evidence bundle: one folder per decision, written in phases so a crash at any point between writes
 // leaves a folder that verifies as what it is (intact, incomplete), never a half-written file.
 import {createHash} from 'node:crypto'
-import {mkdir, readFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {syncDir, writeFileAtomic} from './atomic.js'
-import {redact, redactText, secrets as defaultSecrets, type SecretRegistry} from './redact.js'
+import {MiB, readBoundedFile} from '../shared/bounded-read.js'
+import {redact, redactText, secrets as defaultSecrets, type SecretRegistry} from '../shared/redact.js'
 
 export const MANIFEST_NAME = 'manifest.json'
+/** A manifest lists a handful of files: far less than this */
+export const MANIFEST_MAX_BYTES = MiB
 export const DEFAULT_EVIDENCE_ROOT = './geo-redis-evidence'
 
 export interface ManifestEntry {
@@ -46,6 +49,8 @@ export interface EvidenceBundle {
   writeText(name: string, text: string): Promise<ManifestEntry>
   /** marks the manifest complete; later writes are refused */
   complete(): Promise<void>
+  /** SHA-256 of manifest.json as last written (hex): once complete, the bundle's digest, to keep in a ticket */
+  digest(): string
   /** the files written so far, as listed in the manifest */
   files(): ManifestEntry[]
 }
@@ -94,7 +99,7 @@ export async function createBundle(options: CreateBundleOptions): Promise<Eviden
  * complete it. A complete bundle is never reopened: evidence is only ever added to, before it is sealed.
  */
 export async function reopenBundle(dir: string, options: {secrets?: SecretRegistry} = {}): Promise<EvidenceBundle> {
-  const manifest = JSON.parse(await readFile(join(dir, MANIFEST_NAME), 'utf8')) as EvidenceManifest
+  const manifest = JSON.parse((await readBoundedFile(join(dir, MANIFEST_NAME), {maxBytes: MANIFEST_MAX_BYTES, noFollow: true})).toString('utf8')) as EvidenceManifest
   if (manifest.complete) throw new Error(`evidence bundle ${dir} is complete and cannot be added to`)
   return bundleIn(dir, {
     tool: {name: manifest.tool, version: manifest.version},
@@ -111,6 +116,7 @@ function bundleIn(
   const {registry} = state
   const entries = new Map<string, ManifestEntry>(state.entries.map((e) => [e.name, e]))
   let complete = false
+  let digest = ''
   // writes run one at a time, so concurrent callers cannot race each other's manifest refresh
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -132,7 +138,9 @@ function bundleIn(
       complete: markComplete,
       files: listed(),
     }
-    await writeFileAtomic(join(dir, MANIFEST_NAME), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
+    const data = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)
+    await writeFileAtomic(join(dir, MANIFEST_NAME), data)
+    digest = createHash('sha256').update(data).digest('hex')
   }
 
   const write = (name: string, render: () => string): Promise<ManifestEntry> =>
@@ -162,6 +170,7 @@ function bundleIn(
         complete = true
       }),
     files: listed,
+    digest: () => digest,
   }
 }
 

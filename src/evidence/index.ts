@@ -1,4 +1,4 @@
-export {isSecretName, redact, redactText, REDACTED, SecretRegistry, secrets} from './redact.js'
+export {isSecretName, redact, redactText, REDACTED, SecretRegistry, secrets} from '../shared/redact.js'
 export {
   assertFileName,
   compactUtc,

@@ -1,6 +1,8 @@
 // report.md: the human half of a bundle. Pure rendering from plain data, so the same record renders the
-// same report; the bundle redacts the text on write.
+// same report; the bundle redacts the text on write. Every value is made plain text first: a --reason or a name from
+// ARM carrying escape sequences must not act on the terminal of whoever reads the report with `cat`.
 import type {PlannedRequest} from '../domain/model.js'
+import {plainText} from '../shared/text.js'
 
 export type EvidenceOutcome =
   | 'in-progress'
@@ -170,7 +172,7 @@ function member(m: MemberRef): string {
 
 // one line: values like error messages must not break the Markdown list they sit in
 function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ')
+  return plainText(text.replace(/\s*[\r\n]+\s*/g, ' '))
 }
 
 // a code span whose fence is longer than any backtick run inside, so the value cannot end it early
@@ -182,7 +184,8 @@ function code(text: string): string {
   return `${fence}${pad}${value}${pad}${fence}`
 }
 
-function fenced(text: string, language = ''): string {
+function fenced(raw: string, language = ''): string {
+  const text = plainText(raw, {keepLines: true})
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length))
   const fence = '`'.repeat(longest + 1)
   return `${fence}${language}\n${text}\n${fence}`

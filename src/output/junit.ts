@@ -162,3 +162,26 @@ function memberNamer(cases: Case[]): (member: string | null) => string {
     return idsByShort.get(short)!.size > 1 ? member : short
   }
 }
+
+/**
+ * The report of a run that could not start (sign-in failed, ARM unreachable): one failing testcase that says why and
+ * what to do, so a pipeline's dashboard shows the cause instead of a missing file.
+ */
+export function renderJunitNotStarted(input: {code: string; message: string; suggestion?: string; tool: {name: string; version: string}; timestamp: string}): string {
+  const counts = {tests: 1, failures: 1, errors: 0, skipped: 0}
+  const text = `${input.message}${input.suggestion ? `\nTry: ${input.suggestion}` : ''}`
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({name: input.tool.name, ...counts, timestamp: input.timestamp})}>`,
+    `  <testsuite${attrs({name: `${input.tool.name} check`, ...counts, timestamp: input.timestamp})}>`,
+    '    <properties>',
+    `      <property${attrs({name: 'tool', value: `${input.tool.name} ${input.tool.version}`})}/>`,
+    '    </properties>',
+    `    <testcase${attrs({classname: 'run', name: 'run · could not start'})}>`,
+    `      <failure${attrs({message: `could not start: ${input.message}`, type: input.code})}>${escapeText(text)}</failure>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n')
+}

@@ -54,6 +54,7 @@ export function renderGuardedResult(result: GuardedResult): {stdout: string; std
   if (result.verification) lines.push(`  ${result.verification.ok ? 'verified' : 'NOT verified'}: ${result.verification.detail}`)
   if (result.operation?.statusUrl) lines.push(`  operation: ${result.operation.statusUrl}`)
   lines.push(`  evidence:  ${result.evidence.dir}${result.evidence.complete ? '' : ' (incomplete)'}`)
+  if (result.evidence.digest) lines.push(`  digest:    ${result.evidence.digest}`)
   for (const w of result.warnings) lines.push(theme.warn(`${WARN} ${w}`))
   if (result.nextSteps.length > 0) lines.push('Next steps:', ...result.nextSteps.map((s) => `  - ${s}`))
   return {stdout: lines.join('\n'), stderr: errorText(result)}
@@ -99,6 +100,7 @@ export function renderCapture(result: CaptureResult): string {
     `${theme.ok(OK)} captured group "${group.nickname}": ${group.members} members, ${group.status}${probe.ran ? `, ${reachable}/${probe.members.length} answered the probe` : ''}`,
     ...group.problems.map((p) => theme.warn(`${WARN} ${p}`)),
     ...evidence.files.map((f) => `  ${f.name}  ${f.sha256.slice(0, 12)}  ${f.bytes} bytes`),
+    `  digest: ${evidence.digest}`,
     evidence.dir,
   ].join('\n')
 }
@@ -106,12 +108,21 @@ export function renderCapture(result: CaptureResult): string {
 export function renderVerify(result: VerifyResult): string {
   const verdict = !result.intact
     ? theme.bad(`${BAD} tampered: ${result.files.filter((f) => f.status !== 'ok').map((f) => `${f.name} ${f.status}`).join(', ')}`)
-    : result.complete
-      ? theme.ok(`${OK} intact and complete`)
-      : theme.warn(`${WARN} intact but incomplete: the run that wrote it did not finish`)
+    : result.digestMatches === false
+      ? theme.bad(`${BAD} not the bundle recorded: its manifest was rewritten or replaced (digest differs from --expect)`)
+      : result.complete
+        ? theme.ok(`${OK} intact and complete${result.digestMatches ? ', and the digest is the one expected' : ''}`)
+        : theme.warn(`${WARN} intact but incomplete: the run that wrote it did not finish`)
+  const digest =
+    result.digestMatches === null
+      ? `  digest:   ${result.digest} (without --expect this only shows the files match the manifest; see docs/evidence.md)`
+      : result.digestMatches
+        ? `  digest:   ${result.digest} (as expected)`
+        : `  digest:   ${result.digest}, expected ${result.expectedDigest}`
   return [
     verdict,
     ...result.files.map((f) => `  ${f.status === 'ok' ? theme.ok(f.status.padEnd(10)) : theme.bad(f.status.padEnd(10))} ${f.name}`),
+    digest,
     `  written by ${result.tool} ${result.version}, ${result.createdAt} → ${result.updatedAt}`,
     `  ${result.dir}`,
   ].join('\n')

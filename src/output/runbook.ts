@@ -1,6 +1,5 @@
 // The incident runbook as text. Each step is a list of blocks rendered twice from the same data: for the terminal
 // (colour, cli-table3) and for runbook.md, the Markdown log kept in the evidence. Marks: (✓) done, (✗) failed, (!) warning.
-import {stripVTControlCharacters} from 'node:util'
 import {RUNBOOK_STEPS, stepNumber, type Diagnosis, type MemberStatus, type Recommendation, type StepId} from '../domain/incident.js'
 import type {GuardResult} from '../domain/guards.js'
 import type {GuardedResult, PreparedOperation} from '../services/evidence.js'
@@ -9,6 +8,7 @@ import {renderEndpoints} from './endpoints.js'
 import {renderPlan} from './plan.js'
 import {formatBytes} from './probe.js'
 import {markdownTable, table, type Row} from './table.js'
+import {plainText} from '../shared/text.js'
 import {theme} from './theme.js'
 
 export type Mark = 'ok' | 'bad' | 'warn'
@@ -24,7 +24,8 @@ const MARKS: Record<Mark, string> = {ok: '(✓)', bad: '(✗)', warn: '(!)'}
 const PAINT: Record<Mark, (s: string) => string> = {ok: theme.ok, bad: theme.bad, warn: theme.warn}
 
 const line = (text: string, mark?: Mark): Block => ({kind: 'line', text, mark})
-const plain = (text: string) => stripVTControlCharacters(text)
+// runbook.md gets values as plain text: no colour, and no escape sequence or control character from a name or answer
+const plain = (text: string) => plainText(text, {keepLines: true})
 
 export function stepTitle(id: StepId): string {
   return `Step ${stepNumber(id)} of ${RUNBOOK_STEPS.length} · ${RUNBOOK_STEPS.find((s) => s.id === id)!.title}`
@@ -230,6 +231,7 @@ export function renderRunbookSummary(result: RunbookResult, exitCode: number): s
   return [
     `${PAINT[mark](MARKS[mark])} runbook incident, group "${result.group.nickname}"${result.dryRun ? ' (dry run)' : ''}: ${result.decision}`,
     `  runbook log:  ${result.evidence.dir}/runbook.md`,
+    `  digest:       ${result.evidence.digest} (keep it in the incident ticket: evidence verify --expect checks it)`,
     ...(result.nextSteps.length > 0 ? ['Next steps:', ...result.nextSteps.map((s) => `  - ${s}`)] : []),
   ].join('\n')
 }

@@ -1,6 +1,7 @@
 // Turns whatever a connection attempt or command threw into the few kinds an operator acts on differently:
 // fix the name (dns), the port or firewall (refused), the network path or a frozen server (timeout),
 // the certificate or TLS setting (tls), the key or token (auth).
+import {isUntrustedCertificate, privateCaHint} from '../domain/errors.js'
 
 export type FailureKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'auth' | 'other'
 
@@ -61,5 +62,6 @@ export function classifyError(err: unknown): Failure {
     if (TIMEOUT_MESSAGE.test(message)) return 'timeout'
     return 'other'
   })()
-  return {kind, message}
+  // the one TLS failure the operator fixes on this side: say how
+  return {kind, message: codes.some(isUntrustedCertificate) ? `${message}: ${privateCaHint(true)}` : message}
 }

@@ -5,6 +5,7 @@ import {once} from 'node:events'
 import {connect as tcpConnect, isIP, type Socket} from 'node:net'
 import {connect as tlsConnect, rootCertificates} from 'node:tls'
 import type {Redis} from 'ioredis'
+import {secrets} from '../shared/redact.js'
 
 export interface RedisAuth {
   /** ACL user; for Microsoft Entra the principal's object id. Omitted: the default user (access keys). */
@@ -128,6 +129,8 @@ async function openSocket(target: RedisTarget, deadline: Deadline): Promise<Omit
  */
 export async function openConnection(target: RedisTarget, options: {timeoutMs: number}): Promise<Connection> {
   const deadline = new Deadline(options.timeoutMs)
+  // every password and token sent to Redis passes here: registered before any debug output can show it
+  secrets.add(target.auth?.password)
   const {Redis, AbstractConnector} = await import('ioredis')
   const {socket, connectMs, tlsMs} = await openSocket(target, deadline)
 

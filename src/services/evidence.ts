@@ -95,7 +95,8 @@ export interface GuardedResult {
   probe: {ran: boolean; reason: string | null; members: ProbeFact[]}
   operation: OperationOutcome | null
   verification: Verification | null
-  evidence: {dir: string; complete: boolean}
+  /** digest: SHA-256 of the complete manifest, to keep in a ticket; null while the bundle is not complete */
+  evidence: {dir: string; complete: boolean; digest: string | null}
   nextSteps: string[]
   /** problems that did not change the outcome, e.g. evidence that could not be completed */
   warnings: string[]
@@ -283,6 +284,10 @@ export class DecisionEvidence {
     return this.bundle.files()
   }
 
+  digest(): string {
+    return this.bundle.digest()
+  }
+
   async writeAfter(after: MemberStates, verification: Verification | null): Promise<void> {
     await this.bundle.writeJson('after.json', {...after, verification})
   }
@@ -410,7 +415,7 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
       probe: {ran: prepared.probe.ran, reason: prepared.probe.reason, members: probeFacts(prepared.probe) ?? []},
       operation: operation && {...operation, error},
       verification: execution?.verification ?? null,
-      evidence: {dir: evidence.dir, complete: complete && !options.evidence.holdOpen},
+      evidence: complete && !options.evidence.holdOpen ? {dir: evidence.dir, complete: true, digest: evidence.digest()} : {dir: evidence.dir, complete: false, digest: null},
       nextSteps,
       warnings,
     }
@@ -453,7 +458,8 @@ export interface CaptureResult {
   capturedAt: string
   group: {nickname: string; key: string; status: string; problems: string[]; members: number}
   probe: {ran: boolean; members: ProbeFact[]}
-  evidence: {dir: string; complete: boolean; files: ManifestEntry[]}
+  /** digest: SHA-256 of manifest.json, to keep with the release record */
+  evidence: {dir: string; complete: boolean; digest: string; files: ManifestEntry[]}
 }
 
 /** The same bundle as a mutation's, without one: the group's state (and probes) for a release pipeline. */
@@ -476,6 +482,6 @@ export async function captureEvidence(arm: ArmPort, options: CaptureOptions): Pr
     capturedAt: startedAt,
     group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems, members: group.members.length},
     probe: {ran: probe.ran, members: probeFacts(probe) ?? []},
-    evidence: {dir: evidence.dir, complete: true, files: evidence.files()},
+    evidence: {dir: evidence.dir, complete: true, digest: evidence.digest(), files: evidence.files()},
   }
 }

@@ -50,6 +50,9 @@ export interface ArmPort {
 
   /** who is calling, from the ARM token's claims when readable (upn, oid); never the token itself */
   principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}>
-  /** an Entra token for Redis data-plane AUTH (scope https://redis.azure.com/.default) */
-  redisToken(): Promise<{token: string; objectId: string | null}>
+  /**
+   * an Entra token for Redis data-plane AUTH (scope https://redis.azure.com/.default), never the ARM token; null when
+   * there is no source of one (only a ready ARM token was given, and no GEO_REDIS_REDIS_TOKEN)
+   */
+  redisToken(): Promise<{token: string; objectId: string | null} | null>
 }

@@ -19,7 +19,7 @@ import {
 import {idKey, parseDatabaseId} from '../domain/ids.js'
 import {readCommand} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
-import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry} from '../evidence/index.js'
+import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
 import {runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
 import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
@@ -188,7 +188,8 @@ export class RunbookEvidence {
     return this.bundle.dir
   }
 
-  async finish(record: RunbookRecord, log: string): Promise<ManifestEntry[]> {
+  /** Writes the log and seals the bundle; returns its digest. */
+  async finish(record: RunbookRecord, log: string): Promise<string> {
     const {unlink} = record
     await this.bundle.writeJson('runbook.json', {
       action: RUNBOOK_ACTION,
@@ -203,7 +204,7 @@ export class RunbookEvidence {
     await this.bundle.writeText('runbook.md', log)
     if (!this.attached) await this.writeReport(record)
     await this.bundle.complete()
-    return this.bundle.files()
+    return this.bundle.digest()
   }
 
   private async writeReport(record: RunbookRecord): Promise<void> {
@@ -245,8 +246,8 @@ export interface RunbookResult {
   recommendation: Recommendation | null
   target: {id: string; name: string} | null
   forceUnlink: GuardedResult | null
-  /** one bundle: force-unlink's when the run got that far, with the runbook's log added */
-  evidence: {dir: string}
+  /** one bundle: force-unlink's when the run got that far, with the runbook's log added; digest: of its sealed manifest */
+  evidence: {dir: string; digest: string}
   answers: RunbookAnswer[]
   nextSteps: string[]
 }

@@ -7,6 +7,7 @@ import https from 'node:https'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
+import {secrets} from '../shared/redact.js'
 import {readProfiles, writeProfile} from '../cli/profiles.js'
 import {GeoRedisError, InterruptedError, OperationError, UsageError} from '../domain/errors.js'
 import {idKey, normaliseLocation} from '../domain/ids.js'
@@ -815,12 +816,15 @@ function expectOk(reply: AdminReply): void {
 function adminRequest(state: SandboxState, paths: SandboxPaths, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = ADMIN_TIMEOUT_MS): Promise<AdminReply> {
   if (!state.emulator.url) return Promise.reject(new OperationError('the ARM emulator has no URL yet', 'geo-redis sandbox status'))
   const payload = body === undefined ? undefined : JSON.stringify(body)
+  secrets.add(state.token)
   return new Promise((resolve, reject) => {
     const req = https.request(
       new URL(path, state.emulator.url!),
       {
         method,
         ca: readFileSync(paths.ca),
+        // whatever NODE_TLS_REJECT_UNAUTHORIZED says: the request carries the sandbox token
+        rejectUnauthorized: true,
         headers: {
           authorization: `Bearer ${state.token}`,
           ...(payload ? {'content-type': 'application/json', 'content-length': Buffer.byteLength(payload)} : {}),

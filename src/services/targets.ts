@@ -1,6 +1,6 @@
 // From group members to Redis endpoints with credentials: access keys from listKeys (memory only; the adapter
 // registers them as secrets, so no output or evidence can carry them) or a Microsoft Entra token.
-import {UsageError} from '../domain/errors.js'
+import {OperationError, UsageError} from '../domain/errors.js'
 import type {Member} from '../domain/model.js'
 import type {RedisAuth, RedisTarget} from '../redis/connect.js'
 import {entraAuth} from '../redis/entra.js'
@@ -26,6 +26,17 @@ export function endpointOf(member: Member): {host: string; port: number; tls: bo
   return {host: member.hostName, port: member.port, tls: member.clientProtocol !== 'Plaintext'}
 }
 
+/**
+ * Why Microsoft Entra AUTH to Redis cannot happen with only a ready ARM token, and what to set instead: an error for
+ * a member (--auth auto), or the text of the usage error --auth entra gets before anything is sent.
+ */
+export const NO_REDIS_TOKEN = {
+  message:
+    'no Microsoft Entra token for Redis: the ready token given (GEO_REDIS_ACCESS_TOKEN or the profile\'s) is an ARM token and is sent to ARM only; ' +
+    'set GEO_REDIS_REDIS_TOKEN to a token for https://redis.azure.com, or sign in with `az login` instead',
+  suggestion: 'export GEO_REDIS_REDIS_TOKEN=$(az account get-access-token --resource https://redis.azure.com --query accessToken -o tsv), or use --auth keys',
+}
+
 function usesEntra(member: Member, mode: AuthMode): boolean {
   return mode === 'entra' || (mode === 'auto' && member.accessKeysAuthentication === 'Disabled')
 }
@@ -33,7 +44,10 @@ function usesEntra(member: Member, mode: AuthMode): boolean {
 export async function buildTargets(arm: ArmPort, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
   let entra: Promise<RedisAuth> | undefined
   const entraCredential = () => {
-    entra ??= arm.redisToken().then(entraAuth)
+    entra ??= arm.redisToken().then((credential) => {
+      if (!credential) throw new OperationError(NO_REDIS_TOKEN.message, NO_REDIS_TOKEN.suggestion, 'EntraTokenUnavailable')
+      return entraAuth(credential)
+    })
     return entra
   }
 

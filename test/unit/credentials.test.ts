@@ -2,9 +2,9 @@
 // for a credential here (DefaultAzureCredential would probe the managed-identity endpoint off this machine).
 import type {AccessToken, TokenCredential} from '@azure/core-auth'
 import {describe, expect, it} from 'vitest'
-import {boundedCredential} from '../../src/azure/credentials.js'
+import {boundedCredential, createCredentials} from '../../src/azure/credentials.js'
 import {tokenClaims} from '../../src/domain/token.js'
-import {CLOUDS} from '../../src/azure/clouds.js'
+import {armScopeFor, CLOUDS, REDIS_SCOPE} from '../../src/azure/clouds.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {resolveArmSettings} from '../../src/cli/settings.js'
 
@@ -48,9 +48,45 @@ describe('credentials', () => {
   })
 })
 
+describe('each credential for its own audience', () => {
+  const base = {cloud: 'AzureCloud' as const, armEndpoint: 'https://arm.example', firstTokenTimeoutMs: 1000}
+
+  it('a ready ARM token answers for ARM only, and gives no Redis credential', async () => {
+    const {arm, redis} = await createCredentials({...base, accessToken: 'arm-token-123456'})
+    expect(await arm.getToken(armScopeFor('AzureCloud', 'https://arm.example'))).toMatchObject({token: 'arm-token-123456'})
+    await expect(arm.getToken(REDIS_SCOPE)).rejects.toThrow(/is not sent to https:\/\/redis\.azure\.com/)
+    expect(redis).toBeNull()
+  })
+
+  it('GEO_REDIS_REDIS_TOKEN answers for Redis only', async () => {
+    const {arm, redis} = await createCredentials({...base, accessToken: 'arm-token-123456', redisToken: 'redis-token-654321'})
+    expect(await redis!.getToken(REDIS_SCOPE)).toMatchObject({token: 'redis-token-654321'})
+    await expect(redis!.getToken(armScopeFor('AzureCloud', 'https://arm.example'))).rejects.toThrow(/is not sent to/)
+    await expect(arm.getToken(REDIS_SCOPE)).rejects.toThrow(/is not sent to/)
+  })
+
+  it('the ARM scope is the cloud audience, or the private endpoint\'s own', () => {
+    expect(armScopeFor('AzureCloud', 'https://management.azure.com/')).toBe('https://management.azure.com/.default')
+    expect(armScopeFor('AzureCloud', 'https://127.0.0.1:8443')).toBe('https://127.0.0.1:8443/.default')
+  })
+})
+
 describe('cloud and endpoint settings', () => {
   it.each(Object.entries(CLOUDS))('%s selects its ARM endpoint', (cloud, expected) => {
     expect(resolveArmSettings({concurrency: 16, cloud}, {}).armEndpoint).toBe(expected.armEndpoint)
+  })
+
+  it('refuses a user name or password in the ARM endpoint without echoing it', () => {
+    const error = (() => {
+      try {
+        resolveArmSettings({concurrency: 16, 'arm-endpoint': 'https://ops:s3cret-pw@arm.example'}, {})
+      } catch (e) {
+        return e as UsageError
+      }
+    })()
+    expect(error).toBeInstanceOf(UsageError)
+    expect(`${error!.message} ${error!.suggestion}`).not.toContain('s3cret-pw')
+    expect(() => resolveArmSettings({concurrency: 16}, {GEO_REDIS_ARM_ENDPOINT: 'https://ops@arm.example'})).toThrow(/must not carry a user name or password/)
   })
 
   it('takes the flag over the environment, and the environment over the default', () => {

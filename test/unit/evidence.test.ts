@@ -495,6 +495,60 @@ describe('renderReport', () => {
   })
 })
 
+describe('values with control characters in report.md', () => {
+  it('keep no escape sequence, control character or bidi override, wherever the value sits', () => {
+    const esc = '\x1b]0;title\x07\x1b[2J\x1b[1A\x9b2J\u202e\x00'
+    const md = renderReport(
+      record({
+        group: {nickname: `orders${esc}`, key: null},
+        reason: `outage${esc}now`,
+        decision: `decided${esc}`,
+        guards: [{name: `guard${esc}`, result: 'pass', detail: `detail${esc}`}],
+        outcome: 'failed',
+        error: {code: `Code${esc}`, message: `line one${esc}\nline two`},
+        nextSteps: [`step${esc}`],
+      }),
+    )
+    expect(md).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/)
+    expect(md).toContain('- Reason: outagenow')
+    expect(md).toContain('```\nline one\nline two\n```')
+  })
+})
+
+describe('the bundle digest', () => {
+  it('is the SHA-256 of manifest.json as sealed, and --expect holds the bundle to it', async () => {
+    const bundle = await createBundle({root, nickname: 'orders', action: 'capture', now: NOW, tool: TOOL})
+    await bundle.writeText('report.md', 'first')
+    await bundle.complete()
+    const digest = bundle.digest()
+    expect(digest).toBe(sha256(await readFile(join(bundle.dir, 'manifest.json'))))
+    expect(await verifyBundle(bundle.dir)).toMatchObject({intact: true, complete: true, digest, expectedDigest: null, digestMatches: null})
+    expect(await verifyBundle(bundle.dir, {expect: `sha256:${digest.toUpperCase()}`})).toMatchObject({expectedDigest: digest, digestMatches: true})
+
+    // a rewrite that keeps the manifest consistent is intact, and not the bundle recorded
+    const forged = Buffer.from('second')
+    await writeFile(join(bundle.dir, 'report.md'), forged)
+    const manifest = await readManifest(bundle.dir)
+    manifest.files[0] = {name: 'report.md', sha256: sha256(forged), bytes: forged.length}
+    await writeFile(join(bundle.dir, 'manifest.json'), JSON.stringify(manifest))
+    expect(await verifyBundle(bundle.dir, {expect: digest})).toMatchObject({intact: true, digestMatches: false})
+    await expect(verifyBundle(bundle.dir, {expect: 'not-a-digest'})).rejects.toThrow(UsageError)
+  })
+
+  it('bounds verification in time', async () => {
+    // 500 files take far longer to check than a timer of 0 ms takes to fire
+    const dir = join(root, 'many')
+    await mkdir(dir)
+    const data = Buffer.alloc(1024, 'x')
+    const files = Array.from({length: 500}, (_, i) => ({name: `f${i}.txt`, sha256: sha256(data), bytes: data.length}))
+    await Promise.all(files.map((f) => writeFile(join(dir, f.name), data)))
+    const manifest: EvidenceManifest = {tool: 'geo-redis', version: '0.1.0', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), complete: true, files}
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest))
+    expect(await verifyBundle(dir)).toMatchObject({intact: true})
+    await expect(verifyBundle(dir, {timeoutMs: 0})).rejects.toMatchObject({code: 'EvidenceVerifyTimeout', exitCode: 1})
+  })
+})
+
 describe('reopening a bundle held open', () => {
   it('adds files to an incomplete bundle, keeps what it had, then seals it; a sealed bundle is never reopened', async () => {
     const root = await mkdtemp(join(tmpdir(), 'geo-redis-reopen-'))

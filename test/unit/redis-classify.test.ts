@@ -35,7 +35,18 @@ describe('classifyError', () => {
     ['other', replyError("READONLY You can't write against a read only replica.")],
     ['other', nodeError('read ECONNRESET', 'ECONNRESET')],
   ])('%s: %s', (kind, error) => {
-    expect(classifyError(error)).toEqual({kind, message: error.message})
+    const {kind: got, message} = classifyError(error)
+    expect(got).toBe(kind)
+    expect(message.startsWith(error.message)).toBe(true)
+  })
+
+  it('says how to trust a private CA when the chain ends in an untrusted one, and only then', () => {
+    for (const code of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']) {
+      expect(classifyError(nodeError('untrusted', code)).message).toMatch(/--ca <ca\.pem>.*NODE_EXTRA_CA_CERTS/)
+    }
+    for (const code of ['ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED']) {
+      expect(classifyError(nodeError('not this', code)).message).toBe('not this')
+    }
   })
 
   it('looks inside AggregateError (one error per address tried) for the code and the message', () => {

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {verifyBundle} from '../../evidence/verify.js'
 import {renderVerify} from '../../output/plan.js'
@@ -6,18 +6,32 @@ import {renderVerify} from '../../output/plan.js'
 export default class EvidenceVerify extends BaseCommand {
   static override summary = 'recompute an evidence bundle\'s hashes and say whether it is intact'
   static override description = `Checks every file listed in manifest.json against its SHA-256 and size, and that nothing else is in the
-folder. Exit 0 intact and complete · 1 a file is modified, missing or unexpected, or the bundle is incomplete
-(the run that wrote it never finished) · 2 the folder or its manifest does not exist.`
+folder, then prints the bundle's digest: the SHA-256 of manifest.json. A manifest alone only shows the files
+match it: whoever can rewrite the files can rewrite the manifest too. Keep the digest the command that wrote the
+bundle printed (in the ticket, the change record) and pass it with --expect: then any rewrite, manifest included,
+fails (docs/evidence.md).
 
-  static override examples = ['<%= config.bin %> evidence verify ./geo-redis-evidence/20261121T194012Z-geo-force-unlink']
+Exit 0 intact, complete and (with --expect) the expected digest · 1 a file is modified, missing or unexpected, the
+bundle is incomplete (the run that wrote it never finished), or the digest differs · 2 the folder or its manifest
+does not exist, or --expect is not a digest.`
+
+  static override examples = [
+    '<%= config.bin %> evidence verify ./geo-redis-evidence/20261121T194012Z-geo-force-unlink',
+    '<%= config.bin %> evidence verify ./geo-redis-evidence/20261121T194012Z-geo-force-unlink --expect 3f1c…',
+  ]
 
   static override args = {
     dir: Args.string({description: 'the bundle folder', required: true}),
   }
 
+  static override flags = {
+    expect: Flags.string({description: 'the digest recorded when the bundle was written (64 hex digits): fail unless the manifest is that one'}),
+  }
+
   protected async execute(): Promise<CommandOutcome> {
-    const {args} = await this.parse(EvidenceVerify)
-    const result = await verifyBundle(args.dir)
-    return {data: result, exitCode: result.intact && result.complete ? 0 : 1, human: () => renderVerify(result)}
+    const {args, flags} = await this.parse(EvidenceVerify)
+    const result = await verifyBundle(args.dir, {expect: flags.expect})
+    const ok = result.intact && result.complete && result.digestMatches !== false
+    return {data: result, exitCode: ok ? 0 : 1, human: () => renderVerify(result)}
   }
 }

@@ -2,6 +2,8 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS} from '../../cli/confirm.js'
 import {connectArm} from '../../cli/connect.js'
+import {duringPrompt} from '../../shared/output-guard.js'
+import {plainText} from '../../shared/text.js'
 import {dataPlaneFlags, groupFlags} from '../../cli/flags.js'
 import type {Progress} from '../../cli/progress.js'
 import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
@@ -173,8 +175,8 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
       return g
     }
     const {select} = await import('@inquirer/prompts')
-    const question = given ? `${groups.length} groups are named "${given}": which one?` : 'which group is hit by the incident?'
-    const choices = groups.map((g) => ({value: g, name: `${g.nickname} (${g.status}): ${g.members.map((m) => label(m)).join(', ')}`}))
+    const question = plainText(given ? `${groups.length} groups are named "${given}": which one?` : 'which group is hit by the incident?')
+    const choices = groups.map((g) => ({value: g, name: plainText(`${g.nickname} (${g.status}): ${g.members.map((m) => label(m)).join(', ')}`)}))
     const picked = await this.ask('group', question, (signal) => select({message: question, choices}, {output: process.stderr, signal}), (g) => choices.find((c) => c.value === g)!.name)
     await this.show('group', groupBlocks(picked, 'picked from the list'))
     return picked
@@ -189,15 +191,15 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     }
     const prompts = await import('@inquirer/prompts')
     if (rec.candidates.length > 1) {
-      const question = `recommended: ${rec.title}. Force-unlink which member?`
+      const question = plainText(`recommended: ${rec.title}. Force-unlink which member?`)
       const choices = [
-        ...rec.candidates.map((m) => ({value: m as MemberStatus | null, name: `force-unlink ${m.name} (${m.location ?? 'location unknown'})`})),
+        ...rec.candidates.map((m) => ({value: m as MemberStatus | null, name: plainText(`force-unlink ${m.name} (${m.location ?? 'location unknown'})`)})),
         {value: null, name: 'none: stop here and redirect clients only'},
       ]
       return this.ask('decision', question, (signal) => prompts.select({message: question, choices}, {output: process.stderr, signal}), (m) => (m ? `force-unlink ${m.name}` : 'none'))
     }
     const target = rec.candidates[0]
-    const question = `recommended: ${rec.title}. Go on to force-unlink ${target.name}?`
+    const question = plainText(`recommended: ${rec.title}. Go on to force-unlink ${target.name}?`)
     const yes = await this.ask('decision', question, (signal) => prompts.confirm({message: question, default: false}, {output: process.stderr, signal}), (v) => (v ? 'yes' : 'no'))
     return yes ? target : null
   }
@@ -270,7 +272,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
       nextSteps: ending.nextSteps,
     }
     const markdown = this.journal.markdown({nickname: group.nickname, startedAt, finishedAt: new Date().toISOString(), dryRun, outcome: `${ending.outcome}: ${ending.decision}`})
-    await evidence.finish(record, markdown)
+    const digest = await evidence.finish(record, markdown)
     const result: RunbookResult = {
       action: RUNBOOK_ACTION,
       group: record.group,
@@ -280,7 +282,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
       recommendation: run.assessment?.recommendation ?? null,
       target: run.target ? {id: run.target.id, name: run.target.name} : null,
       forceUnlink: run.unlink,
-      evidence: {dir: evidence.dir},
+      evidence: {dir: evidence.dir, digest},
       answers: record.answers,
       nextSteps: ending.nextSteps,
     }
@@ -307,7 +309,8 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
   private async ask<T>(step: StepId, question: string, prompt: (signal: AbortSignal) => Promise<T>, answer: (value: T) => string): Promise<T> {
     this.enter(step)
     try {
-      const value = await prompt(AbortSignal.timeout(PROMPT_TIMEOUT_MS))
+      // the prompt's text is plain (built with plainText above): only the prompt itself moves the cursor
+      const value = await duringPrompt(() => prompt(AbortSignal.timeout(PROMPT_TIMEOUT_MS)))
       this.journal.add(step, [answerBlock(question, answer(value))])
       return value
     } catch (error) {

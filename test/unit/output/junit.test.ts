@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {evaluateRules} from '../../../src/domain/rules/index.js'
 import type {Finding} from '../../../src/domain/rules/types.js'
-import {type JunitGroup, renderJunit} from '../../../src/output/junit.js'
+import {type JunitGroup, renderJunit, renderJunitNotStarted} from '../../../src/output/junit.js'
 import {buildGroup, context, idOf} from '../../helpers/group-builder.js'
 import {all, parseXml, type Element} from '../../helpers/xml.js'
 
@@ -128,5 +128,19 @@ describe('renderJunit', () => {
     // 16 ARM rules x 3 members + 2 probe rules x 3 members
     expect(root.attrs).toMatchObject({tests: '54', failures: '1', skipped: '2'})
     expect(all(root, 'failure')[0].attrs.type).toBe('eviction-policy')
+  })
+})
+
+describe('renderJunitNotStarted', () => {
+  it('is one failing testcase that says why the run could not start and what to do', () => {
+    const root = parseXml(
+      renderJunitNotStarted({code: 'CredentialUnavailable', message: 'cannot get an Azure token: <none> & "more"', suggestion: 'sign in with `az login`', tool: TOOL, timestamp: TIMESTAMP}),
+    )
+    expect(root.attrs).toMatchObject({name: 'geo-redis', tests: '1', failures: '1', errors: '0', skipped: '0', timestamp: TIMESTAMP})
+    const [testcase] = all(root, 'testcase')
+    expect(testcase.attrs).toEqual({classname: 'run', name: 'run · could not start'})
+    const [failure] = all(root, 'failure')
+    expect(failure.attrs).toEqual({message: 'could not start: cannot get an Azure token: <none> & "more"', type: 'CredentialUnavailable'})
+    expect(failure.text).toBe('cannot get an Azure token: <none> & "more"\nTry: sign in with `az login`')
   })
 })

@@ -1,6 +1,7 @@
-// Redaction: the one gate every value crosses before it reaches disk or an evidence file.
-// Three layers, because no single one is enough: values under secret-named keys, exact secrets the CLI
-// has seen (access keys, tokens), and shapes that are secrets whoever produced them (JWTs, Bearer).
+// Redaction: the one gate every value crosses before it reaches a file, stdout or stderr (the output guard applies
+// it to every write of the process). Three layers, because no single one is enough: values under secret-named keys,
+// exact secrets the CLI has seen (access keys, tokens), and shapes that are secrets whoever produced them (JWTs,
+// Bearer, private keys, passwords inside URLs).
 
 export const REDACTED = '[redacted]'
 
@@ -18,9 +19,26 @@ export class SecretRegistry {
 
   add(secret: string | null | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return
-    // keys are base64 ('+', '/', '='): inside a URL they appear percent-encoded
-    for (const variant of [secret, encodeURIComponent(secret)]) this.values.add(variant)
+    // keys are base64 ('+', '/', '='): inside a URL they appear percent-encoded, inside JSON escaped
+    for (const variant of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) this.values.add(variant)
     this.ordered = [...this.values].sort((a, b) => b.length - a.length)
+  }
+
+  /**
+   * The length of the longest end of `text` that is the start of a registered secret (0 when none): a stream
+   * holds that much back until the next write shows whether the secret follows.
+   */
+  partialAtEnd(text: string): number {
+    let longest = 0
+    for (const secret of this.ordered) {
+      for (let n = Math.min(secret.length - 1, text.length); n > longest; n--) {
+        if (text.endsWith(secret.slice(0, n))) {
+          longest = n
+          break
+        }
+      }
+    }
+    return longest
   }
 
   get size(): number {
@@ -65,14 +83,20 @@ export function isSecretName(name: string): boolean {
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
-const BEARER = /\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi
-const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g
-// rediss://user:password@host
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#@]+@/gi
+// a token is long; prose ("a bearer token") is not
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9\-._~+/]{16,}=*/gi
+// to its END line, or to the end of the text when that was cut off (a truncated debug dump)
+const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g
+// rediss://user:password@host; the password runs to the last '@' of the authority, as URL parsers read it
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)[^\s/?#"'<>]*@/gi
+// a name that may be a secret's (isSecretName decides): matching only these keeps redaction of a large JSON result cheap
+const NAME = String.raw`[A-Za-z0-9_-]*(?:key|pwd|passwd|sig|authorization|cookie|password|passphrase|secret|token|string)`
 // "primaryKey": "…" inside text, e.g. a response body quoted in an error message
-const JSON_PAIR = /("([A-Za-z0-9_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g
+const JSON_PAIR = new RegExp(String.raw`("(${NAME})"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi')
+// primaryKey: '…' as util.inspect prints an object (library debug output)
+const INSPECT_PAIR = new RegExp(String.raw`(\b(${NAME}):\s*)'(?:[^'\\]|\\.)*'`, 'gi')
 // ?access_token=…, password=… in a connection string
-const NAME_EQUALS = /\b([A-Za-z][A-Za-z0-9_-]*)=([^\s&;,"'<>]+)/g
+const NAME_EQUALS = new RegExp(String.raw`\b(${NAME})=([^\s&;,"'<>]+)`, 'gi')
 
 /** `text` with registered secrets and anything shaped like a credential replaced by `[redacted]`. */
 export function redactText(text: string, registry: SecretRegistry = secrets): string {
@@ -84,6 +108,7 @@ export function redactText(text: string, registry: SecretRegistry = secrets): st
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
     .replace(JSON_PAIR, (whole, prefix: string, name: string) => (isSecretName(name) ? `${prefix}"${REDACTED}"` : whole))
+    .replace(INSPECT_PAIR, (whole, prefix: string, name: string) => (isSecretName(name) ? `${prefix}'${REDACTED}'` : whole))
     .replace(NAME_EQUALS, (whole, name: string) => (isSecretName(name) ? `${name}=${REDACTED}` : whole))
 }
 

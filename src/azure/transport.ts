@@ -1,0 +1,34 @@
+// The HTTPS transport under every Azure pipeline (ARM, and Microsoft Entra sign-in): one keep-alive agent whose TLS
+// context is built once (Node's roots plus a private CA), verification always on whatever NODE_TLS_REJECT_UNAUTHORIZED
+// says. The agent is attached at the very end of the pipeline and taken off again, so no logging policy ever dumps
+// it (with its sockets' raw request text, Authorization header included).
+import https from 'node:https'
+import {createRequire} from 'node:module'
+import tls from 'node:tls'
+import type * as CoreRestPipeline from '@azure/core-rest-pipeline'
+import type {HttpClient} from '@azure/core-rest-pipeline'
+
+// the CommonJS copy the SDK itself loads (see arm.ts)
+const {createDefaultHttpClient} = createRequire(import.meta.url)('@azure/core-rest-pipeline') as typeof CoreRestPipeline
+
+export function verifiedHttpClient(options: {caPem?: string; maxSockets: number}): HttpClient {
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: options.maxSockets,
+    rejectUnauthorized: true,
+    ...(options.caPem ? {secureContext: tls.createSecureContext({ca: [...tls.rootCertificates, options.caPem]})} : {}),
+  })
+  const inner = createDefaultHttpClient()
+  return {
+    async sendRequest(request) {
+      // plain http only for a managed-identity endpoint on the machine itself
+      if (!request.url.startsWith('https:')) return inner.sendRequest(request)
+      request.agent = agent
+      try {
+        return await inner.sendRequest(request)
+      } finally {
+        request.agent = undefined
+      }
+    },
+  }
+}
