@@ -1,12 +1,11 @@
 // Flags shared by several commands, and turning them into settings.
-import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
-import {UsageError} from '../domain/errors.js'
 import type {ScopeError} from '../domain/model.js'
 import type {GroupSelection} from '../services/groups.js'
 import {AUTH_MODES, type AuthMode, type TargetOptions} from '../services/targets.js'
 import type {BaseCommand} from './base.js'
-import {resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
+import {readCaFile} from './paths.js'
+import {MAX_WAIT_MS, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 export const groupFlags = {
   group: Flags.string({char: 'g', description: 'group nickname'}),
@@ -27,28 +26,17 @@ export const dataPlaneFlags = {
   }),
   ca: Flags.string({description: 'PEM file of a private CA that signed the Redis certificates, trusted besides the profile\'s', helpGroup: 'REDIS'}),
   'timeout-ms': Flags.integer({
-    description: 'budget for each member\'s connection (TCP, TLS and AUTH), and again for each reply',
+    description: `budget for each member's connection (TCP, TLS and AUTH), and again for each reply (1 to ${MAX_WAIT_MS})`,
     default: 2000,
     min: 1,
+    max: MAX_WAIT_MS,
     helpGroup: 'REDIS',
   }),
 }
 
 /** --auth and --ca as target options; a --ca file is trusted in addition to the profile's CA (the sandbox's). */
 export function dataPlaneTarget(flags: {auth: string; ca?: string}, profileCaPem?: string): TargetOptions {
-  let extra: string | undefined
-  if (flags.ca) {
-    try {
-      extra = readFileSync(flags.ca, 'utf8')
-    } catch (error) {
-      throw new UsageError(`cannot read --ca ${flags.ca}: ${(error as Error).message}`, 'pass the PEM file of the CA that signed the Redis certificates')
-    }
-
-    if (!extra.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UsageError(`--ca ${flags.ca} holds no PEM certificate`, 'pass a file with a -----BEGIN CERTIFICATE----- block')
-    }
-  }
-
+  const extra = flags.ca === undefined ? undefined : readCaFile(flags.ca, '--ca', 'pass the PEM file of the CA that signed the Redis certificates')
   const caPem = [profileCaPem, extra].filter(Boolean).join('\n')
   return {auth: flags.auth as AuthMode, ...(caPem ? {caPem} : {})}
 }

@@ -1,10 +1,9 @@
-import {existsSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
 import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, warnUnread} from '../cli/flags.js'
-import {armFlags, resolveArmSettings} from '../cli/settings.js'
+import {checkOutputPath} from '../cli/paths.js'
+import {armFlags, MAX_WAIT_MS, resolveArmSettings} from '../cli/settings.js'
 import {UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
 import {writeFileAtomic} from '../evidence/atomic.js'
@@ -34,7 +33,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     canary: Flags.boolean({description: 'also write a canary key on every member and read it on the others (implies --probe)', helpGroup: 'PROBE'}),
     warn: Flags.integer({description: 'memory-headroom warning at this % of maxmemory', default: 70, min: 1, max: 100, helpGroup: 'PROBE'}),
     crit: Flags.integer({description: 'memory-headroom error at this % of maxmemory', default: 85, min: 1, max: 100, helpGroup: 'PROBE'}),
-    'max-lag-ms': Flags.integer({description: 'replication-lag warning above this canary lag', default: 1000, min: 0, helpGroup: 'PROBE'}),
+    'max-lag-ms': Flags.integer({description: `replication-lag warning above this canary lag (0 to ${MAX_WAIT_MS})`, default: 1000, min: 0, max: MAX_WAIT_MS, helpGroup: 'PROBE'}),
     ...dataPlaneFlags,
   }
 
@@ -50,9 +49,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
       throw new UsageError('--json and --format junit both want stdout', 'add --out <file> for the JUnit report, or drop one of them')
     }
 
-    if (flags.out && !existsSync(dirname(resolve(flags.out)))) {
-      throw new UsageError(`the folder of --out ${flags.out} does not exist`, 'create it first, or pass a path in an existing folder')
-    }
+    if (flags.out !== undefined) checkOutputPath(flags.out, '--out', 'file')
 
     const settings = resolveArmSettings(flags)
     const target = dataPlaneTarget(flags, settings.caPem)
@@ -72,7 +69,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     if (flags.out || format !== 'table') warnUnread(this, result.errors)
 
     const tool = {name: this.config.bin, version: this.config.version}
-    if (flags.out) {
+    if (flags.out !== undefined) {
       await writeFileAtomic(flags.out, renderCheck(result, format, tool))
       process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
     }

@@ -51,6 +51,8 @@ const REPLICATOR_READY_MS = 10_000
 const PORT_ATTEMPTS = 3
 const LOCK_WAIT_MS = 15_000
 const ADMIN_TIMEOUT_MS = 3000
+/** beyond this every ARM call of a client times out anyway */
+const MAX_ARM_LATENCY_MS = 60_000
 
 export interface SandboxContext {
   onProgress?: (line: string) => void
@@ -169,8 +171,8 @@ export function validateUpOptions(options: UpOptions): void {
   for (const [flag, rate] of [['--arm-throttle-rate', options.armThrottleRate], ['--arm-error-rate', options.armErrorRate]] as const) {
     if (rate !== undefined && (!Number.isFinite(rate) || rate < 0 || rate > 1)) throw bad(`${flag} must be between 0 and 1, got ${rate}`, `e.g. ${flag} 0.05`)
   }
-  if (options.armLatencyMs !== undefined && (!Number.isFinite(options.armLatencyMs) || options.armLatencyMs < 0)) {
-    throw bad(`--arm-latency-ms must be 0 or more, got ${options.armLatencyMs}`, 'e.g. --arm-latency-ms 50')
+  if (options.armLatencyMs !== undefined && (!Number.isInteger(options.armLatencyMs) || options.armLatencyMs < 0 || options.armLatencyMs > MAX_ARM_LATENCY_MS)) {
+    throw bad(`--arm-latency-ms must be between 0 and ${MAX_ARM_LATENCY_MS}, got ${options.armLatencyMs}`, 'e.g. --arm-latency-ms 50')
   }
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)) {
     throw bad(`--port must be a TCP port (0-65535), got ${options.port}`, 'omit --port to take any free port')

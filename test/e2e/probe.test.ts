@@ -219,7 +219,7 @@ describe('geo-redis probe', () => {
     const before = sb.emulator.requests.length
     const unreadable = await probe(sb, ['--ca', join(dir, 'missing.pem')])
     expect(unreadable.code).toBe(2)
-    expect(unreadable.stderr).toMatch(/cannot read --ca/)
+    expect(unreadable.stderr).toMatch(/--ca ".*missing\.pem" does not exist/)
     const notPem = await probe(sb, ['--ca', writeNotPem()])
     expect(notPem.code).toBe(2)
     expect(notPem.stderr).toMatch(/holds no PEM certificate/)

@@ -3,6 +3,7 @@ import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS} from '../../cli/confirm.js'
 import {connectArm} from '../../cli/connect.js'
 import {dataPlaneFlags, groupFlags} from '../../cli/flags.js'
+import {checkOutputPath} from '../../cli/paths.js'
 import type {Progress} from '../../cli/progress.js'
 import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
 import {assertThresholds} from '../../domain/capacity.js'
@@ -106,6 +107,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     if (!this.interactive || this.jsonEnabled()) throw noTerminal(flags.group)
     const thresholds = {warnPct: flags.warn, critPct: flags.crit}
     assertThresholds(thresholds)
+    checkOutputPath(flags['evidence-dir'], '--evidence-dir', 'folder')
     const settings = resolveArmSettings(flags)
     const connection = connectionArgs(flags)
     const probe = probeSettingsFrom(flags, settings)

@@ -3,7 +3,13 @@ import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {renderUp} from '../../output/sandbox.js'
 import {sandboxUp} from '../../services/sandbox.js'
 
-const rate = Flags.custom<number>({parse: async (input) => Number(input)})
+/** A share from 0 to 1 written as a plain decimal: Number() would take "0x1" as 1 and "" as 0. */
+const rate = Flags.custom<number>({
+  parse: async (input) => {
+    if (!/^(0|1|0?\.\d+|[01]\.\d*)$/.test(input) || Number(input) > 1) throw new Error(`Expected a share from 0 to 1 (e.g. 0.05) but received: ${input}`)
+    return Number(input)
+  },
+})
 
 export default class SandboxUp extends BaseCommand {
   static override summary = 'start a local geo-replication group in the background: ARM emulator, redis-servers, replicator'
