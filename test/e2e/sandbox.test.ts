@@ -7,18 +7,13 @@ import https from 'node:https'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 
 const STEP_MS = 20_000
 const LAG_MS = 200
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false})
-for (const name of ['up', 'status', 'down', 'outage', 'restore']) ajv.addSchema(schema(`sandbox-${name}.schema.json`))
-const validator = (name: string) => ajv.getSchema(`https://geo-redis.dev/schemas/sandbox-${name}.schema.json`)!
 
 interface State {
   emulator: {url: string; port: number; process: {pid: number} | null}
@@ -62,10 +57,7 @@ function json<T = Record<string, unknown>>(r: CliResult, schemaName?: string): T
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
   }
-  if (schemaName) {
-    const validate = validator(schemaName)
-    expect(validate(data), JSON.stringify(validate.errors)).toBe(true)
-  }
+  if (schemaName) expectSchema(`sandbox-${schemaName}`, data)
   return data
 }
 
