@@ -10,7 +10,7 @@ import {writeFileAtomic} from '../evidence/atomic.js'
 import {runCheck} from '../services/check.js'
 
 export default class Check extends BaseCommand {
-  static override summary = 'check geo-replication groups against the configuration and health rules, for pipelines'
+  static override summary = 'check groups against the configuration and health rules, for pipelines'
   static override description = `Evaluates every rule (docs/check.md) over the group given with --group, or over every visible group.
 
 --probe also connects to each member (unreachable, memory-headroom); --canary also writes a canary key on each member and looks for it on the others (replication-lag).

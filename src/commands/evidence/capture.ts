@@ -12,8 +12,7 @@ import {captureEvidence} from '../../services/evidence.js'
 
 export default class EvidenceCapture extends BaseCommand {
   static override summary = 'write an evidence bundle of a group\'s current state, changing nothing'
-  static override description = `For release pipelines: before.json (ARM state of every member and its links), probe.json with --probe,
-report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. Prints the folder.`
+  static override description = `For release pipelines: before.json (ARM state of every member and its links), probe.json with --probe, report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. Prints the folder.`
 
   static override examples = [
     '<%= config.bin %> evidence capture --group geo --out ./evidence',

@@ -5,9 +5,7 @@ import {renderVerify} from '../../output/plan.js'
 
 export default class EvidenceVerify extends BaseCommand {
   static override summary = 'recompute an evidence bundle\'s hashes and say whether it is intact'
-  static override description = `Checks every file listed in manifest.json against its SHA-256 and size, and that nothing else is in the
-folder. Exit 0 intact and complete · 1 a file is modified, missing or unexpected, or the bundle is incomplete
-(the run that wrote it never finished) · 2 the folder or its manifest does not exist.`
+  static override description = `Checks every file listed in manifest.json against its SHA-256 and size, and that nothing else is in the folder. Exit 0 intact and complete · 1 a file is modified, missing or unexpected, or the bundle is incomplete (the run that wrote it never finished) · 2 the folder or its manifest does not exist.`
 
   static override examples = ['<%= config.bin %> evidence verify ./geo-redis-evidence/20261121T194012Z-geo-force-unlink']
 
