@@ -4,6 +4,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 import {ExitCode, GeoRedisError, UsageError} from '../domain/errors.js'
 import {closest} from '../domain/suggest.js'
 import {redactText} from '../evidence/redact.js'
+import {terminalWidth, wrapText} from '../output/table.js'
 import {startProgress, type Progress} from './progress.js'
 
 // oclif's own constraint on parsed flags and args (not exported by its public interfaces)
@@ -16,6 +17,8 @@ export interface CommandOutcome<T = unknown> {
   exitCode?: number
   /** text for stdout when not in JSON mode */
   human?: () => Promise<string | undefined> | string | undefined
+  /** false when `human` is a format another program reads (csv, env, yaml, markdown, junit): never wrapped to the terminal */
+  wrap?: boolean
 }
 
 export abstract class BaseCommand extends Command {
@@ -71,7 +74,9 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) this.logJson(outcome.data)
     else {
       const text = await outcome.human?.()
-      if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+      const width = outcome.wrap === false ? null : terminalWidth()
+      const shown = text && width ? wrapText(text, width) : text
+      if (shown) process.stdout.write(shown.endsWith('\n') ? shown : `${shown}\n`)
     }
 
     if (outcome.exitCode) this.exit(outcome.exitCode)
@@ -120,7 +125,7 @@ export abstract class BaseCommand extends Command {
 
   /** Warnings go to stderr in every mode: stdout is the result. */
   override warn(input: string | Error): string | Error {
-    process.stderr.write(`(!) ${redactText(typeof input === 'string' ? input : input.message)}\n`)
+    process.stderr.write(`${toTerminal(`(!) ${redactText(typeof input === 'string' ? input : input.message)}`)}\n`)
     return input
   }
 
@@ -138,11 +143,17 @@ export function reportError(error: Error, json: boolean): number {
   if (json) {
     process.stdout.write(`${JSON.stringify({error: {code: codeOf(error), message, ...(suggestion ? {suggestion} : {}), exitCode}}, null, 2)}\n`)
   } else {
-    process.stderr.write(`Error: ${message}\n`)
-    if (suggestion) process.stderr.write(`Try: ${suggestion}\n`)
+    process.stderr.write(`${toTerminal(`Error: ${message}`)}\n`)
+    if (suggestion) process.stderr.write(`${toTerminal(`Try: ${suggestion}`)}\n`)
   }
 
   return exitCode
+}
+
+/** A line for stderr, wrapped to the terminal when stderr is one. */
+function toTerminal(line: string): string {
+  const width = terminalWidth(process.stderr)
+  return width ? wrapText(line, width) : line
 }
 
 function exitCodeOf(error: Error & {exitCode?: number; oclif?: {exit?: number}}): number {

@@ -74,6 +74,6 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
       process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
     }
 
-    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool)}
+    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool), wrap: format === 'table'}
   }
 }

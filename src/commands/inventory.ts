@@ -40,6 +40,7 @@ export default class Inventory extends BaseCommand {
       data: inventory,
       exitCode: inventory.errors.length > 0 ? 1 : 0,
       human: () => renderInventory(inventory, flags.format as InventoryFormat),
+      wrap: flags.format === 'table',
     }
   }
 }

@@ -38,7 +38,7 @@ export default class EndpointsExport extends BaseCommand {
     const {export: data, errors} = await runEndpointsExport(arm, {...scope, includeKeys: flags['include-keys']})
     warnUnread(this, errors, data.unresolved, 'it is missing from the export')
     for (const m of data.members) if (m.primaryKey === null) this.warn(`${m.cluster}/${m.database} has access keys disabled: no key exported (it takes Microsoft Entra tokens)`)
-    return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format)}
+    return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format), wrap: false}
   }
 }
 

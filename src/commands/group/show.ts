@@ -48,6 +48,7 @@ export default class GroupShow extends BaseCommand {
       data,
       exitCode: inventory.errors.length > 0 ? 1 : 0,
       human: () => renderGroups(groups, flags.format as InventoryFormat),
+      wrap: flags.format === 'table',
     }
   }
 }
