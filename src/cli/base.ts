@@ -4,7 +4,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 import {ExitCode, GeoRedisError, UsageError} from '../domain/errors.js'
 import {closest} from '../domain/suggest.js'
 import {redactText} from '../evidence/redact.js'
-import {terminalWidth, wrapText} from '../output/table.js'
+import {terminalWidth, withoutColour, wrapText} from '../output/table.js'
 import {startProgress, type Progress} from './progress.js'
 
 // oclif's own constraint on parsed flags and args (not exported by its public interfaces)
@@ -37,7 +37,7 @@ export abstract class BaseCommand extends Command {
     try {
       parsed = await super.parse(options, argv)
     } catch (error) {
-      throw this.usageErrorOf(error as Error, Object.keys(options?.flags ?? {}))
+      throw error instanceof GeoRedisError ? error : this.usageErrorOf(error as Error, Object.keys(options?.flags ?? {}))
     }
     // an empty value (`--profile ''`, often an unset shell variable) would silently mean "not given"
     for (const [name, value] of Object.entries(parsed.flags)) {
@@ -56,10 +56,8 @@ export abstract class BaseCommand extends Command {
   }
 
   private usageErrorOf(error: Error & {flags?: string[]}, flagNames: string[]): UsageError {
-    if (error instanceof GeoRedisError) return error as UsageError
     // oclif appends a generic help line (and may dim parts of the message): ours names the command
-    const message = error.message
-      .replace(/\u001B\[[0-9;]*m/g, '')
+    const message = withoutColour(error.message)
       .replace(/\n*See more help with --help\s*$/, '')
       .replace(/^Parsing (--\S+)\s*\n\s*/, '$1: ')
       .trim()

@@ -12,9 +12,13 @@ const ANSI = /\u001B\[[0-9;]*m/g
 // eslint-disable-next-line no-control-regex
 const HAS_ANSI = /\u001B\[[0-9;]*m/
 
+export function withoutColour(text: string): string {
+  return text.replace(ANSI, '')
+}
+
 /** Width on screen: colour codes take none. */
 export function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length
+  return withoutColour(text).length
 }
 
 /** The width of the terminal `stream` writes to; null when it is piped or redirected. */
