@@ -5,11 +5,11 @@ import {installOutputGuard} from '../dist/shared/output-guard.js'
 
 installOutputGuard()
 
-// `geo-redis --version` and the root `geo-redis --help` are answered without loading oclif (which costs 4× a bare
-// Node start): the version from package.json, the help from dist/root-help.txt, rendered by oclif itself at build
-// time. Both print exactly what oclif would; the help only where oclif would wrap at 80 columns too.
+// `geo-redis --version` and the root help (`--help`, `-h`, `help`) are answered without loading oclif (which costs 4×
+// a bare Node start): the version from package.json, the help from dist/root-help.txt, rendered by oclif itself at
+// build time. Both print exactly what oclif would; the help only where oclif would wrap at 80 columns too.
 const [arg, ...rest] = process.argv.slice(2)
-const fs = rest.length === 0 && (arg === '--version' || arg === '--help') ? await import('node:fs') : null
+const fs = rest.length === 0 && ['--version', '--help', '-h', 'help'].includes(arg) ? await import('node:fs') : null
 const plainWidth = !process.env.OCLIF_COLUMNS && (!process.stdout.isTTY || process.stdout.columns === 80)
 
 if (fs && arg === '--version') {

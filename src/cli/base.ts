@@ -1,10 +1,16 @@
 // The one BaseCommand: JSON envelope, error → exit code, interactivity, interrupt, progress.
 // Commands implement execute(): parse flags, call one service, return data + exit code + a human renderer.
-import {Command, Errors} from '@oclif/core'
-import {ExitCode, GeoRedisError} from '../domain/errors.js'
+import {Command, Errors, type Interfaces} from '@oclif/core'
+import {ExitCode, GeoRedisError, UsageError} from '../domain/errors.js'
+import {closest} from '../domain/suggest.js'
+import {terminalWidth, withoutColour, wrapText} from '../output/table.js'
 import {writeWithSecrets} from '../shared/output-guard.js'
 import {redactText} from '../shared/redact.js'
 import {startProgress, type Progress} from './progress.js'
+
+// oclif's own constraint on parsed flags and args (not exported by its public interfaces)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Values = {[name: string]: any}
 
 export interface CommandOutcome<T = unknown> {
   data: T
@@ -14,6 +20,8 @@ export interface CommandOutcome<T = unknown> {
   human?: () => Promise<string | undefined> | string | undefined
   /** the result holds secrets the operator asked for (endpoints export --include-keys): stdout gets them unmasked */
   withSecrets?: boolean
+  /** false when `human` is a format another program reads (csv, env, yaml, markdown, junit): never wrapped to the terminal */
+  wrap?: boolean
 }
 
 export abstract class BaseCommand extends Command {
@@ -23,6 +31,45 @@ export abstract class BaseCommand extends Command {
 
   protected abstract execute(): Promise<CommandOutcome>
 
+  /** Every parser error (a flag without its value, an unknown flag, an extra word, a value out of range) is usage: exit 2. */
+  protected override async parse<F extends Values, B extends Values, A extends Values>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    let parsed: Interfaces.ParserOutput<F, B, A>
+    try {
+      parsed = await super.parse(options, argv)
+    } catch (error) {
+      throw error instanceof GeoRedisError ? error : this.usageErrorOf(error as Error, Object.keys(options?.flags ?? {}))
+    }
+    // an empty value (`--profile ''`, often an unset shell variable) would silently mean "not given"
+    for (const [name, value] of Object.entries(parsed.flags)) {
+      if (value === '' || (Array.isArray(value) && value.includes(''))) {
+        throw new UsageError(`--${name} is empty`, `pass a value, or leave --${name} out; ${this.helpHint()}`)
+      }
+    }
+    for (const [name, value] of Object.entries(parsed.args)) {
+      if (value === '') throw new UsageError(`the ${name} argument is empty`, this.helpHint())
+    }
+    return parsed
+  }
+
+  private helpHint(): string {
+    return `see \`${[this.config.bin, ...(this.id ?? '').split(':').filter(Boolean)].join(' ')} --help\``
+  }
+
+  private usageErrorOf(error: Error & {flags?: string[]}, flagNames: string[]): UsageError {
+    // oclif appends a generic help line (and may dim parts of the message): ours names the command
+    const message = withoutColour(error.message)
+      .replace(/\n*See more help with --help\s*$/, '')
+      .replace(/^Parsing (--\S+)\s*\n\s*/, '$1: ')
+      .trim()
+    const help = this.helpHint()
+    const unknown = (error.flags ?? []).map((f) => f.replace(/^-+/, '').replace(/=.*$/, ''))
+    const near = unknown.flatMap((f) => closest(f, flagNames, 1)).map((f) => `--${f}`)
+    return new UsageError(message, near.length > 0 ? `did you mean ${near.join(', ')}? ${help}` : help)
+  }
+
   async run(): Promise<unknown> {
     const outcome = await this.execute()
     // every other write is masked by the output guard installed in bin/run.js
@@ -30,7 +77,9 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) write(jsonText(outcome.data))
     else {
       const text = await outcome.human?.()
-      if (text) write(text.endsWith('\n') ? text : `${text}\n`)
+      const width = outcome.wrap === false ? null : terminalWidth()
+      const shown = text && width ? wrapText(text, width) : text
+      if (shown) write(shown.endsWith('\n') ? shown : `${shown}\n`)
     }
 
     if (outcome.exitCode) this.exit(outcome.exitCode)
@@ -79,28 +128,39 @@ export abstract class BaseCommand extends Command {
 
   /** Warnings go to stderr in every mode: stdout is the result. */
   override warn(input: string | Error): string | Error {
-    process.stderr.write(`(!) ${redactText(typeof input === 'string' ? input : input.message)}\n`)
+    process.stderr.write(`${toTerminal(`(!) ${redactText(typeof input === 'string' ? input : input.message)}`)}\n`)
     return input
   }
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
-    const exitCode = exitCodeOf(error)
-    const message = redactText(error.message)
-    const suggestion = error instanceof GeoRedisError ? error.suggestion : undefined
-    if (this.jsonEnabled()) {
-      this.logJson({error: {code: codeOf(error), message, ...(suggestion ? {suggestion} : {}), exitCode}})
-    } else {
-      process.stderr.write(`Error: ${message}\n`)
-      if (suggestion) process.stderr.write(`Try: ${suggestion}\n`)
-    }
-
-    return this.exit(exitCode)
+    return this.exit(reportError(error, this.jsonEnabled()))
   }
 }
 
 function jsonText(json: unknown): string {
   return `${JSON.stringify(json, null, 2)}\n`
+}
+
+/** Prints an error the one way the CLI does (JSON on stdout with --json, else "Error:" and "Try:" on stderr); returns its exit code. */
+export function reportError(error: Error, json: boolean): number {
+  const exitCode = exitCodeOf(error)
+  const message = redactText(error.message)
+  const suggestion = error instanceof GeoRedisError ? error.suggestion : undefined
+  if (json) {
+    process.stdout.write(jsonText({error: {code: codeOf(error), message, ...(suggestion ? {suggestion} : {}), exitCode}}))
+  } else {
+    process.stderr.write(`${toTerminal(`Error: ${message}`)}\n`)
+    if (suggestion) process.stderr.write(`${toTerminal(`Try: ${suggestion}`)}\n`)
+  }
+
+  return exitCode
+}
+
+/** A line for stderr, wrapped to the terminal when stderr is one. */
+function toTerminal(line: string): string {
+  const width = terminalWidth(process.stderr)
+  return width ? wrapText(line, width) : line
 }
 
 function exitCodeOf(error: Error & {exitCode?: number; oclif?: {exit?: number}}): number {

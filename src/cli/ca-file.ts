@@ -24,7 +24,7 @@ export function readCaFile(path: string, label: string, suggestion: string): str
 
   const certificates = text.match(CERTIFICATE) ?? []
   if (certificates.length === 0) {
-    throw new UsageError(`${label} ${path} holds no PEM certificate`, 'pass a file with a -----BEGIN CERTIFICATE----- block', 'CaFileUnreadable')
+    throw new UsageError(`${label} ${path} holds no PEM certificate (no -----BEGIN CERTIFICATE----- block)`, suggestion, 'CaFileUnreadable')
   }
 
   if (PRIVATE_KEY.test(text)) {

@@ -14,6 +14,7 @@ import type {ProbeSettings} from '../services/probe.js'
 import {BaseCommand, type CommandOutcome} from './base.js'
 import {connectArm} from './connect.js'
 import {dataPlaneFlags, dataPlaneTarget, groupFlags} from './flags.js'
+import {checkOutputPath} from './paths.js'
 import {armFlags, connectionArgs, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 /** an unanswered prompt is a "no", never a hang */
@@ -99,6 +100,7 @@ export abstract class GuardedCommand extends BaseCommand {
     // --json means a script is reading: consent must come from flags, never from a prompt it cannot answer
     const problem = consentFlagsProblem(flags, this.interactive && !this.jsonEnabled())
     if (problem) throw problem
+    checkOutputPath(flags['evidence-dir'], '--evidence-dir', 'folder')
     const settings = resolveArmSettings(flags)
     const probe = flags['skip-probe'] ? null : probeSettingsFrom(flags, settings)
     const abortSignal = this.abortSignal

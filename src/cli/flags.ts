@@ -6,7 +6,7 @@ import type {GroupSelection} from '../services/groups.js'
 import {AUTH_MODES, NO_REDIS_TOKEN, type AuthMode, type TargetOptions} from '../services/targets.js'
 import type {BaseCommand} from './base.js'
 import {readCaFile} from './ca-file.js'
-import {resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
+import {MAX_WAIT_MS, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 export const groupFlags = {
   group: Flags.string({char: 'g', description: 'group nickname'}),
@@ -27,9 +27,10 @@ export const dataPlaneFlags = {
   }),
   ca: Flags.string({description: 'PEM file of a private CA that signed the Redis certificates, trusted besides the profile\'s', helpGroup: 'REDIS'}),
   'timeout-ms': Flags.integer({
-    description: 'budget for each member\'s connection (TCP, TLS and AUTH), and again for each reply',
+    description: `budget for each member's connection (TCP, TLS and AUTH), and again for each reply (1 to ${MAX_WAIT_MS})`,
     default: 2000,
     min: 1,
+    max: MAX_WAIT_MS,
     helpGroup: 'REDIS',
   }),
 }
@@ -43,7 +44,7 @@ export function dataPlaneTarget(flags: {auth: string; ca?: string}, settings: Pi
     throw new UsageError(`--auth entra: ${NO_REDIS_TOKEN.message}`, NO_REDIS_TOKEN.suggestion, 'EntraTokenUnavailable')
   }
 
-  const extra = flags.ca ? readCaFile(flags.ca, '--ca', 'pass the PEM file of the CA that signed the Redis certificates') : undefined
+  const extra = flags.ca === undefined ? undefined : readCaFile(flags.ca, '--ca', 'pass the PEM file of the CA that signed the Redis certificates')
   const caPem = [settings.caPem, extra].filter(Boolean).join('\n')
   return {auth: flags.auth as AuthMode, ...(caPem ? {caPem} : {})}
 }

@@ -7,6 +7,9 @@ import {isSubscriptionId} from '../domain/ids.js'
 import {readCaFile} from './ca-file.js'
 import {readProfile} from './profiles.js'
 
+/** The longest wait any flag or variable may ask for: 10 minutes, well within what a Node timer holds (2^31-1 ms). */
+export const MAX_WAIT_MS = 600_000
+
 export const armFlags = {
   profile: Flags.string({description: 'named settings to use (env GEO_REDIS_PROFILE); `geo-redis sandbox up` saves "sandbox"', helpGroup: 'AZURE'}),
   subscription: Flags.string({
@@ -42,14 +45,20 @@ export interface ResolvedArmSettings {
   firstTokenTimeoutMs: number
 }
 
-const positiveEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name])
-  return Number.isFinite(value) && value > 0 ? value : fallback
+/** A wait in milliseconds from the environment: unset or empty is the default, anything but 1..MAX_WAIT_MS is refused. */
+function waitFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_WAIT_MS) {
+    throw new UsageError(`${name}=${JSON.stringify(text)} is not a wait in milliseconds`, `set it to a whole number from 1 to ${MAX_WAIT_MS}, or unset it (default ${fallback})`)
+  }
+  return Number(text)
 }
 
 export function resolveArmSettings(flags: ArmFlagValues, env = process.env): ResolvedArmSettings {
-  const profileName = flags.profile ?? env.GEO_REDIS_PROFILE
-  const profile = profileName ? readProfile(profileName) : {}
+  // an empty --profile is a mistake; an empty GEO_REDIS_PROFILE is the usual way to unset it
+  const profileName = flags.profile ?? (env.GEO_REDIS_PROFILE || undefined)
+  const profile = profileName === undefined ? {} : readProfile(profileName)
 
   const cloudName = flags.cloud ?? profile.cloud ?? 'AzureCloud'
   if (!CLOUD_NAMES.includes(cloudName as CloudName)) {
@@ -80,7 +89,7 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     )
   }
 
-  const caPem = profile.caPath ? readCaFile(profile.caPath, "the profile's CA file", 'run `geo-redis sandbox up` again, or fix the profile') : undefined
+  const caPem = profile.caPath ? readCaFile(profile.caPath, `the CA file of profile "${profileName}"`, `run \`geo-redis sandbox up\` again, or fix it: geo-redis profile set ${profileName} --ca-path <pem>`) : undefined
 
   return {
     cloud,
@@ -90,9 +99,9 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     caPem,
     subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))],
     concurrency: flags.concurrency,
-    requestTimeoutMs: positiveEnv('GEO_REDIS_ARM_TIMEOUT_MS', 30_000),
-    pollIntervalMs: positiveEnv('GEO_REDIS_POLL_INTERVAL_MS', 2000),
-    firstTokenTimeoutMs: positiveEnv('GEO_REDIS_TOKEN_TIMEOUT_MS', 20_000),
+    requestTimeoutMs: waitFromEnv(env, 'GEO_REDIS_ARM_TIMEOUT_MS', 30_000),
+    pollIntervalMs: waitFromEnv(env, 'GEO_REDIS_POLL_INTERVAL_MS', 2000),
+    firstTokenTimeoutMs: waitFromEnv(env, 'GEO_REDIS_TOKEN_TIMEOUT_MS', 20_000),
   }
 }
 

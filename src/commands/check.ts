@@ -1,10 +1,9 @@
-import {existsSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
 import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, warnUnread} from '../cli/flags.js'
-import {armFlags, resolveArmSettings} from '../cli/settings.js'
+import {checkOutputPath} from '../cli/paths.js'
+import {armFlags, MAX_WAIT_MS, resolveArmSettings} from '../cli/settings.js'
 import {GeoRedisError, UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
 import {renderJunitNotStarted} from '../output/junit.js'
@@ -13,7 +12,7 @@ import {redactText} from '../shared/redact.js'
 import {runCheck, type CheckResult} from '../services/check.js'
 
 export default class Check extends BaseCommand {
-  static override summary = 'check geo-replication groups against the configuration and health rules, for pipelines'
+  static override summary = 'check groups against the configuration and health rules, for pipelines'
   static override description = `Evaluates every rule (docs/check.md) over the group given with --group, or over every visible group.
 
 --probe also connects to each member (unreachable, memory-headroom); --canary also writes a canary key on each member and looks for it on the others (replication-lag).
@@ -36,7 +35,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     canary: Flags.boolean({description: 'also write a canary key on every member and read it on the others (implies --probe)', helpGroup: 'PROBE'}),
     warn: Flags.integer({description: 'memory-headroom warning at this % of maxmemory', default: 70, min: 1, max: 100, helpGroup: 'PROBE'}),
     crit: Flags.integer({description: 'memory-headroom error at this % of maxmemory', default: 85, min: 1, max: 100, helpGroup: 'PROBE'}),
-    'max-lag-ms': Flags.integer({description: 'replication-lag warning above this canary lag', default: 1000, min: 0, helpGroup: 'PROBE'}),
+    'max-lag-ms': Flags.integer({description: `replication-lag warning above this canary lag (0 to ${MAX_WAIT_MS})`, default: 1000, min: 0, max: MAX_WAIT_MS, helpGroup: 'PROBE'}),
     ...dataPlaneFlags,
   }
 
@@ -52,9 +51,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
       throw new UsageError('--json and --format junit both want stdout', 'add --out <file> for the JUnit report, or drop one of them')
     }
 
-    if (flags.out && !existsSync(dirname(resolve(flags.out)))) {
-      throw new UsageError(`the folder of --out ${flags.out} does not exist`, 'create it first, or pass a path in an existing folder')
-    }
+    if (flags.out !== undefined) checkOutputPath(flags.out, '--out', 'file')
 
     const settings = resolveArmSettings(flags)
     const target = dataPlaneTarget(flags, settings)
@@ -85,12 +82,12 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     // the terminal report lists them already; a file or JSON on stdout leaves the log without them
     if (flags.out || format !== 'table') warnUnread(this, result.errors)
 
-    if (flags.out) {
+    if (flags.out !== undefined) {
       await writeFileAtomic(flags.out, redactText(renderCheck(result, format, tool)))
       process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
     }
 
-    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool)}
+    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool), wrap: format === 'table'}
   }
 }
 

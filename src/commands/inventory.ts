@@ -7,9 +7,8 @@ import {filterInventory, readInventory} from '../services/inventory.js'
 import {renderInventory, type InventoryFormat} from '../output/inventory.js'
 
 export default class Inventory extends BaseCommand {
-  static override summary = 'every geo-replication group you can see, reconciled from every member\'s own view'
-  static override description = `Reads all subscriptions (or --subscription), every Redis Enterprise cluster and database, and assembles
-groups from the databases' linkedDatabases. Exit 0 complete, 1 partial (a subscription or cluster could not be read), 2 bad input.`
+  static override summary = 'every geo-replication group you can see, reconciled from each member\'s view'
+  static override description = `Reads all subscriptions (or --subscription), every Redis Enterprise cluster and database, and assembles groups from the databases' linkedDatabases. Exit 0 complete, 1 partial (a subscription or cluster could not be read), 2 bad input.`
 
   static override examples = [
     '<%= config.bin %> inventory',
@@ -41,6 +40,7 @@ groups from the databases' linkedDatabases. Exit 0 complete, 1 partial (a subscr
       data: inventory,
       exitCode: inventory.errors.length > 0 ? 1 : 0,
       human: () => renderInventory(inventory, flags.format as InventoryFormat),
+      wrap: flags.format === 'table',
     }
   }
 }

@@ -8,12 +8,9 @@ import {probeExitCode, runProbe} from '../services/probe.js'
 
 export default class Probe extends BaseCommand {
   static override summary = 'reachability, latency and memory of every member, seen from here'
-  static override description = `Connects to every member of the group in parallel (host name and database port, TLS verified when the
-database is Encrypted), times the TCP connect and TLS handshake, sends --samples PINGs and reads INFO server, memory and stats.
-Failures are classified: dns, refused, timeout, tls, auth, other, with the underlying message.
+  static override description = `Connects to every member of the group in parallel (host name and database port, TLS verified when the database is Encrypted), times the TCP connect and TLS handshake, sends --samples PINGs and reads INFO server, memory and stats. Failures are classified: dns, refused, timeout, tls, auth, other, with the underlying message.
 
---canary also writes a short-lived key on each member and polls every other member for it: the N×N replication-lag matrix.
-The canary measures; it does not change the exit code (use \`geo-redis check --canary\` to judge lag).
+--canary also writes a short-lived key on each member and polls every other member for it: the N×N replication-lag matrix. The canary measures; it does not change the exit code (use \`geo-redis check --canary\` to judge lag).
 
 Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad input. See docs/data-plane.md.`
 

@@ -1,9 +1,15 @@
 // Human renderings of the sandbox commands' results.
-import type {DownResult, MemberSummary, OutageResult, RestoreResult, StatusResult, UpResult} from '../services/sandbox.js'
+import type {DownResult, MemberSummary, OutageResult, Replication, RestoreResult, StatusResult, UpResult} from '../services/sandbox.js'
 import {table} from './table.js'
 import {status as colour, theme} from './theme.js'
 
 const tlsLabel = (m: Pick<MemberSummary, 'tls'>) => (m.tls ? 'TLS' : 'plaintext')
+
+const REPLICATION_TEXT: Record<Exclude<Replication, 'replicating'>, string> = {
+  'not linked': 'linked to no member (force-unlinked): its writes stay local',
+  'not connected': 'the replicator is not connected to it',
+  unknown: 'replication unknown: the replicator reports nothing',
+}
 
 export async function renderUp(result: UpResult): Promise<string> {
   const lines: string[] = []
@@ -48,7 +54,7 @@ export async function renderStatus(result: StatusResult): Promise<string> {
   for (const m of result.members) {
     const health =
       m.ping === 'ok'
-        ? `${colour('ok')} PING ${m.pingMs} ms${m.replicating === false ? ', not replicating' : ''}`
+        ? `${colour('ok')} PING ${m.pingMs} ms${m.replication && m.replication !== 'replicating' ? `, ${REPLICATION_TEXT[m.replication]}` : ''}`
         : m.ping === 'failed'
           ? colour(`PING failed: ${m.error ?? ''}`)
           : theme.dim('-')
@@ -68,7 +74,7 @@ export async function renderStatus(result: StatusResult): Promise<string> {
 
 export function renderDown(result: DownResult): string {
   if (result.nothingToDo) return `nothing to do: no sandbox is running (${result.stateDir} does not exist)`
-  const lines: string[] = []
+  const lines = result.notes.map((note) => `(!) ${note}`)
   for (const s of result.stopped) {
     const how = {stopped: 'stopped', killed: 'killed (did not stop on SIGTERM)', gone: 'was not running', foreign: 'pid now belongs to another program: left alone'}[s.result]
     lines.push(`  ${s.name} (pid ${s.pid}): ${how}`)
@@ -94,12 +100,23 @@ export function renderOutage(result: OutageResult): string {
   ].join('\n')
 }
 
+/** What the replicator reported after the restore, never more. */
+function restoredReplication(r: RestoreResult['restored'][number]): string {
+  if (r.replication === null) return ''
+  if (r.replication !== 'replicating') {
+    const nothing = r.replication === 'not linked' ? '; nothing was resynced: `geo-redis force-link` rejoins it' : ''
+    return `; ${REPLICATION_TEXT[r.replication]}${nothing}`
+  }
+  if (!r.resync) return '; replicating again'
+  if (!r.resync.ok) return `; replicating again, but its resync failed: ${r.resync.error ?? 'unknown error'}`
+  return `; replicating again (resynced ${r.resync.keys} key${r.resync.keys === 1 ? '' : 's'} from ${r.resync.from})`
+}
+
 export function renderRestore(result: RestoreResult): string {
   if (result.nothingToDo) return 'nothing to restore: no member is in an outage drill'
   return result.restored
     .map((r) => {
-      const replication = r.replicating === null ? '' : r.replicating ? '; replicating again (resynced from a peer)' : '; the replicator has not reconnected yet'
-      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": redis-server ${r.redis}, ARM answers again${replication}`
+      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": redis-server ${r.redis}, ARM answers again${restoredReplication(r)}`
     })
     .join('\n')
 }

@@ -2,7 +2,9 @@
 import {Chalk} from 'chalk'
 
 const colour = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb'
-const chalk = new Chalk({level: colour || process.env.FORCE_COLOR ? 1 : 0})
+// FORCE_COLOR=0 (or empty) means no colour, as in chalk itself
+const forced = Boolean(process.env.FORCE_COLOR) && process.env.FORCE_COLOR !== '0'
+const chalk = new Chalk({level: colour || forced ? 1 : 0})
 
 export const theme = {
   ok: (s: string) => chalk.green(s),

@@ -3,7 +3,7 @@
 // signalled), stop with SIGTERM then SIGKILL, and find free loopback ports.
 import {execFileSync, spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {accessSync, closeSync, constants, openSync, readFileSync, statSync} from 'node:fs'
+import {accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, statSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {delimiter, join} from 'node:path'
 
@@ -189,4 +189,49 @@ export function which(name: string, path = process.env.PATH ?? ''): string | nul
     }
   }
   return null
+}
+
+export interface HostProcess {
+  pid: number
+  /** arguments joined by spaces */
+  commandLine: string
+  /** working directory; null when unknown (another user's process, or no /proc) */
+  cwd: string | null
+}
+
+/** Every process this user can see, with its command line (Linux: /proc; elsewhere `ps`, without working directories). */
+export function hostProcesses(): HostProcess[] {
+  if (process.platform === 'linux') {
+    let entries: string[]
+    try {
+      entries = readdirSync('/proc')
+    } catch {
+      return []
+    }
+    const found: HostProcess[] = []
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry)) continue
+      const pid = Number(entry)
+      const line = commandLine(pid)
+      if (!line) continue
+      let cwd: string | null = null
+      try {
+        // a removed folder reads as "<path> (deleted)"
+        cwd = readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '')
+      } catch {
+        // another user's process: its command line is all we know
+      }
+      found.push({pid, commandLine: line, cwd})
+    }
+    return found
+  }
+  try {
+    return execFileSync('ps', ['-axo', 'pid=,args='], {encoding: 'utf8', timeout: 5000})
+      .split('\n')
+      .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({pid: Number(m[1]), commandLine: m[2].trim(), cwd: null}))
+  } catch {
+    return []
+  }
 }

@@ -9,7 +9,7 @@ import {idKey} from '../domain/ids.js'
 import {openReplicationLink} from '../redis/replication-link.js'
 import type {World} from './emulator/world.js'
 import {memberTarget} from './redis-members.js'
-import {groupMembers, mutualPeers, Replicator} from './replicator.js'
+import {groupMembers, mutualPeers, Replicator, type ReplicatorView} from './replicator.js'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {readState, statePathsIn} from './state.js'
 
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
 
   let announced = false
   let ticks = 0
+  let written = ''
   const reporter = setInterval(() => {
     try {
       report()
@@ -86,24 +87,26 @@ async function main(): Promise<void> {
   }, 100)
 
   function report(): void {
+    // the status as soon as a link, a peer or a resync changes (so `sandbox status` right after `up` or `restore`
+    // sees what is), and every second for the counters; before the ready file, so a reader of that finds it too
+    const view: ReplicatorView['members'] = Object.fromEntries(
+      members.map((id) => {
+        const resync = replicator.lastResync(id)
+        return [id, {connected: replicator.connected(id), peers: [...replicator.peersOf(id)], lastResync: resync ? {...resync, at: new Date(resync.at).toISOString()} : null}]
+      }),
+    )
+    const snapshot = JSON.stringify(view)
+    const due = ticks++ % 10 === 0
+    if (snapshot !== written || due) {
+      const status: ReplicatorView = {pid: process.pid, at: new Date().toISOString(), members: view, stats: replicator.stats}
+      writeFileAtomicSync(paths.replicatorStatus, JSON.stringify(status))
+      written = snapshot
+    }
     if (replicator.ready && !announced) {
       announced = true
       writeFileAtomicSync(paths.replicatorReady, JSON.stringify({pid: process.pid, members}))
       log('every member connected')
     }
-    // the status every second, the ready file as soon as it is true
-    if (ticks++ % 10 !== 0) return
-    writeFileAtomicSync(
-      paths.replicatorStatus,
-      JSON.stringify({
-        pid: process.pid,
-        at: new Date().toISOString(),
-        members: Object.fromEntries(
-          members.map((id) => [id, {connected: replicator.connected(id), peers: [...replicator.peersOf(id)]}]),
-        ),
-        stats: replicator.stats,
-      }),
-    )
   }
 
   function shutdown(): void {

@@ -44,6 +44,25 @@ export interface ReplicatorStats {
   resyncs: number
 }
 
+/** The last resync of a member: from which peer and how many keys, or why there was none. */
+export interface ResyncRecord {
+  at: number
+  /** the peer it was copied from; null when no linked peer was connected */
+  from: string | null
+  keys: number
+  ok: boolean
+  error?: string
+}
+
+/** <state dir>/replicator-status.json: written by the replicator process whenever a member's link changes, and every second. */
+export interface ReplicatorView {
+  pid: number
+  at: string
+  /** by idKey of the member */
+  members: Record<string, {connected: boolean; peers: string[]; lastResync: (Omit<ResyncRecord, 'at'> & {at: string}) | null}>
+  stats: ReplicatorStats
+}
+
 interface Expected {
   events: {name: string; at: number}[]
 }
@@ -86,6 +105,7 @@ export class Replicator {
   /** member → key → time of the newest write it holds (its own or applied) */
   private readonly versions = new Map<string, Map<string, number>>()
   private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly resyncs = new Map<string, ResyncRecord>()
   private heartbeat?: NodeJS.Timeout
   private stopped = false
   private readonly now: () => number
@@ -141,6 +161,11 @@ export class Replicator {
 
   peersOf(id: string): Set<string> {
     return this.peers.get(idKey(id)) ?? new Set()
+  }
+
+  /** The member's last resync (after it came back or was linked again), if any. */
+  lastResync(id: string): ResyncRecord | undefined {
+    return this.resyncs.get(idKey(id))
   }
 
   async stop(): Promise<void> {
@@ -274,12 +299,13 @@ export class Replicator {
   private async resync(id: string): Promise<void> {
     const target = this.slots.get(id)?.link
     const source = [...this.peersOf(id)].map((p) => ({p, link: this.slots.get(p)?.link})).find((s) => s.link)
+    const at = this.now()
     if (!target || !source?.link) {
       this.log(`${this.name(id)}: no connected peer to resync from`)
+      this.resyncs.set(id, {at, from: null, keys: 0, ok: false, error: 'no linked peer was connected'})
       return
     }
     try {
-      const at = this.now()
       const theirs = await source.link.keys()
       const seen = new Set<string>()
       const writes: Promise<void>[] = []
@@ -293,8 +319,10 @@ export class Replicator {
       }
       await Promise.all(writes)
       this.stats.resyncs += 1
+      this.resyncs.set(id, {at, from: source.p, keys: theirs.length, ok: true})
       this.log(`${this.name(id)}: resynced ${theirs.length} keys from ${this.name(source.p)}`)
     } catch (error) {
+      this.resyncs.set(id, {at, from: source.p, keys: 0, ok: false, error: (error as Error).message})
       this.log(`${this.name(id)}: resync from ${this.name(source.p)} failed: ${(error as Error).message}`)
     }
   }

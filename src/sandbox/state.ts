@@ -107,12 +107,15 @@ export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'> = sandboxPa
     state = JSON.parse(readFileSync(paths.state, 'utf8')) as SandboxState
   } catch (error) {
     throw new UsageError(
-      `cannot read the sandbox state ${paths.state}: ${(error as Error).message}`,
-      `stop what it started by hand (see ${paths.dir}/*/redis.pid), then remove ${paths.dir}`,
+      `cannot read the sandbox state ${paths.state}: ${(error as Error).message.replace(/\s+/g, ' ')}`,
+      '`geo-redis sandbox down` stops what it started (found by command lines and pid files) and removes the folder',
     )
   }
   if (state.version !== STATE_VERSION) {
-    throw new UsageError(`the sandbox state ${paths.state} has version ${String(state.version)}, this geo-redis reads ${STATE_VERSION}`, `remove ${paths.dir} after stopping its processes`)
+    throw new UsageError(
+      `the sandbox state ${paths.state} has version ${String(state.version)}, this geo-redis reads ${STATE_VERSION}`,
+      '`geo-redis sandbox down` stops what it started (found by command lines and pid files) and removes the folder',
+    )
   }
   return state
 }

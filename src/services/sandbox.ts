@@ -2,9 +2,9 @@
 // emulator, one redis-server per database and a replicator, all detached so they outlive the command, recorded
 // in $GEO_REDIS_HOME/sandbox/state.json. Never prints: progress goes to onProgress, results are returned.
 import {randomBytes, randomUUID} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import https from 'node:https'
-import {join} from 'node:path'
+import {join, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {secrets} from '../shared/redact.js'
@@ -13,13 +13,29 @@ import {GeoRedisError, InterruptedError, OperationError, UsageError} from '../do
 import {idKey, normaliseLocation} from '../domain/ids.js'
 import {SANDBOX, sandboxWorld, syntheticFleet} from '../sandbox/emulator/scenarios.js'
 import {nameOf, type World} from '../sandbox/emulator/world.js'
-import {freePort, liveness, portIsFree, signal as sendSignal, spawnDetached, stopProcess, waitFor, which, type Liveness, type StopResult} from '../sandbox/processes.js'
+import type {ReplicatorView} from '../sandbox/replicator.js'
+import {
+  commandLine,
+  freePort,
+  hostProcesses,
+  isAlive,
+  liveness,
+  portIsFree,
+  signal as sendSignal,
+  spawnDetached,
+  stopProcess,
+  waitFor,
+  which,
+  type Liveness,
+  type StopResult,
+} from '../sandbox/processes.js'
 import {
   memberTarget,
   pingMember,
   PortInUseError,
   REDIS_INSTALL_HINT,
   startRedisMember,
+  TITLE_MARKER,
   writeMemberConfig,
   type TlsFiles,
 } from '../sandbox/redis-members.js'
@@ -52,6 +68,8 @@ const REPLICATOR_READY_MS = 10_000
 const PORT_ATTEMPTS = 3
 const LOCK_WAIT_MS = 15_000
 const ADMIN_TIMEOUT_MS = 3000
+/** beyond this every ARM call of a client times out anyway */
+const MAX_ARM_LATENCY_MS = 60_000
 
 export interface SandboxContext {
   onProgress?: (line: string) => void
@@ -115,8 +133,9 @@ export interface MemberStatus extends MemberSummary {
   ping: 'ok' | 'failed' | 'skipped'
   pingMs: number | null
   error?: string
-  /** the replicator's link to it (group members only) */
+  /** replication === 'replicating'; null for the standalone cache or without a replicator */
   replicating: boolean | null
+  replication: Replication | null
 }
 
 export interface StatusResult {
@@ -137,6 +156,8 @@ export interface DownResult {
   profileRemoved: boolean
   /** processes that were still alive after SIGKILL */
   survivors: {name: string; pid: number}[]
+  /** how the processes were found when the state could not say (corrupt or missing), or besides it */
+  notes: string[]
 }
 
 export interface OutageResult {
@@ -149,9 +170,23 @@ export interface OutageResult {
   next: string[]
 }
 
+/**
+ * How the replicator sees a group member: replicating (connected, and linked to at least one member), not linked
+ * (connected, but force-unlinked: its writes stay local), not connected, or unknown (no recent word from it).
+ */
+export type Replication = 'replicating' | 'not linked' | 'not connected' | 'unknown'
+
 export interface RestoreResult {
   nothingToDo: boolean
-  restored: {member: MemberSummary; from: OutageMode; redis: 'restarted' | 'thawed' | 'none (--no-redis)'; replicating: boolean | null}[]
+  restored: {
+    member: MemberSummary
+    from: OutageMode
+    redis: 'restarted' | 'thawed' | 'none (--no-redis)'
+    replicating: boolean | null
+    replication: Replication | null
+    /** the resync that followed the restore: the peer (cluster name) and keys copied, or why none happened */
+    resync: {from: string | null; keys: number; ok: boolean; error?: string} | null
+  }[]
 }
 
 // ---------------------------------------------------------------------------------------------------- up
@@ -170,8 +205,8 @@ export function validateUpOptions(options: UpOptions): void {
   for (const [flag, rate] of [['--arm-throttle-rate', options.armThrottleRate], ['--arm-error-rate', options.armErrorRate]] as const) {
     if (rate !== undefined && (!Number.isFinite(rate) || rate < 0 || rate > 1)) throw bad(`${flag} must be between 0 and 1, got ${rate}`, `e.g. ${flag} 0.05`)
   }
-  if (options.armLatencyMs !== undefined && (!Number.isFinite(options.armLatencyMs) || options.armLatencyMs < 0)) {
-    throw bad(`--arm-latency-ms must be 0 or more, got ${options.armLatencyMs}`, 'e.g. --arm-latency-ms 50')
+  if (options.armLatencyMs !== undefined && (!Number.isInteger(options.armLatencyMs) || options.armLatencyMs < 0 || options.armLatencyMs > MAX_ARM_LATENCY_MS)) {
+    throw bad(`--arm-latency-ms must be between 0 and ${MAX_ARM_LATENCY_MS}, got ${options.armLatencyMs}`, 'e.g. --arm-latency-ms 50')
   }
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)) {
     throw bad(`--port must be a TCP port (0-65535), got ${options.port}`, 'omit --port to take any free port')
@@ -195,6 +230,8 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
     throw new UsageError(`port ${options.port} is already in use`, 'choose another --port, or omit it to take any free port')
   }
 
+  // a broken profiles file is exit 2 now, not after everything started
+  readProfiles()
   const paths = sandboxPaths()
   const lock = await acquireLock(paths, 'sandbox up', 0)
   try {
@@ -207,24 +244,28 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   }
 }
 
-/** Refuses when a sandbox runs; removes what a stale one (no recorded process alive) left behind. */
+/**
+ * Refuses while anything of a sandbox runs, whether its state records it or only the host shows it (a corrupt or
+ * missing state.json); removes what a stale one (nothing running) left behind.
+ */
 function clearStale(paths: SandboxPaths): string[] {
-  if (!existsSync(paths.dir)) return []
-  let state: SandboxState | null = null
-  try {
-    state = readState(paths)
-  } catch {
-    // unreadable: nothing in it can be trusted, and nothing in it can be stopped
-  }
+  const {state, unreadable} = readStateIfAny(paths)
   const processes = state ? recordedProcesses(state).map((p) => ({...p, liveness: liveness(p.process)})) : []
   const running = processes.filter((p) => p.liveness === 'running')
-  if (running.length > 0) {
+  const strays = unrecorded(paths, running.map((p) => p.process.pid))
+  if (running.length > 0 || strays.length > 0) {
+    const listed = [...running, ...strays].map((p) => `${p.name} pid ${p.process.pid}`).join(', ')
     throw new UsageError(
-      `a sandbox is already running (started ${state?.startedAt ?? 'earlier'}; ${running.map((p) => `${p.name} pid ${p.process.pid}`).join(', ')})`,
-      'see it with `geo-redis sandbox status`, or stop it with `geo-redis sandbox down` before `sandbox up`',
+      state && strays.length === 0
+        ? `a sandbox is already running (started ${state.startedAt}; ${listed})`
+        : `processes of the sandbox in ${paths.dir} are still running${state ? '' : ` though its state ${unreadable ? 'cannot be read' : 'is missing'}`}: ${listed}`,
+      state
+        ? 'see it with `geo-redis sandbox status`, or stop it with `geo-redis sandbox down` before `sandbox up`'
+        : 'stop them with `geo-redis sandbox down` (it finds them by command line and pid file), then `geo-redis sandbox up`',
       'SandboxRunning',
     )
   }
+  if (!existsSync(paths.dir)) return []
   const foreign = processes.filter((p) => p.liveness === 'foreign')
   rmSync(paths.dir, {recursive: true, force: true})
   const profileRemoved = removeOwnProfile(paths)
@@ -240,9 +281,79 @@ function clearStale(paths: SandboxPaths): string[] {
   return notes
 }
 
+/** The state, or null when there is none or it cannot be read (then `unreadable` says why). */
+function readStateIfAny(paths: SandboxPaths): {state: SandboxState | null; unreadable: string | null} {
+  try {
+    return {state: readState(paths), unreadable: null}
+  } catch (error) {
+    return {state: null, unreadable: (error as Error).message}
+  }
+}
+
+/** The programs the sandbox starts with node, recognised by their script on a command line. */
+const NODE_PROGRAMS = [
+  {name: 'arm-emulator', script: 'sandbox/emulator/main'},
+  {name: 'replicator', script: 'sandbox/replicator-main'},
+]
+
+/**
+ * The sandbox's processes as the host shows them, whatever state.json says: the emulator and the replicator by a
+ * command line that runs their script on this sandbox's folder; redis-servers by their title marker and a working
+ * directory or pid file in the folder. A program merely opened in the folder (a shell, an editor) is never one.
+ * `known` pids (those the state records) are left out.
+ */
+function unrecorded(paths: SandboxPaths, known: number[]): {name: string; process: ProcessRecord}[] {
+  const inFolder = (path: string) => path === paths.dir || path.startsWith(`${paths.dir}${sep}`)
+  const namesFolder = (line: string) => `${line} `.includes(`${paths.dir} `) || line.includes(`${paths.dir}${sep}`)
+  const found = new Map<number, {name: string; process: ProcessRecord}>()
+  const add = (pid: number, name: string, line: string) => {
+    if (pid !== process.pid && !known.includes(pid)) found.set(pid, {name, process: {pid, match: [line], log: ''}})
+  }
+  const redisName = (line: string) => line.replace(` ${TITLE_MARKER}`, '').replace(/^\S*\/(?=redis-server)/, '').trim()
+  for (const p of hostProcesses()) {
+    const program = NODE_PROGRAMS.find((n) => p.commandLine.includes(n.script))
+    if (program && namesFolder(p.commandLine)) add(p.pid, program.name, p.commandLine)
+    else if (p.commandLine.includes(TITLE_MARKER) && p.cwd && inFolder(p.cwd)) add(p.pid, redisName(p.commandLine), p.commandLine)
+  }
+  // where /proc shows no working directory (not Linux, another user): the pid files the redis-servers write
+  for (const pidFile of redisPidFiles(paths)) {
+    const pid = readPid(pidFile)
+    if (pid === null || found.has(pid) || !isAlive(pid)) continue
+    const line = commandLine(pid)
+    if (line?.includes(TITLE_MARKER)) add(pid, redisName(line), line)
+  }
+  return [...found.values()]
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10)
+    return Number.isInteger(pid) && pid > 0 ? pid : null
+  } catch {
+    return null
+  }
+}
+
+function redisPidFiles(paths: SandboxPaths): string[] {
+  try {
+    return readdirSync(paths.dir)
+      .map((entry) => join(paths.dir, entry, 'redis.pid'))
+      .filter((file) => existsSync(file))
+  } catch {
+    return []
+  }
+}
+
 /** Removes the "sandbox" profile only when it points at this sandbox's CA (a user's own profile stays). */
 function removeOwnProfile(paths: SandboxPaths): boolean {
-  const profile = readProfiles()[SANDBOX_PROFILE]
+  let profiles: ReturnType<typeof readProfiles>
+  try {
+    profiles = readProfiles()
+  } catch {
+    // a broken profiles file is reported by the commands that read it; it must not stop a teardown
+    return false
+  }
+  const profile = Object.hasOwn(profiles, SANDBOX_PROFILE) ? profiles[SANDBOX_PROFILE] : undefined
   if (!profile || profile.caPath !== paths.ca) return false
   writeProfile(SANDBOX_PROFILE, null)
   return true
@@ -532,23 +643,25 @@ export async function sandboxDown(context: SandboxContext = {}): Promise<DownRes
   const paths = sandboxPaths()
   const lock = await acquireLock(paths, 'sandbox down', LOCK_WAIT_MS)
   try {
-    let state: SandboxState | null = null
-    try {
-      state = readState(paths)
-    } catch {
-      // unreadable state: nothing can be stopped safely by pid; the directory still goes
-    }
-    if (!state && !existsSync(paths.dir)) {
+    const {state, unreadable} = readStateIfAny(paths)
+    const records = state ? recordedProcesses(state) : []
+    // what the host shows besides: everything, when the state is corrupt or missing
+    const strays = unrecorded(paths, records.map((r) => r.process.pid))
+    const notes: string[] = []
+    if (unreadable) notes.push(`${unreadable}; its processes were found by command line and pid file`)
+    else if (!state && strays.length > 0) notes.push(`the sandbox state is missing; its processes were found by command line and pid file`)
+    else if (strays.length > 0) notes.push(`${strays.length} process(es) of the sandbox were not in its state: stopped them too`)
+    if (!state && !existsSync(paths.dir) && strays.length === 0) {
       const profileRemoved = removeOwnProfile(paths)
-      return {nothingToDo: !profileRemoved, stateDir: paths.dir, stopped: [], profileRemoved, survivors: []}
+      return {nothingToDo: !profileRemoved, stateDir: paths.dir, stopped: [], profileRemoved, survivors: [], notes}
     }
     context.onProgress?.('stopping the sandbox')
-    const records = state ? recordedProcesses(state) : []
     const stopped = state ? await teardown(state, paths) : []
+    stopped.push(...(await Promise.all(strays.map(async (s) => ({name: s.name, pid: s.process.pid, result: await stopProcess(s.process)})))))
     rmSync(paths.dir, {recursive: true, force: true})
     const profileRemoved = removeOwnProfile(paths)
-    const survivors = records.filter((r) => liveness(r.process) === 'running').map((r) => ({name: r.name, pid: r.process.pid}))
-    return {nothingToDo: false, stateDir: paths.dir, stopped, profileRemoved, survivors}
+    const survivors = [...records, ...strays].filter((r) => liveness(r.process) === 'running').map((r) => ({name: r.name, pid: r.process.pid}))
+    return {nothingToDo: false, stateDir: paths.dir, stopped, profileRemoved, survivors, notes}
   } finally {
     lock.release()
   }
@@ -583,38 +696,39 @@ export async function sandboxStatus(): Promise<StatusResult> {
   if (health !== 'ok') problems.push(`ARM emulator: ${healthError ?? 'unhealthy'}`)
 
   let replicator: StatusResult['replicator'] = null
-  type ReplicatorView = {members?: Record<string, {connected: boolean}>; stats?: Record<string, number>}
-  let replicatorView = null as ReplicatorView | null
+  let replicatorView: ReplicatorView | null = null
   if (state.replicator) {
     const alive = liveness(state.replicator)
-    try {
-      replicatorView = JSON.parse(readFileSync(paths.replicatorStatus, 'utf8')) as ReplicatorView
-    } catch {
-      replicatorView = null
-    }
-    replicator = {pid: state.replicator.pid, process: alive, lagMs: state.lagMs, stats: alive === 'running' ? (replicatorView?.stats ?? null) : null}
+    replicatorView = alive === 'running' ? readReplicatorView(paths) : null
+    replicator = {pid: state.replicator.pid, process: alive, lagMs: state.lagMs, stats: replicatorView ? {...replicatorView.stats} : null}
     if (alive !== 'running') problems.push(`replicator (pid ${state.replicator.pid}): ${alive}`)
   }
 
   const members = await Promise.all(
     state.members.map(async (m): Promise<MemberStatus> => {
       const base = summary(m)
-      const replicating = m.role === 'member' && replicator?.process === 'running' ? (replicatorView?.members?.[idKey(m.id)]?.connected ?? false) : null
-      if (!state.redis) return {...base, process: 'not started', ping: 'skipped', pingMs: null, replicating}
+      const replication = m.role === 'member' && state.replicator ? replicationOf(replicatorView, m) : null
+      const replicating = replication === null ? null : replication === 'replicating'
+      const seen = {replicating, replication}
+      if (!state.redis) return {...base, process: 'not started', ping: 'skipped', pingMs: null, ...seen}
       if (!m.process) {
         const down = m.outage ? 'stopped by outage drill' : 'not started'
         problems.push(`${m.cluster}: redis-server ${down}`)
-        return {...base, process: down, ping: 'skipped', pingMs: null, replicating}
+        return {...base, process: down, ping: 'skipped', pingMs: null, ...seen}
       }
       const alive = liveness(m.process)
       if (alive !== 'running') {
         problems.push(`${m.cluster} (pid ${m.process.pid}): redis-server ${alive}`)
-        return {...base, process: alive, ping: 'skipped', pingMs: null, replicating}
+        return {...base, process: alive, ping: 'skipped', pingMs: null, ...seen}
+      }
+      // force-unlinked ("not linked") is a state a drill makes, not a fault
+      if (replication === 'not connected' || (replication === 'unknown' && replicator?.process === 'running')) {
+        problems.push(`${m.cluster}: ${replication === 'unknown' ? 'the replicator reports nothing about it' : 'the replicator is not connected to it'}`)
       }
       const password = world?.databases.find((d) => idKey(d.id) === idKey(m.id))?.keys.primaryKey ?? ''
       const ping = await pingMember(memberTarget(m, password, caPem), 1500)
       if (!ping.ok) problems.push(`${m.cluster}: PING failed: ${ping.error}${m.outage ? ` (outage drill: ${m.outage.mode})` : ''}`)
-      return {...base, process: alive, ping: ping.ok ? 'ok' : 'failed', pingMs: ping.ms, ...(ping.error ? {error: ping.error} : {}), replicating}
+      return {...base, process: alive, ping: ping.ok ? 'ok' : 'failed', pingMs: ping.ms, ...(ping.error ? {error: ping.error} : {}), ...seen}
     }),
   )
   const anyRunning = recordedProcesses(state).some((p) => liveness(p.process) === 'running')
@@ -721,6 +835,8 @@ export async function sandboxRestore(target: string | undefined, context: Sandbo
 
     const restored: RestoreResult['restored'] = []
     for (const member of toRestore) {
+      // before the restart: the replicator may reconnect and resync it before the emulator is told
+      const since = Date.now()
       const from = member.outage!.mode
       let redis: RestoreResult['restored'][number]['redis'] = 'none (--no-redis)'
       if (state.redis) {
@@ -753,13 +869,21 @@ export async function sandboxRestore(target: string | undefined, context: Sandbo
       await adminRequest(state, paths, 'POST', '/_emulator/restore', {target: member.cluster}).then(expectOk)
       delete member.outage
       writeState(state, paths)
-      let replicating: boolean | null = null
+      let replication: Replication | null = null
+      let resync: RestoreResult['restored'][number]['resync'] = null
       if (state.replicator && member.role === 'member') {
-        // the replicator reconnects on its own and resyncs the member from a peer; wait for it, bounded
-        const since = Date.now()
-        replicating = await waitFor(() => replicatorConnected(paths, member, since), 5000, 100)
+        // the replicator reconnects on its own and resyncs the member from a linked peer (if it has one): wait for
+        // that, bounded, then report what the replicator says, not what we hoped for
+        await waitFor(() => settledAfterRestore(readReplicatorView(paths), member, since), RESTORE_SETTLE_MS, 100)
+        const view = readReplicatorView(paths)
+        replication = replicationOf(view, member)
+        const last = view?.members[idKey(member.id)]?.lastResync
+        if (last && Date.parse(last.at) >= since) {
+          const peer = last.from ? state.members.find((m) => idKey(m.id) === idKey(last.from!))?.cluster ?? last.from : null
+          resync = {from: peer, keys: last.keys, ok: last.ok, ...(last.error ? {error: last.error} : {})}
+        }
       }
-      restored.push({member: summary(member), from, redis, replicating})
+      restored.push({member: summary(member), from, redis, replicating: replication === null ? null : replication === 'replicating', replication, resync})
     }
     return {nothingToDo: false, restored}
   } finally {
@@ -767,13 +891,31 @@ export async function sandboxRestore(target: string | undefined, context: Sandbo
   }
 }
 
-function replicatorConnected(paths: SandboxPaths, member: MemberRecord, after: number): boolean {
+/** The replicator's status file, rewritten on every change and every second; null when missing or torn. */
+function readReplicatorView(paths: SandboxPaths): ReplicatorView | null {
   try {
-    const view = JSON.parse(readFileSync(paths.replicatorStatus, 'utf8')) as {at: string; members: Record<string, {connected: boolean}>}
-    return Date.parse(view.at) >= after && view.members[idKey(member.id)]?.connected === true
+    return JSON.parse(readFileSync(paths.replicatorStatus, 'utf8')) as ReplicatorView
   } catch {
-    return false
+    return null
   }
+}
+
+/** A view older than this means the replicator no longer writes it (it writes every second). */
+const VIEW_STALE_MS = 5000
+const RESTORE_SETTLE_MS = 5000
+
+function replicationOf(view: ReplicatorView | null, member: MemberRecord): Replication {
+  const seen = view && Date.now() - Date.parse(view.at) <= VIEW_STALE_MS ? view.members[idKey(member.id)] : undefined
+  if (!seen) return 'unknown'
+  if (!seen.connected) return 'not connected'
+  return seen.peers.length > 0 ? 'replicating' : 'not linked'
+}
+
+/** Connected again after `since` and, when it has a linked peer, resynced (or failed to) since then. */
+function settledAfterRestore(view: ReplicatorView | null, member: MemberRecord, since: number): boolean {
+  const seen = view && Date.parse(view.at) >= since ? view.members[idKey(member.id)] : undefined
+  if (!seen?.connected) return false
+  return seen.peers.length === 0 || (seen.lastResync !== null && Date.parse(seen.lastResync.at) >= since)
 }
 
 // ---------------------------------------------------------------------------------------------------- helpers

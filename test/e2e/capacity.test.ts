@@ -1,19 +1,15 @@
 // `geo-redis capacity` against the emulator's sandbox group backed by real redis-servers: levels from real INFO
 // memory after real writes, scale options from listSkusForScaling, and the group findings.
-import {readFileSync} from 'node:fs'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, afterEach, describe, expect, it} from 'vitest'
 import type {CapacityReport} from '../../src/services/capacity.js'
 import {openClientsAfter, stopAll, type RedisServer} from '../helpers/redis-server.js'
 import {runCli, startCliSandbox, type CliResult, type CliSandbox, type CliSandboxOptions} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 
 const CLI_MS = 20_000
 const TEST_MS = 60_000
 const MAXMEMORY = 20 * 1024 * 1024
 const CHUNK = 1024 * 1024
-
-const schema = JSON.parse(readFileSync(new URL('../../docs/schemas/capacity.schema.json', import.meta.url), 'utf8'))
-const validate = new Ajv2020({allErrors: true, strict: false}).compile<CapacityReport>(schema)
 
 let sandbox: CliSandbox | undefined
 
@@ -42,7 +38,7 @@ async function capacity(sb: CliSandbox, args: string[]): Promise<CliResult> {
 
 function contract(result: CliResult): CapacityReport {
   const data = JSON.parse(result.stdout)
-  expect(validate(data), JSON.stringify(validate.errors, null, 2)).toBe(true)
+  expectSchema('capacity', data)
   return data as CapacityReport
 }
 

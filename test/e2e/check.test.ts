@@ -1,11 +1,10 @@
 // `geo-redis check` as a pipeline runs it: the built binary against the emulator, with real redis-server members
 // for --probe. The JUnit file is parsed by a strict XML parser, the JSON validated against its schema.
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {shortName} from '../../src/domain/group.js'
 import type {CheckResult} from '../../src/services/check.js'
@@ -14,14 +13,11 @@ import type {World} from '../../src/sandbox/emulator/world.js'
 import {startTestEmulator, type TestEmulator} from '../helpers/emulator.js'
 import {startRedisServer, stopAll, type RedisServer} from '../helpers/redis-server.js'
 import {emulatorEnv, runCli, type CliResult} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 import {parseXml, type Element} from '../helpers/xml.js'
 
 const CLI_MS = 20_000
 const TEST_MS = 60_000
-
-const schema = JSON.parse(readFileSync(new URL('../../docs/schemas/check.schema.json', import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false}).addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)))
-const validate = ajv.compile<CheckResult>(schema)
 
 const home = mkdtempSync(join(tmpdir(), 'geo-redis-check-'))
 const emulators: TestEmulator[] = []
@@ -51,7 +47,7 @@ function check(em: TestEmulator, args: string[]): Promise<CliResult> {
 /** stdout as the check contract, validated against docs/schemas/check.schema.json. */
 function contract(result: CliResult): CheckResult {
   const data = JSON.parse(result.stdout)
-  expect(validate(data), JSON.stringify(validate.errors, null, 2)).toBe(true)
+  expectSchema('check', data)
   return data as CheckResult
 }
 
@@ -299,7 +295,7 @@ describe('check with bad input', () => {
   it.each([
     [['--timeout-ms', '0'], /greater than or equal to 1/],
     [['--format', 'xml'], /one of: table, json, junit/],
-    [['--out', join(tmpdir(), 'no-such-folder-geo-redis', 'x.xml')], /create it first/],
+    [['--out', join(tmpdir(), 'no-such-folder-geo-redis', 'x.xml')], /in a folder that does not exist/],
   ])('rejects %j', async (args, message) => {
     const result = await check(em, args)
     expect(result.code).toBe(2)

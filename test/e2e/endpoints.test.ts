@@ -1,23 +1,20 @@
 // `geo-redis endpoints export` against the emulator: every format read back by an independent parser (YAML by
 // Python's), a stable order, and keys only when asked for, with the emulator's request log as the witness.
 import {execFile} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {sandboxWorld} from '../../src/sandbox/emulator/scenarios.js'
 import type {World} from '../../src/sandbox/emulator/world.js'
 import type {EndpointsExport} from '../../src/services/endpoints.js'
 import {startTestEmulator, type TestEmulator} from '../helpers/emulator.js'
 import {emulatorEnv, runCli, type CliResult} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 
 const CLI_MS = 20_000
 const TEST_MS = 60_000
-
-const schema = JSON.parse(readFileSync(new URL('../../docs/schemas/endpoints.schema.json', import.meta.url), 'utf8'))
-const validate = new Ajv2020({allErrors: true, strict: false}).compile<EndpointsExport>(schema)
 
 const dir = mkdtempSync(join(tmpdir(), 'geo-redis-endpoints-'))
 const emulators: TestEmulator[] = []
@@ -79,7 +76,7 @@ describe('geo-redis endpoints export', () => {
     const result = await exportCli(em, ['--format', 'json'])
     expect(result.code, result.stderr).toBe(0)
     const data = JSON.parse(result.stdout) as EndpointsExport
-    expect(validate(data), JSON.stringify(validate.errors, null, 2)).toBe(true)
+    expectSchema('endpoints', data)
     expect(data.group).toBe('sandbox-geo')
     expect(data.members.map((m) => ({location: m.location, port: m.port, tls: m.tls, id: m.id}))).toEqual(
       expected(world).map(({key: _, ...m}) => m),
@@ -137,7 +134,7 @@ describe('geo-redis endpoints export', () => {
     expect(result.stderr).toMatch(/\(!\) --include-keys: access keys are written to stdout/)
     expect(result.stderr).toMatch(/sandbox-northeurope\/default has access keys disabled: no key exported/)
     const data = JSON.parse(result.stdout) as EndpointsExport
-    expect(validate(data), JSON.stringify(validate.errors, null, 2)).toBe(true)
+    expectSchema('endpoints', data)
     expect(data.members.map((m) => [m.location, m.primaryKey])).toEqual(want.map((m) => [m.location, m.location === 'northeurope' ? null : m.key]))
     // the secondary key is never exported, and the warning carries no key
     for (const d of w.databases) expect(result.stdout).not.toContain(d.keys.secondaryKey)

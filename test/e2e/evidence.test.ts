@@ -1,21 +1,13 @@
 // evidence capture and verify end to end: bundles of the sandbox group's state, then tampering with them.
 import {appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {createBundle} from '../../src/evidence/bundle.js'
 import type {VerifyResult} from '../../src/evidence/verify.js'
 import type {CaptureResult} from '../../src/services/evidence.js'
 import {stopAll} from '../helpers/redis-server.js'
 import {mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox} from '../helpers/run-cli.js'
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false}).addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)))
-ajv.addSchema(schema('force-unlink.schema.json'))
-ajv.addSchema(schema('evidence-capture.schema.json'))
-ajv.addSchema(schema('evidence-verify.schema.json'))
-const validateCapture = ajv.getSchema('https://geo-redis.dev/schemas/evidence-capture.schema.json')!
-const validateVerify = ajv.getSchema('https://geo-redis.dev/schemas/evidence-verify.schema.json')!
+import {expectSchema} from '../helpers/schema.js'
 
 let sandbox: CliSandbox
 const outputs: string[] = []
@@ -30,14 +22,14 @@ async function capture(...args: string[]): Promise<CaptureResult> {
   const r = await cli('evidence', 'capture', '--group', 'sandbox-geo', '--out', join(sandbox.dir, 'evidence'), '--json', ...args)
   expect(r.code, r.stderr).toBe(0)
   const result = JSON.parse(r.stdout) as CaptureResult
-  expect(validateCapture(result), JSON.stringify(validateCapture.errors)).toBe(true)
+  expectSchema('evidence-capture', result)
   return result
 }
 
 async function verify(dir: string): Promise<{code: number | null; result: VerifyResult}> {
   const r = await cli('evidence', 'verify', dir, '--json')
   const result = JSON.parse(r.stdout) as VerifyResult
-  expect(validateVerify(result), JSON.stringify(validateVerify.errors)).toBe(true)
+  expectSchema('evidence-verify', result)
   return {code: r.code, result}
 }
 

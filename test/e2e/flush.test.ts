@@ -3,19 +3,13 @@
 // would, so the tests can see which members lost their keys.
 import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {World} from '../../src/sandbox/emulator/world.js'
 import type {GuardedResult} from '../../src/services/evidence.js'
 import {stopAll} from '../helpers/redis-server.js'
 import {mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox} from '../helpers/run-cli.js'
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false}).addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)))
-ajv.addSchema(schema('force-unlink.schema.json'))
-ajv.addSchema(schema('flush.schema.json'))
-const validate = ajv.getSchema('https://geo-redis.dev/schemas/flush.schema.json')!
+import {expectSchema} from '../helpers/schema.js'
 
 const NICK = 'sandbox-geo'
 const TEST_MS = 45_000
@@ -39,7 +33,7 @@ async function flush(sandbox: CliSandbox & {outputs: string[]}, ...args: string[
 
 function parsed(r: CliResult): GuardedResult {
   const result = JSON.parse(r.stdout) as GuardedResult
-  expect(validate(result), JSON.stringify(validate.errors)).toBe(true)
+  expectSchema('flush', result)
   return result
 }
 

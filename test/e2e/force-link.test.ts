@@ -1,20 +1,13 @@
 // force-link end to end: rejoining sandbox-northeurope after a force-unlink, against the emulator (2025-07-01 on the
 // SDK client's pipeline) with real redis-servers behind every member.
-import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {World} from '../../src/sandbox/emulator/world.js'
 import type {GuardedResult} from '../../src/services/evidence.js'
 import {stopAll} from '../helpers/redis-server.js'
 import {mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox} from '../helpers/run-cli.js'
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false}).addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)))
-ajv.addSchema(schema('force-unlink.schema.json'))
-ajv.addSchema(schema('force-link.schema.json'))
-const validate = ajv.getSchema('https://geo-redis.dev/schemas/force-link.schema.json')!
+import {expectSchema} from '../helpers/schema.js'
 
 const NICK = 'sandbox-geo'
 const outputs: string[] = []
@@ -36,7 +29,7 @@ async function link(sandbox: CliSandbox, ...args: string[]): Promise<CliResult> 
 
 function parsed(r: CliResult): GuardedResult {
   const result = JSON.parse(r.stdout) as GuardedResult
-  expect(validate(result), JSON.stringify(validate.errors)).toBe(true)
+  expectSchema('force-link', result)
   return result
 }
 

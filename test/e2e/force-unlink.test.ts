@@ -3,19 +3,12 @@
 // refusals, a failed operation, the real run, then the same command again.
 import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {GuardedResult} from '../../src/services/evidence.js'
 import {mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 import {stopAll} from '../helpers/redis-server.js'
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false}).addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)))
-ajv.addSchema(schema('force-unlink.schema.json'))
-ajv.addSchema(schema('evidence-verify.schema.json'))
-const validate = ajv.getSchema('https://geo-redis.dev/schemas/force-unlink.schema.json')!
-const validateVerify = ajv.getSchema('https://geo-redis.dev/schemas/evidence-verify.schema.json')!
 
 const NICK = 'sandbox-geo'
 const outputs: string[] = []
@@ -32,7 +25,7 @@ function unlink(sandbox: CliSandbox, ...args: string[]): Promise<CliResult> {
 
 function parsed(r: CliResult): GuardedResult {
   const result = JSON.parse(r.stdout) as GuardedResult
-  expect(validate(result), JSON.stringify(validate.errors)).toBe(true)
+  expectSchema('force-unlink', result)
   return result
 }
 
@@ -173,7 +166,7 @@ describe('force-unlink of a member that is down', () => {
     const verify = await cli(sandbox, ['evidence', 'verify', dir, '--json'])
     expect(verify.code).toBe(0)
     const verified = JSON.parse(verify.stdout)
-    expect(validateVerify(verified), JSON.stringify(validateVerify.errors)).toBe(true)
+    expectSchema('evidence-verify', verified)
     expect(verified).toMatchObject({intact: true, complete: true})
   }, 45_000)
 

@@ -407,7 +407,7 @@ describe('files are read only when regular and bounded', () => {
     writeFileSync(join(home, 'profiles.json'), JSON.stringify({profiles: {zero: {armEndpoint: sandbox.emulator.url, caPath: '/dev/zero'}}}))
     const zero = await runCli(['inventory', '--profile', 'zero'], {env: {...sandbox.env, GEO_REDIS_HOME: home}, timeoutMs: 15_000})
     expect(zero.code).toBe(2)
-    expect(zero.stderr).toMatch(/the profile's CA file \/dev\/zero is a character device/)
+    expect(zero.stderr).toMatch(/the CA file of profile "zero" \/dev\/zero is a character device/)
 
     const fifoHome = join(work, 'fifo-home')
     mkdirSync(fifoHome, {recursive: true})

@@ -1,18 +1,11 @@
 // The real binary and the real Azure SDK over HTTPS against the emulator: every case the inventory must get right.
-import {readFileSync} from 'node:fs'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {Inventory} from '../../src/domain/model.js'
 import {INVENTORY, inventoryScenario} from '../../src/sandbox/emulator/scenarios.js'
 import {startTestEmulator, type TestEmulator} from '../helpers/emulator.js'
 import {emulatorEnv, runCli} from '../helpers/run-cli.js'
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false})
-ajv.addSchema(schema('inventory.schema.json'))
-const validateInventory = ajv.getSchema('https://geo-redis.dev/schemas/inventory.schema.json')!
-const validateGroupShow = ajv.compile(schema('group-show.schema.json'))
+import {expectSchema} from '../helpers/schema.js'
 
 let arm: TestEmulator
 let env: Record<string, string>
@@ -35,7 +28,7 @@ afterAll(async () => {
 
 describe('inventory --json against the emulator', () => {
   it('prints the documented contract and exits 1 because one subscription is forbidden', () => {
-    expect(validateInventory(inventory), JSON.stringify(validateInventory.errors)).toBe(true)
+    expectSchema('inventory', inventory)
     expect(full.code).toBe(1)
     expect(inventory.subscriptions.map((s) => s.toLowerCase()).sort()).toEqual([...INVENTORY.listedSubscriptions].map((s) => s.toLowerCase()).sort())
     expect(inventory.errors).toEqual([expect.objectContaining({scope: INVENTORY.subscriptions.locked, code: 'AuthorizationFailed'})])
@@ -120,7 +113,7 @@ describe('group show', () => {
   it('shows both groups sharing a nickname and says how to pick one', async () => {
     const shown = await runCli(['group', 'show', 'geo', '--json'], {env})
     const data = JSON.parse(shown.stdout)
-    expect(validateGroupShow(data), JSON.stringify(validateGroupShow.errors)).toBe(true)
+    expectSchema('group-show', data)
     expect(data.groups).toHaveLength(2)
     expect(data.hint).toMatch(/--resource-group/)
     const text = await runCli(['group', 'show', 'geo'], {env})

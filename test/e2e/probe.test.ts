@@ -2,24 +2,21 @@
 // are real redis-server processes on loopback (plaintext, TLS, stopped, frozen, replicating). Every run must exit on
 // its own, leave no connection open and never print a key.
 import {randomBytes} from 'node:crypto'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {createCa, createLeaf} from '../../src/sandbox/certs.js'
 import type {World} from '../../src/sandbox/emulator/world.js'
 import type {GroupProbe} from '../../src/services/probe.js'
 import {openClientsAfter, startRedisServer, stopAll, type RedisServer} from '../helpers/redis-server.js'
 import {runCli, startCliSandbox, type CliResult, type CliSandbox, type CliSandboxOptions} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 
 const CLI_MS = 20_000
 const TEST_MS = 60_000
 const TIMEOUT_MS = 1500
-
-const schema = JSON.parse(readFileSync(new URL('../../docs/schemas/probe.schema.json', import.meta.url), 'utf8'))
-const validate = new Ajv2020({allErrors: true, strict: false}).compile<GroupProbe>(schema)
 
 const dir = mkdtempSync(join(tmpdir(), 'geo-redis-probe-'))
 const caPath = join(dir, 'private-ca.pem')
@@ -82,7 +79,7 @@ async function probe(sb: CliSandbox, args: string[]): Promise<CliResult & {wallM
 /** stdout as the probe contract, validated against docs/schemas/probe.schema.json. */
 function contract(result: CliResult): GroupProbe {
   const data = JSON.parse(result.stdout)
-  expect(validate(data), JSON.stringify(validate.errors, null, 2)).toBe(true)
+  expectSchema('probe', data)
   return data as GroupProbe
 }
 

@@ -34,8 +34,9 @@ let members: SandboxMember[]
 let down: SandboxMember
 const sessions: TmuxSession[] = []
 
-/** The sandbox's profile decides everything: nothing from the developer's environment leaks in. */
-const ISOLATE = ['CI', 'GEO_REDIS_PROFILE', 'GEO_REDIS_ARM_ENDPOINT', 'GEO_REDIS_ACCESS_TOKEN', 'AZURE_SUBSCRIPTION_ID', 'NODE_EXTRA_CA_CERTS']
+/** The sandbox's profile decides everything: nothing from the developer's environment leaks in (colour settings
+ * included: the pane is a colour terminal, also when CI runs with NO_COLOR for a plain log). */
+const ISOLATE = ['CI', 'GEO_REDIS_PROFILE', 'GEO_REDIS_ARM_ENDPOINT', 'GEO_REDIS_ACCESS_TOKEN', 'AZURE_SUBSCRIPTION_ID', 'NODE_EXTRA_CA_CERTS', 'NO_COLOR', 'FORCE_COLOR']
 const cliEnv = () => ({GEO_REDIS_HOME: home, GEO_REDIS_ARM_TIMEOUT_MS: '5000', GEO_REDIS_POLL_INTERVAL_MS: '100'})
 
 function cli(args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> {

@@ -7,18 +7,13 @@ import https from 'node:https'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
 
 const STEP_MS = 20_000
 const LAG_MS = 200
-
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'))
-const ajv = new Ajv2020({allErrors: true, strict: false})
-for (const name of ['up', 'status', 'down', 'outage', 'restore']) ajv.addSchema(schema(`sandbox-${name}.schema.json`))
-const validator = (name: string) => ajv.getSchema(`https://geo-redis.dev/schemas/sandbox-${name}.schema.json`)!
 
 interface State {
   emulator: {url: string; port: number; process: {pid: number} | null}
@@ -62,10 +57,7 @@ function json<T = Record<string, unknown>>(r: CliResult, schemaName?: string): T
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
   }
-  if (schemaName) {
-    const validate = validator(schemaName)
-    expect(validate(data), JSON.stringify(validate.errors)).toBe(true)
-  }
+  if (schemaName) expectSchema(`sandbox-${schemaName}`, data)
   return data
 }
 
@@ -216,6 +208,18 @@ describe('sandbox: up, use, drill, down', () => {
     expect(claims).toMatchObject({upn: 'sandbox-operator@geo-redis.local', appid: expect.any(String), oid: expect.stringMatching(/^[0-9a-f-]{36}$/)})
   })
 
+  it('status right after up shows every group member replicating', async () => {
+    const r = await cli(home, ['sandbox', 'status', '--json'])
+    expect(r.code, r.stdout).toBe(0)
+    const status = json<{members: {role: string; replicating: boolean | null; replication: string | null}[]}>(r, 'status')
+    expect(status.members.map((m) => [m.role, m.replication, m.replicating])).toEqual([
+      ['member', 'replicating', true],
+      ['member', 'replicating', true],
+      ['member', 'replicating', true],
+      ['standalone', null, null],
+    ])
+  })
+
   it('is one healthy group of three plus a standalone cache for inventory, by flag or environment', async () => {
     for (const r of [
       await cli(home, ['inventory', '--profile', 'sandbox', '--json']),
@@ -314,7 +318,15 @@ describe('sandbox: up, use, drill, down', () => {
     const r = await cli(home, ['sandbox', 'restore', 'northeurope', '--json'])
     expect(r.code, r.stderr).toBe(0)
     const restore = json<{restored: {member: {name: string; port: number}; redis: string; replicating: boolean}[]}>(r, 'restore')
-    expect(restore.restored).toEqual([expect.objectContaining({member: expect.objectContaining({name: 'sandbox-northeurope', port: state.members[2].port}), redis: 'restarted', replicating: true})])
+    expect(restore.restored).toEqual([
+      expect.objectContaining({
+        member: expect.objectContaining({name: 'sandbox-northeurope', port: state.members[2].port}),
+        redis: 'restarted',
+        replicating: true,
+        replication: 'replicating',
+        resync: expect.objectContaining({ok: true, from: expect.stringMatching(/^sandbox-(westus2|eastus)$/)}),
+      }),
+    ])
 
     const inv = await cli(home, ['inventory', '--profile', 'sandbox', '--json'])
     expect(inv.code, inv.stderr).toBe(0)
@@ -359,6 +371,26 @@ describe('sandbox: up, use, drill, down', () => {
     expect(inv.code, inv.stderr).toBe(0)
     expect(json<{groups: {status: string}[]}>(inv).groups.map((g) => g.status)).toEqual(['healthy'])
   }, 3 * STEP_MS)
+
+  it('after a force-unlink, restore says the member is linked to no member, and status agrees', async () => {
+    const [w, , n] = state.members
+    expect((await cli(home, ['sandbox', 'outage', 'North Europe'])).code).toBe(0)
+    expect(await armOperation(home, state, `${w.id}/forceUnlink`, {ids: [n.id]})).toBe('Succeeded')
+    const r = await cli(home, ['sandbox', 'restore', 'North Europe', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const restored = json<{restored: {replicating: boolean; replication: string; resync: unknown}[]}>(r, 'restore').restored
+    expect(restored).toEqual([expect.objectContaining({replicating: false, replication: 'not linked'})])
+    const text = await cli(home, ['sandbox', 'status'])
+    expect(text.stdout).not.toMatch(/resynced/)
+    const status = json<{members: {name: string; replication: string | null}[]}>(await cli(home, ['sandbox', 'status', '--json']), 'status')
+    expect(status.members.map((m) => [m.name, m.replication])).toEqual([
+      ['sandbox-westus2', 'replicating'],
+      ['sandbox-eastus', 'replicating'],
+      ['sandbox-northeurope', 'not linked'],
+      ['sandbox-standalone', null],
+    ])
+    state = readStateFile(home)
+  }, 4 * STEP_MS)
 
   it('down stops every process it started, frees every port, removes state and profile; again: nothing to do', async () => {
     const before = readStateFile(home)
@@ -429,6 +461,44 @@ describe('sandbox: stale state, ARM only', () => {
     expect((await cli(home, ['sandbox', 'down'])).code).toBe(0)
     expect(alive(pid)).toBe(false)
   }, 5 * STEP_MS)
+})
+
+describe('sandbox: a corrupt or missing state.json', () => {
+  const home = newHome()
+
+  async function upWithPids(): Promise<number[]> {
+    const r = await cli(home, ['sandbox', 'up', '--members', '2', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const pids = pidsOf(readStateFile(home))
+    expect(pids).toHaveLength(5)
+    return pids
+  }
+
+  it.each([
+    ['corrupt', () => writeFileSync(statePath(home), '{"version": 1, "members": [')],
+    ['missing', () => rmSync(statePath(home))],
+  ])('%s: up refuses while its processes run and names them; down stops every one of them', async (_kind, damage) => {
+    const pids = await upWithPids()
+    damage()
+    const up = await cli(home, ['sandbox', 'up', '--json'])
+    expect(up.code, up.stdout).toBe(2)
+    const error = json<{error: {code: string; message: string; suggestion: string}}>(up).error
+    expect(error.code).toBe('SandboxRunning')
+    expect(error.suggestion).toMatch(/geo-redis sandbox down/)
+    // the replicator leaves by itself once the state is gone; everything else is named and left running
+    const running = pids.filter(alive)
+    for (const pid of running) expect(error.message).toContain(`pid ${pid}`)
+    expect(running.length).toBeGreaterThanOrEqual(4)
+
+    const down = await cli(home, ['sandbox', 'down', '--json'])
+    expect(down.code, down.stdout).toBe(0)
+    const result = json<{stopped: {pid: number; result: string}[]; survivors: unknown[]; notes: string[]}>(down, 'down')
+    expect(result.survivors).toEqual([])
+    expect(result.notes.join('\n')).toMatch(/found by command line and pid file/)
+    expect(result.stopped.map((s) => s.pid).sort()).toEqual(expect.arrayContaining(running.sort()))
+    for (const pid of pids) expect(alive(pid), `pid ${pid} ${cmdline(pid)}`).toBe(false)
+    expect(existsSync(join(home, 'sandbox'))).toBe(false)
+  }, 6 * STEP_MS)
 })
 
 describe('sandbox: without redis-server', () => {

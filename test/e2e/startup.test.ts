@@ -19,7 +19,7 @@ async function traced(args: string[]): Promise<{stdout: string; modules: string[
 }
 
 describe('start-up', () => {
-  it.each([['--help'], ['--version']])('%s loads no Azure SDK, Redis client, prompt or table module', async (flag) => {
+  it.each([['--help'], ['-h'], ['help'], ['--version']])('%s loads no Azure SDK, Redis client, prompt or table module', async (flag) => {
     const {stdout, modules} = await traced([flag])
     expect(stdout).toMatch(/geo-redis/)
     expect(modules.length).toBeGreaterThan(0)
@@ -43,5 +43,7 @@ describe('root --help cache', () => {
     const rendered = await run(process.execPath, ['bin/run.js', '--help'], {timeout: 15_000, env: {...process.env, GEO_REDIS_NO_HELP_CACHE: '1'}})
     expect(cached.stdout).toBe(rendered.stdout)
     expect(cached.stdout).toMatch(/USAGE\n {2}\$ geo-redis \[COMMAND\]/)
+    // -h and help are the same root help, from the same cache
+    for (const arg of ['-h', 'help']) expect((await run(process.execPath, ['bin/run.js', arg], {timeout: 15_000})).stdout).toBe(rendered.stdout)
   })
 })

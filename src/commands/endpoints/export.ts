@@ -9,15 +9,11 @@ import {groupFlags, groupScope, warnUnread} from '../../cli/flags.js'
 
 export default class EndpointsExport extends BaseCommand {
   static override summary = 'every member\'s host, port and TLS setting, for application routing config'
-  static override description = `One entry per member (location, host, port, tls, resource id, cluster, database, resource group,
-subscription), sorted by location and then id so the same group always exports the same text.
+  static override description = `One entry per member (location, host, port, tls, resource id, cluster, database, resource group, subscription), sorted by location and then id so the same group always exports the same text.
 
---format is required (there is no table: this output is meant for files); --json is --format json. In env format
-each member's variables are named after its location: GEO_REDIS_<LOCATION>_HOST, _PORT, _TLS, _ID (and _KEY); two members
-in one location add the cluster name.
+--format is required (there is no table: this output is meant for files); --json is --format json. In env format each member's variables are named after its location: GEO_REDIS_<LOCATION>_HOST, _PORT, _TLS, _ID (and _KEY); two members in one location add the cluster name.
 
---include-keys adds each member's primary access key (from listKeys) and warns on stderr that secrets are on stdout.
-Without it no key is ever requested. Exit 0 ok, 1 a member could not be read (or its keys could not), 2 bad input.`
+--include-keys adds each member's primary access key (from listKeys) and warns on stderr that secrets are on stdout. Without it no key is ever requested. Exit 0 ok, 1 a member could not be read (or its keys could not), 2 bad input.`
 
   static override examples = [
     '<%= config.bin %> endpoints export --group geo --format env > geo.env',
@@ -42,7 +38,7 @@ Without it no key is ever requested. Exit 0 ok, 1 a member could not be read (or
     const {export: data, errors} = await runEndpointsExport(arm, {...scope, includeKeys: flags['include-keys']})
     warnUnread(this, errors, data.unresolved, 'it is missing from the export')
     for (const m of data.members) if (m.primaryKey === null) this.warn(`${m.cluster}/${m.database} has access keys disabled: no key exported (it takes Microsoft Entra tokens)`)
-    return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format), withSecrets: flags['include-keys']}
+    return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format), withSecrets: flags['include-keys'], wrap: false}
   }
 }
 

@@ -3,6 +3,7 @@ import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {evidenceFlags, probeSettingsFrom} from '../../cli/confirm.js'
 import {dataPlaneFlags} from '../../cli/flags.js'
 import {connectArm} from '../../cli/connect.js'
+import {checkOutputPath} from '../../cli/paths.js'
 import {groupFlags} from '../../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
 import {DEFAULT_EVIDENCE_ROOT} from '../../evidence/bundle.js'
@@ -11,8 +12,7 @@ import {captureEvidence} from '../../services/evidence.js'
 
 export default class EvidenceCapture extends BaseCommand {
   static override summary = 'write an evidence bundle of a group\'s current state, changing nothing'
-  static override description = `For release pipelines: before.json (ARM state of every member and its links), probe.json with --probe,
-report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. Prints the folder.`
+  static override description = `For release pipelines: before.json (ARM state of every member and its links), probe.json with --probe, report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. Prints the folder.`
 
   static override examples = [
     '<%= config.bin %> evidence capture --group geo --out ./evidence',
@@ -32,6 +32,7 @@ report.md and a manifest of SHA-256 hashes, in <out>/<UTC>-<nickname>-capture. P
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(EvidenceCapture)
+    checkOutputPath(flags.out, '--out', 'folder')
     const settings = resolveArmSettings(flags)
     const probe = flags.probe ? probeSettingsFrom(flags, settings) : null
     const arm = await connectArm(settings)

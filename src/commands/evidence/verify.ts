@@ -5,15 +5,11 @@ import {renderVerify} from '../../output/plan.js'
 
 export default class EvidenceVerify extends BaseCommand {
   static override summary = 'recompute an evidence bundle\'s hashes and say whether it is intact'
-  static override description = `Checks every file listed in manifest.json against its SHA-256 and size, and that nothing else is in the
-folder, then prints the bundle's digest: the SHA-256 of manifest.json. A manifest alone only shows the files
-match it: whoever can rewrite the files can rewrite the manifest too. Keep the digest the command that wrote the
-bundle printed (in the ticket, the change record) and pass it with --expect: then any rewrite, manifest included,
-fails (docs/evidence.md).
+  static override description = `Checks every file listed in manifest.json against its SHA-256 and size, and that nothing else is in the folder, then prints the bundle's digest: the SHA-256 of manifest.json.
 
-Exit 0 intact, complete and (with --expect) the expected digest · 1 a file is modified, missing or unexpected, the
-bundle is incomplete (the run that wrote it never finished), or the digest differs · 2 the folder or its manifest
-does not exist, or --expect is not a digest.`
+A manifest alone only shows the files match it: whoever can rewrite the files can rewrite the manifest too. Keep the digest that the command which wrote the bundle printed (in the ticket, the change record) and pass it with --expect: then any rewrite, manifest included, fails (docs/evidence.md).
+
+Exit 0 intact, complete and (with --expect) the expected digest · 1 a file is modified, missing or unexpected, the bundle is incomplete (the run that wrote it never finished), or the digest differs · 2 the folder or its manifest does not exist, or --expect is not a digest.`
 
   static override examples = [
     '<%= config.bin %> evidence verify ./geo-redis-evidence/20261121T194012Z-geo-force-unlink',

@@ -8,8 +8,7 @@ import {renderGroups, linkMatrix, type InventoryFormat} from '../../output/inven
 
 export default class GroupShow extends BaseCommand {
   static override summary = 'one group in detail, with the pairwise link matrix'
-  static override description = `Rows of the matrix are whose view, columns the member seen. When two groups share the nickname
-both are shown; pick one with --resource-group or --member.`
+  static override description = `Rows of the matrix are whose view, columns the member seen. When two groups share the nickname both are shown; pick one with --resource-group or --member.`
 
   static override examples = [
     '<%= config.bin %> group show sandbox-geo --profile sandbox',
@@ -49,6 +48,7 @@ both are shown; pick one with --resource-group or --member.`
       data,
       exitCode: inventory.errors.length > 0 ? 1 : 0,
       human: () => renderGroups(groups, flags.format as InventoryFormat),
+      wrap: flags.format === 'table',
     }
   }
 }

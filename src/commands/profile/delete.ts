@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {readProfiles, writeProfile} from '../../cli/profiles.js'
+import {checkProfileName, hasProfile, writeProfile} from '../../cli/profiles.js'
 
 export default class ProfileDelete extends BaseCommand {
   static override summary = 'delete a saved profile'
@@ -9,7 +9,8 @@ export default class ProfileDelete extends BaseCommand {
 
   protected async execute(): Promise<CommandOutcome> {
     const {args} = await this.parse(ProfileDelete)
-    const existed = args.name in readProfiles()
+    checkProfileName(args.name, 'the profile name')
+    const existed = hasProfile(args.name)
     if (existed) writeProfile(args.name, null)
     return {data: {name: args.name, deleted: existed}, human: () => (existed ? `deleted profile ${args.name}` : `no profile named ${args.name}: nothing to do`)}
   }

@@ -1,9 +1,10 @@
+import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {readProfiles, writeProfile} from '../../cli/profiles.js'
+import {readCaFile} from '../../cli/ca-file.js'
+import {checkProfileName, readProfiles, writeProfile} from '../../cli/profiles.js'
 import {resolveArmSettings} from '../../cli/settings.js'
 import {CLOUD_NAMES} from '../../azure/clouds.js'
-import {UsageError} from '../../domain/errors.js'
 
 export default class ProfileSet extends BaseCommand {
   static override summary = 'save named connection settings (endpoint, subscriptions, cloud)'
@@ -23,19 +24,19 @@ export default class ProfileSet extends BaseCommand {
 
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parse(ProfileSet)
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(args.name)) {
-      throw new UsageError(`profile name "${args.name}" is not allowed`, 'use letters, digits, dot, dash or underscore (at most 64)')
-    }
-
+    checkProfileName(args.name, 'the profile name')
+    const profiles = readProfiles()
     const profile = {
-      ...readProfiles()[args.name],
-      ...(flags['arm-endpoint'] ? {armEndpoint: flags['arm-endpoint']} : {}),
-      ...(flags.cloud ? {cloud: flags.cloud} : {}),
-      ...(flags.subscription ? {subscriptions: flags.subscription} : {}),
-      ...(flags['ca-path'] ? {caPath: flags['ca-path']} : {}),
+      ...(Object.hasOwn(profiles, args.name) ? profiles[args.name] : {}),
+      ...(flags['arm-endpoint'] === undefined ? {} : {armEndpoint: flags['arm-endpoint']}),
+      ...(flags.cloud === undefined ? {} : {cloud: flags.cloud}),
+      ...(flags.subscription === undefined ? {} : {subscriptions: flags.subscription}),
+      // absolute: the profile is used from other folders
+      ...(flags['ca-path'] === undefined ? {} : {caPath: resolve(flags['ca-path'])}),
     }
-    // validates endpoint, cloud, subscription ids and the CA file before anything is saved
+    // validates endpoint, cloud and subscription ids before anything is saved
     resolveArmSettings({concurrency: 1, 'arm-endpoint': profile.armEndpoint, cloud: profile.cloud, subscription: profile.subscriptions}, {})
+    if (profile.caPath) readCaFile(profile.caPath, '--ca-path', 'pass the PEM file of the private CA (a -----BEGIN CERTIFICATE----- block)')
     writeProfile(args.name, profile)
     const {accessToken: _omit, ...shown} = profile
     return {data: {name: args.name, profile: shown}, human: () => `saved profile ${args.name}`}

@@ -5,6 +5,7 @@ import {connectArm} from '../../cli/connect.js'
 import {duringPrompt} from '../../shared/output-guard.js'
 import {plainText} from '../../shared/text.js'
 import {dataPlaneFlags, groupFlags} from '../../cli/flags.js'
+import {checkOutputPath} from '../../cli/paths.js'
 import type {Progress} from '../../cli/progress.js'
 import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
 import {assertThresholds} from '../../domain/capacity.js'
@@ -71,16 +72,12 @@ interface Run {
 }
 
 export default class RunbookIncident extends BaseCommand {
-  static override summary = 'guided incident response when a member of a group is down: assess, decide, force-unlink, rejoin later'
-  static override description = `Walks you through docs/runbook.md on a terminal: pick the group, see every member's live status (ARM, probe,
-memory), the diagnosis and a recommendation (redirect clients only, or force-unlink now when the survivors' memory is
-at or above --warn/--crit), the survivors' endpoints, then decide. Going on shows force-unlink's own plan and guards,
-asks you to type the group nickname, runs it and verifies it, exactly as \`geo-redis force-unlink\` does. Every
-question, answer and result is logged to runbook.md in an evidence bundle, also when you stop early.
+  static override summary = 'guided response when a member is down: assess, decide, force-unlink, rejoin'
+  static override description = `Walks you through docs/runbook.md on a terminal: pick the group, see every member's live status (ARM, probe, memory), the diagnosis and a recommendation (redirect clients only, or force-unlink now when the survivors' memory is at or above --warn/--crit), the survivors' endpoints, then decide. Going on shows force-unlink's own plan and guards, asks you to type the group nickname, runs it and verifies it, exactly as \`geo-redis force-unlink\` does. Every question, answer and result is logged to runbook.md in an evidence bundle, also when you stop early.
 
 Needs a terminal: off one (or with --json) it exits 2 at once; use \`geo-redis force-unlink --yes --confirm\` there.
-Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad
-input, or refused by a guard or the confirmation · 130 interrupted.`
+
+Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad input, or refused by a guard or the confirmation · 130 interrupted.`
 
   static override examples = [
     '<%= config.bin %> runbook incident --profile sandbox',
@@ -108,6 +105,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     if (!this.interactive || this.jsonEnabled()) throw noTerminal(flags.group)
     const thresholds = {warnPct: flags.warn, critPct: flags.crit}
     assertThresholds(thresholds)
+    checkOutputPath(flags['evidence-dir'], '--evidence-dir', 'folder')
     const settings = resolveArmSettings(flags)
     const connection = connectionArgs(flags)
     const probe = probeSettingsFrom(flags, settings)

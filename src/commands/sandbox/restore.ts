@@ -5,7 +5,11 @@ import {sandboxRestore} from '../../services/sandbox.js'
 
 export default class SandboxRestore extends BaseCommand {
   static override summary = 'end an outage drill: restart or thaw the member, ARM answers again'
-  static override description = `Restarts a stopped member's redis-server on the same port with the same access key and TLS (its data is gone: the replicator resyncs it from a linked peer), or SIGCONTs a frozen one, and clears the emulator's outage. Without a member, restores every member in an outage drill. Nothing in an outage: "nothing to restore", exit 0.`
+  static override description = `Restarts a stopped member's redis-server on the same port with the same access key and TLS (its data is gone), or SIGCONTs a frozen one, and clears the emulator's outage. Without a member, restores every member in an outage drill.
+
+Then reports replication as the replicator sees it within 5 s: replicating again and resynced from a linked peer, or linked to no member (after a force-unlink nothing is resynced; force-link rejoins it), or not reconnected yet.
+
+Nothing in an outage: "nothing to restore", exit 0.`
 
   static override examples = ['<%= config.bin %> sandbox restore "North Europe"', '<%= config.bin %> sandbox restore']
 

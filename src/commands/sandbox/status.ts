@@ -4,7 +4,9 @@ import {sandboxStatus} from '../../services/sandbox.js'
 
 export default class SandboxStatus extends BaseCommand {
   static override summary = 'what the sandbox runs: processes, pids, ports and health'
-  static override description = `Checks every process the sandbox started (alive, and still the program it started), the ARM emulator's health endpoint and a PING to each redis-server with its access key. Exit 0 everything up (or no sandbox: "not running"), 1 something is down, including members in an outage drill.`
+  static override description = `Checks every process the sandbox started (alive, and still the program it started), the ARM emulator's health endpoint, a PING to each redis-server with its access key, and each group member's replication as the replicator reports it (replicating, linked to no member, not connected).
+
+Exit 0 everything up (or no sandbox: "not running"), 1 something is down, including members in an outage drill.`
 
   static override examples = ['<%= config.bin %> sandbox status', '<%= config.bin %> sandbox status --json']
 

@@ -3,10 +3,16 @@ import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {renderUp} from '../../output/sandbox.js'
 import {sandboxUp} from '../../services/sandbox.js'
 
-const rate = Flags.custom<number>({parse: async (input) => Number(input)})
+/** A share from 0 to 1 written as a plain decimal: Number() would take "0x1" as 1 and "" as 0. */
+const rate = Flags.custom<number>({
+  parse: async (input) => {
+    if (!/^(0|1|0?\.\d+|[01]\.\d*)$/.test(input) || Number(input) > 1) throw new Error(`Expected a share from 0 to 1 (e.g. 0.05) but received: ${input}`)
+    return Number(input)
+  },
+})
 
 export default class SandboxUp extends BaseCommand {
-  static override summary = 'start a local geo-replication group in the background: ARM emulator, redis-servers, replicator'
+  static override summary = 'start a local group in the background: ARM emulator, redis-servers, replicator'
   static override description = `Starts, detached from this command, an HTTPS ARM emulator holding two simulated subscriptions, a group of --members databases in different regions and one standalone cache; one redis-server per database (access key, TLS from a generated CA unless --plaintext); and a replicator that copies writes between members after --lag-ms (a simulation for drills, not CRDT semantics). Saves the profile "sandbox" (endpoint, token, CA). State and logs live in $GEO_REDIS_HOME/sandbox. Exit 0 started, 2 bad input (or a sandbox already runs, or redis-server is missing), 1 start-up failed (everything started is stopped again).`
 
   static override examples = [
