@@ -15,6 +15,10 @@ Failures are classified: dns, refused, timeout, tls, auth, other, with the under
 --canary also writes a short-lived key on each member and polls every other member for it: the N×N replication-lag matrix.
 The canary measures; it does not change the exit code (use \`geo-redis check --canary\` to judge lag).
 
+Every member of the group is a row: one ARM cannot read (a region that does not answer, no access, deleted) is listed
+with why, and dialled when its endpoint is known (the host ARM's cluster list still shows, Azure's port 10000), without
+credentials unless --auth entra. The count says how many of all the group's members answered.
+
 Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad input. See docs/data-plane.md.`
 
   static override examples = [
@@ -38,7 +42,7 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
     const target = dataPlaneTarget(flags, settings.caPem)
     const arm = await connectArm(settings)
     const progress = this.progress('reading the group')
-    const {probe, errors} = await runProbe(arm, {
+    const {probe, group, errors} = await runProbe(arm, {
       ...scope,
       ...target,
       samples: flags.samples,
@@ -46,7 +50,7 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
       canary: flags.canary,
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
-    warnUnread(this, errors, probe.unresolved, 'not probed')
+    warnUnread(this, errors, group.unreadable, 'probed only when its endpoint is known')
     return {data: probe, exitCode: probeExitCode(probe), human: () => renderProbe(probe)}
   }
 }

@@ -37,7 +37,7 @@ import {
   endAfterUnlink,
   endStopped,
   endWithoutUnlink,
-  findIncidentGroups,
+  incidentGroups,
   planIncidentUnlink,
   RUNBOOK_ACTION,
   RunbookEvidence,
@@ -115,10 +115,10 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     const arm = await connectArm(settings)
 
     // step 1: the group
-    let choice: Awaited<ReturnType<typeof findIncidentGroups>>
+    let choice: Awaited<ReturnType<typeof incidentGroups>>
     let group: GeoGroup
     try {
-      choice = await this.working('reading the groups', () => findIncidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
+      choice = await this.working('reading the groups', () => incidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
       group = await this.pickGroup(choice.groups, flags.group)
     } catch (error) {
       // nothing was read about any group yet: no evidence to write
@@ -132,7 +132,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     let exitCode = 0
     try {
       // steps 2 to 5: status, diagnosis, recommendation, endpoints
-      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {inventory: choice.inventory, group}, {probe, thresholds, onProgress, connection}))
+      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {group}, {probe, thresholds, onProgress, connection}))
       run.assessment = a
       await this.show('status', statusBlocks(a))
       await this.show('diagnosis', diagnosisBlocks(a.diagnosis, thresholds))
