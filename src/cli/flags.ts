@@ -67,12 +67,16 @@ export function groupScope(flags: ArmFlagValues & {group?: string; 'resource-gro
 }
 
 /**
- * What ARM could not read, as warnings on stderr, once each: a line per member of the group ARM could not read
- * (its cause, and what that costs this command), then every failed scope that is not about one of them.
+ * What ARM could not read, as warnings on stderr, once each: a line per member of the group ARM could not read (its
+ * cause, and what that costs this command) unless the output on stdout shows those members already (`shown`), then
+ * every failed scope that is not about one of them.
  */
-export function warnUnread(command: BaseCommand, errors: ScopeError[], unread: Member[] = [], consequence = ''): void {
+export function warnUnread(command: BaseCommand, errors: ScopeError[], unread: Member[] = [], consequence = '', shown = false): void {
   const covered = new Set(unread.flatMap((m) => [idKey(m.id), idKey(clusterIdOf(m.id))]))
-  for (const m of unread) command.warn(`${label(m)} is linked but could not be read: ${describeReadError(m.readError!)}${consequence ? `; ${consequence}` : ''}`)
+  if (!shown) {
+    for (const m of unread) command.warn(`${label(m)} is linked but could not be read: ${describeReadError(m.readError!)}${consequence ? `; ${consequence}` : ''}`)
+  }
+
   for (const e of errors) {
     if (!covered.has(idKey(e.scope))) command.warn(`could not read ${e.scope}: ${e.cause ? `${e.cause} (${e.code}: ${e.message})` : `${e.code}: ${e.message}`}`)
   }

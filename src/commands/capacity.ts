@@ -50,7 +50,8 @@ Exit 0 ok, 1 a member is crit, did not answer or could not be read, 2 bad input 
       thresholds,
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
-    warnUnread(this, errors, group.unreadable, 'its capacity is unknown')
+    // the table and its findings show every member with why it was not read; JSON leaves the log without them
+    warnUnread(this, errors, group.unreadable, 'its capacity is unknown', !this.jsonEnabled())
     return {data: report, exitCode: capacityExitCode(report), human: () => renderCapacity(report)}
   }
 }

@@ -50,7 +50,8 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
       canary: flags.canary,
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
-    warnUnread(this, errors, group.unreadable, 'probed only when its endpoint is known')
+    // the table shows every member with why it was not read; JSON leaves the log without them
+    warnUnread(this, errors, group.unreadable, 'probed only when its endpoint is known', !this.jsonEnabled())
     return {data: probe, exitCode: probeExitCode(probe), human: () => renderProbe(probe)}
   }
 }

@@ -38,7 +38,7 @@ both are shown; pick one with --resource-group or --member.`
       {subscriptions: settings.subscriptions},
       {group: args.nickname, resourceGroup: flags['resource-group'], member: flags.member},
     ).finally(() => progress.stop())
-    warnUnread(this, inventory.errors, groups.flatMap((g) => g.unreadable))
+    warnUnread(this, inventory.errors, groups.flatMap((g) => g.unreadable), '', !this.jsonEnabled())
     const data = {
       generatedAt: inventory.generatedAt,
       groups: groups.map((g) => ({...g, matrix: linkMatrix(g)})),
