@@ -112,6 +112,18 @@ describe('geo-redis capacity', () => {
     expect(calls.every((r) => r.method === 'POST' && r.apiVersion === '2025-07-01')).toBe(true)
   })
 
+  it("nominal sizes are ARM's: a Balanced_B250 group is 235 GB, and is never offered a smaller SKU", {timeout: TEST_MS}, async () => {
+    const sb = await start({world: (w) => w.clusters.forEach((c) => (c.sku.name = 'Balanced_B250'))})
+    const report = contract(await capacity(sb, ['--json']))
+    for (const m of report.members) expect(m).toMatchObject({sku: 'Balanced_B250', skuMemoryGB: 235, limitSource: 'sku', maxBytes: 235 * 1024 ** 3})
+    const offered = report.scaleOptions.map((o) => o.name)
+    expect(report.scaleOptions).toContainEqual({name: 'MemoryOptimized_M250', sizeInGB: 235})
+    expect(report.scaleOptions).toContainEqual({name: 'Balanced_B350', sizeInGB: 350})
+    expect(offered).not.toContain('Balanced_B150')
+    expect(offered).not.toContain('Balanced_B250')
+    expect(Math.min(...report.scaleOptions.map((o) => o.sizeInGB))).toBe(235)
+  })
+
   it('unequal sizes: the finding, the scale lock, and only the larger SKU to catch up with', {timeout: TEST_MS}, async () => {
     const sb = await start({world: (w) => (w.clusters[0].sku.name = 'Balanced_B10')})
     const result = await capacity(sb, ['--json'])
