@@ -19,10 +19,17 @@ type Groups = Pick<Inventory, 'groups'> & Partial<Pick<Inventory, 'errors' | 'st
 
 const PICK = 'pick one with --group <nickname>, --resource-group <name> or --member <cluster|location|id>'
 
-/** The one member matcher: database id, cluster name or location, case-insensitive. */
-export function matchesMember(m: Pick<Member, 'id' | 'cluster' | 'location'>, query: string): boolean {
+/**
+ * The one member matcher: database id, cluster name or location, case-insensitive. `byLocation` false for databases
+ * outside a group, where a location could match any cache.
+ */
+export function matchesMember(m: Pick<Member, 'id' | 'cluster' | 'location'>, query: string, byLocation = true): boolean {
   const q = query.trim()
-  return idKey(m.id) === idKey(q) || m.cluster.toLowerCase() === q.toLowerCase() || (m.location !== '' && m.location === normaliseLocation(q))
+  return (
+    idKey(m.id) === idKey(q) ||
+    m.cluster.toLowerCase() === q.toLowerCase() ||
+    (byLocation && m.location !== '' && m.location === normaliseLocation(q))
+  )
 }
 
 /** The group carries this nickname. */
@@ -139,16 +146,16 @@ export function rejoinTarget(inventory: Groups, selection: GroupSelection & {gro
   }
 
   const group = subjectGroup(inventory, selection)
-  const q = query.trim().toLowerCase()
-  const outside = [...inventory.groups.filter((g) => !named.includes(g)).flatMap((g) => g.members), ...(inventory.standalone ?? [])].filter(
-    (m) => idKey(m.id) === idKey(q) || m.cluster.toLowerCase() === q,
+  const member = findMember(allMembers(group), query)
+  if (member) return {group, joining: member, inGroup: true}
+  const outside = [...inventory.groups.filter((g) => !named.includes(g)).flatMap((g) => g.members), ...(inventory.standalone ?? [])].filter((m) =>
+    matchesMember(m, query, false),
   )
   if (outside.length > 1) {
     throw new UsageError(`"${query}" matches ${outside.length} databases outside group "${group.nickname}"`, 'pass --member with the full database id')
   }
 
-  const member = allMembers(group).find((m) => matchesMember(m, query)) ?? null
-  return member ? {group, joining: member, inGroup: true} : {group, joining: outside[0] ?? null, inGroup: false}
+  return {group, joining: outside[0] ?? null, inGroup: false}
 }
 
 /** Nicknames (lower-cased) that more than one group carries: those groups need another name to be told apart. */

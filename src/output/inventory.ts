@@ -90,8 +90,9 @@ export async function renderInventory(inv: Inventory, format: InventoryFormat): 
 
   if (inv.errors.length > 0) {
     out.push('', md ? '## Errors' : theme.heading('errors'))
-    const rows = inv.errors.map((e) => [e.scope, e.code, e.message])
-    out.push(md ? markdownTable(['scope', 'code', 'message'], rows) : await table(['scope', 'code', 'message'], rows))
+    const rows = inv.errors.map((e) => [e.scope, e.cause ?? '', e.code, e.message])
+    const head = ['scope', 'cause', 'code', 'message']
+    out.push(md ? markdownTable(head, rows) : await table(head, rows))
   }
 
   return out.join('\n')

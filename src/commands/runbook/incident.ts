@@ -119,7 +119,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
     let group: GeoGroup
     try {
       choice = await this.working('reading the groups', () => incidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
-      group = await this.pickGroup(choice.groups, flags.group, flags['resource-group'])
+      group = await this.chooseGroup(choice.groups, flags.group, flags['resource-group'])
     } catch (error) {
       // nothing was read about any group yet: no evidence to write
       if (error instanceof Stopped && error.how === 'interrupted') throw new InterruptedError('interrupted before a group was picked; nothing was sent')
@@ -166,7 +166,7 @@ input, or refused by a guard or the confirmation · 130 interrupted.`
 
   // ------------------------------------------------------------------------------------------- the steps
 
-  private async pickGroup(groups: GeoGroup[], given: string | undefined, resourceGroup: string | undefined): Promise<GeoGroup> {
+  private async chooseGroup(groups: GeoGroup[], given: string | undefined, resourceGroup: string | undefined): Promise<GeoGroup> {
     if (groups.length === 1) {
       const g = groups[0]
       const how = given ? 'from --group' : resourceGroup ? `the only group with a member in resource group ${resourceGroup}` : 'the only group visible'
