@@ -1,5 +1,5 @@
 // Reads every group the identity can see. Partial failure is never total: a subscription or cluster that
-// fails goes into errors[] and the rest is still assembled. Each resource is read once.
+// fails goes into errors[] with its cause and the rest is still assembled. Each resource is read once.
 import {allMembers, assembleInventory, compareText} from '../domain/group.js'
 import {clusterIdOf, idKey, normaliseLocation, parseDatabaseId} from '../domain/ids.js'
 import type {ClusterView, DatabaseView, GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
@@ -96,7 +96,8 @@ async function readLinkedDirectly(
     }
   }
 
-  const clusterKnown = (clusterId: string) => state.clusters.some((c) => idKey(c.id) === idKey(clusterId))
+  const listedClusters = new Set(state.clusters.map((c) => idKey(c.id)))
+  const clusterKnown = (clusterId: string) => listedClusters.has(idKey(clusterId))
   const clusterReads = new Map<string, Promise<ClusterView>>()
   const readCluster = (clusterId: string) => {
     const key = idKey(clusterId)
@@ -121,6 +122,7 @@ async function readLinkedDirectly(
           state.databases.push(db)
         } else {
           const db = await arm.getDatabase(id)
+          // the list lagged: the database exists after all, so its cluster is read too
           if (!clusterKnown(clusterId)) await readCluster(clusterId)
           state.databases.push(db)
         }
