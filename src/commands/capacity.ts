@@ -10,9 +10,10 @@ import {dataPlaneFlags, dataPlaneTarget, groupFlags, groupScope, warnUnread} fro
 export default class Capacity extends BaseCommand {
   static override summary = 'memory headroom of every member and the SKUs the group can scale to together'
   static override description = `Reads INFO memory from every member (one round trip each) and measures used memory against maxmemory,
-or against the SKU's nominal size when maxmemory is not set (the output says which; the size is listSkusForScaling's
-figure for the member's own SKU when it answered, else the built-in table). Every member of the group is a row: one ARM
-cannot read is listed with why, its capacity unknown. Levels by used %: crit at --crit,
+or against the SKU's nominal size when maxmemory is not set (the output says which; the size is
+listSkusForScaling's figure for the member's own SKU when it answered, else the built-in table).
+Every member of the group is a row: one ARM cannot read is listed with why, its capacity unknown.
+Levels by used %: crit at --crit,
 warn at --warn, else ok; unknown when the member did not answer or no limit is known.
 
 Scale options come from listSkusForScaling (api-version 2025-07-01), one call per cluster, and are narrowed to what every

@@ -15,9 +15,9 @@ Failures are classified: dns, refused, timeout, tls, auth, other, with the under
 --canary also writes a short-lived key on each member and polls every other member for it: the N×N replication-lag matrix.
 The canary measures; it does not change the exit code (use \`geo-redis check --canary\` to judge lag).
 
-Every member of the group is a row: one ARM cannot read (a region that does not answer, no access, deleted) is listed
-with why, and dialled when its endpoint is known (the host ARM's cluster list still shows, Azure's port 10000), without
-credentials unless --auth entra. The count says how many of all the group's members answered.
+Every member of the group is a row: one ARM cannot read (a region that does not answer, no access, deleted)
+is listed with why, and dialled when its endpoint is known (the host ARM's cluster list still shows, Azure's
+port 10000), without credentials unless --auth entra. The count says how many of all the members answered.
 
 Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad input. See docs/data-plane.md.`
 

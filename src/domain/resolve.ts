@@ -109,6 +109,12 @@ export function memberOf(group: GeoGroup, query: string, flag = '--member', memb
   const found = findMember(members, query, flag)
   if (found) return found
   const choices = members.map((m) => `${m.cluster} (${m.location || 'location unknown'})`).join(', ')
+  // a member left out of `members` (e.g. --from takes only readable ones) is named for what it is
+  const unread = members.length < allMembers(group).length ? findMember(group.unreadable, query, flag) : null
+  if (unread) {
+    throw new UsageError(`${label(unread)} could not be read (${unread.readError!.cause}): ${flag} must name a member ARM can read`, `pass ${flag} with one of: ${choices}`)
+  }
+
   throw new UsageError(`"${query}" is not a member of group "${group.nickname}"`, `pass ${flag} with one of: ${choices}`)
 }
 

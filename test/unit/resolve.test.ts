@@ -75,6 +75,9 @@ describe('members', () => {
     expect(findMember(group.members, 'nowhere')).toBeNull()
     expect(() => findMember(group.members, 'West US 2')).toThrow(UsageError)
     expect(() => memberOf(group, 'nowhere', '--from')).toThrow(expect.objectContaining({message: '"nowhere" is not a member of group "orders"', suggestion: expect.stringMatching(/^pass --from with one of: cache1 \(westus2\)/)}))
+    // --from takes a member ARM can read: one it cannot is named for what it is
+    const partial = buildGroup({unresolved: [idOf('cache9')], cause: 'region-not-answering'})
+    expect(() => memberOf(partial, 'cache9', '--from', partial.members)).toThrow('cache9/default could not be read (region-not-answering): --from must name a member ARM can read')
   })
 })
 

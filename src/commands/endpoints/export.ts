@@ -10,9 +10,9 @@ import {groupFlags, groupScope, warnUnread} from '../../cli/flags.js'
 export default class EndpointsExport extends BaseCommand {
   static override summary = 'every member\'s host, port and TLS setting, for application routing config'
   static override description = `One entry per member (location, host, port, tls, resource id, cluster, database, resource group,
-subscription), sorted by location and then id so the same group always exports the same text. A member ARM cannot read
-is exported too, with why (readError; a notRead column in csv, _NOT_READ in env), the host its cluster list still shows,
-and no port or protocol.
+subscription), sorted by location and then id so the same group always exports the same text.
+A member ARM cannot read is exported too, with why (readError; a notRead column in csv, _NOT_READ in env),
+the host its cluster list still shows, and no port or protocol.
 
 --format is required (there is no table: this output is meant for files); --json is --format json. In env format
 each member's variables are named after its location: GEO_REDIS_<LOCATION>_HOST, _PORT, _TLS, _ID (and _KEY); two members
