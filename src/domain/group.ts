@@ -37,7 +37,7 @@ export function toMember(cluster: ClusterView, db: DatabaseView): Member {
 }
 
 /** The database's own view has geoReplication: a nickname or any linked id, even only itself. */
-export function hasGeoReplication(m: Pick<Member, 'groupNickname' | 'links'>): boolean {
+function hasGeoReplication(m: Pick<Member, 'groupNickname' | 'links'>): boolean {
   return m.groupNickname !== null || m.links.length > 0
 }
 
@@ -101,7 +101,7 @@ export function memberArmState(m: Pick<Member, 'provisioningState' | 'resourceSt
 }
 
 /** Azure's fixed port for a Managed Redis database (every database listens on it; OSSCluster adds 85xx). */
-export const AZURE_DATABASE_PORT = 10000
+const AZURE_DATABASE_PORT = 10000
 
 export interface Endpoint {
   host: string
@@ -259,7 +259,7 @@ function describeGroup(members: Member[], unreadable: Member[]): GeoGroup {
  * The read error about a database: its own, else its cluster's (a database list that failed), else its
  * subscription's (a cluster list that failed). The most specific scope wins.
  */
-export function readErrorOf(id: string, errors: ScopeError[]): ScopeError | undefined {
+function readErrorOf(id: string, errors: ScopeError[]): ScopeError | undefined {
   const ref = parseDatabaseId(id)
   for (const scope of [id, clusterIdOf(id), ref?.subscriptionId ?? '']) {
     const found = scope ? errors.find((e) => idKey(e.scope) === idKey(scope)) : undefined

@@ -12,8 +12,6 @@
  */
 export type ReadCause = 'forbidden' | 'not-found' | 'region-not-answering' | 'not-listed' | 'unknown'
 
-export const READ_CAUSES: readonly ReadCause[] = ['forbidden', 'not-found', 'region-not-answering', 'not-listed', 'unknown']
-
 /** Why a member (or a scope) could not be read: the cause, and ARM's own code and message. */
 export interface ReadError {
   cause: ReadCause

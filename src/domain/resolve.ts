@@ -33,12 +33,12 @@ export function matchesMember(m: Pick<Member, 'id' | 'cluster' | 'location'>, qu
 }
 
 /** The group carries this nickname. */
-export function isNamed(group: Pick<GeoGroup, 'nickname'>, nickname: string): boolean {
+function isNamed(group: Pick<GeoGroup, 'nickname'>, nickname: string): boolean {
   return group.nickname.toLowerCase() === nickname.trim().toLowerCase()
 }
 
 /** A member of the group, readable or not, lives in this resource group. */
-export function inResourceGroup(group: GeoGroup, resourceGroup: string): boolean {
+function inResourceGroup(group: GeoGroup, resourceGroup: string): boolean {
   return allMembers(group).some((m) => m.resourceGroup.toLowerCase() === resourceGroup.trim().toLowerCase())
 }
 
