@@ -1,8 +1,11 @@
 // Flags shared by several commands, and turning them into settings.
 import {Flags} from '@oclif/core'
 import {UsageError} from '../domain/errors.js'
-import type {ScopeError} from '../domain/model.js'
-import type {GroupSelection} from '../services/groups.js'
+import {label} from '../domain/group.js'
+import {clusterIdOf, idKey} from '../domain/ids.js'
+import type {Member, ScopeError} from '../domain/model.js'
+import {describeReadError} from '../domain/read.js'
+import type {GroupSelection} from '../domain/resolve.js'
 import {AUTH_MODES, NO_REDIS_TOKEN, type AuthMode, type TargetOptions} from '../services/targets.js'
 import type {BaseCommand} from './base.js'
 import {readCaFile} from './ca-file.js'
@@ -59,8 +62,18 @@ export function groupScope(flags: ArmFlagValues & {group?: string; 'resource-gro
   return {settings, scope: {subscriptions: settings.subscriptions, selection}}
 }
 
-/** What ARM could not read, and linked members nobody could read, as warnings on stderr. */
-export function warnUnread(command: BaseCommand, errors: ScopeError[], unresolved: string[] = [], consequence = ''): void {
-  for (const e of errors) command.warn(`could not read ${e.scope}: ${e.code}: ${e.message}`)
-  for (const id of unresolved) command.warn(`${id} is linked but could not be read: ${consequence}`)
+/**
+ * What ARM could not read, as warnings on stderr, once each: a line per member of the group ARM could not read (its
+ * cause, and what that costs this command) unless the output on stdout shows those members already (`shown`), then
+ * every failed scope that is not about one of them.
+ */
+export function warnUnread(command: BaseCommand, errors: ScopeError[], unread: Member[] = [], consequence = '', shown = false): void {
+  const covered = new Set(unread.flatMap((m) => [idKey(m.id), idKey(clusterIdOf(m.id))]))
+  if (!shown) {
+    for (const m of unread) command.warn(`${label(m)} is linked but could not be read: ${describeReadError(m.readError!)}${consequence ? `; ${consequence}` : ''}`)
+  }
+
+  for (const e of errors) {
+    if (!covered.has(idKey(e.scope))) command.warn(`could not read ${e.scope}: ${e.cause ? `${e.cause} (${e.code}: ${e.message})` : `${e.code}: ${e.message}`}`)
+  }
 }

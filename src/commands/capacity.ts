@@ -9,7 +9,9 @@ import {dataPlaneFlags, dataPlaneTarget, groupFlags, groupScope, warnUnread} fro
 
 export default class Capacity extends BaseCommand {
   static override summary = 'memory headroom of every member and the SKUs the group can scale to together'
-  static override description = `Reads INFO memory from every member (one round trip each) and measures used memory against maxmemory, or against the SKU's nominal size when maxmemory is not set (the output says which). Levels by used %: crit at --crit, warn at --warn, else ok; unknown when the member did not answer or no limit is known.
+  static override description = `Reads INFO memory from every member (one round trip each) and measures used memory against maxmemory, or against the SKU's nominal size when maxmemory is not set (the output says which; the size is listSkusForScaling's figure for the member's own SKU when it answered, else the built-in table). Every member of the group is a row: one ARM cannot read is listed with why, its capacity unknown.
+
+Levels by used %: crit at --crit, warn at --warn, else ok; unknown when the member did not answer or no limit is known.
 
 Scale options come from listSkusForScaling (api-version 2025-07-01), one call per cluster, and are narrowed to what every member can reach and never below the largest member; a cluster whose API does not answer (older clusters answer 400) is noted, never fatal. Findings explain unequal sizes and the geo-replication scale lock.
 
@@ -37,14 +39,15 @@ Exit 0 ok, 1 a member is crit, did not answer or could not be read, 2 bad input 
     const target = dataPlaneTarget(flags, settings)
     const arm = await connectArm(settings)
     const progress = this.progress('reading the group')
-    const {report, errors} = await runCapacity(arm, {
+    const {report, group, errors} = await runCapacity(arm, {
       ...scope,
       ...target,
       timeoutMs: flags['timeout-ms'],
       thresholds,
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
-    warnUnread(this, errors, report.unresolved, 'its capacity is unknown')
+    // the table and its findings show every member with why it was not read; JSON leaves the log without them
+    warnUnread(this, errors, group.unreadable, 'its capacity is unknown', !this.jsonEnabled())
     return {data: report, exitCode: capacityExitCode(report), human: () => renderCapacity(report)}
   }
 }

@@ -12,6 +12,8 @@ export default class Probe extends BaseCommand {
 
 --canary also writes a short-lived key on each member and polls every other member for it: the N×N replication-lag matrix. The canary measures; it does not change the exit code (use \`geo-redis check --canary\` to judge lag).
 
+Every member of the group is a row: one ARM cannot read (a region that does not answer, no access, deleted) is listed with why, and dialled when its endpoint is known (the host ARM's cluster list still shows, Azure's port 10000), without credentials unless --auth entra. The count says how many of all the members answered.
+
 Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad input. See docs/data-plane.md.`
 
   static override examples = [
@@ -35,7 +37,7 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
     const target = dataPlaneTarget(flags, settings)
     const arm = await connectArm(settings)
     const progress = this.progress('reading the group')
-    const {probe, errors} = await runProbe(arm, {
+    const {probe, group, errors} = await runProbe(arm, {
       ...scope,
       ...target,
       samples: flags.samples,
@@ -43,7 +45,8 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
       canary: flags.canary,
       onProgress: (text) => progress.update(text),
     }).finally(() => progress.stop())
-    warnUnread(this, errors, probe.unresolved, 'not probed')
+    // the table shows every member with why it was not read; JSON leaves the log without them
+    warnUnread(this, errors, group.unreadable, 'probed only when its endpoint is known', !this.jsonEnabled())
     return {data: probe, exitCode: probeExitCode(probe), human: () => renderProbe(probe)}
   }
 }

@@ -4,6 +4,7 @@
 // capped at the original size until they match; meanwhile they can only scale to its SKU.
 import {UsageError} from './errors.js'
 import {idKey} from './ids.js'
+import {CAUSE_TEXT, type ReadError} from './read.js'
 
 export type CapacityLevel = 'ok' | 'warn' | 'crit' | 'unknown'
 
@@ -102,6 +103,8 @@ export interface SizedMember {
   scaleError: string | null
   reachable: boolean
   error: string | null
+  /** ARM could not read it: only its SKU (from the cluster list) is known */
+  readError?: ReadError | null
 }
 
 export interface GroupCapacity {
@@ -166,11 +169,16 @@ export function groupCapacity(members: SizedMember[]): GroupCapacity {
   }
 
   for (const m of members) {
+    if (m.readError) {
+      findings.push(`${m.name} could not be read: ${m.readError.cause}, ${CAUSE_TEXT[m.readError.cause]} (${m.readError.code}): its memory use and scale options are unknown`)
+      continue
+    }
     if (!m.reachable) findings.push(`${m.name} did not answer the probe (${m.error ?? 'no answer'}): its memory use is unknown`)
     if (m.skuMemoryGB === null) findings.push(`${m.name}: ${m.sku} has no documented memory size; headroom needs maxmemory from INFO`)
   }
 
-  const byCluster = [...new Map(members.map((m) => [idKey(m.clusterId), m])).values()]
+  // an unread member still counts for sizes (the cluster list shows its SKU), but was not asked for scale options
+  const byCluster = [...new Map(members.filter((m) => !m.readError).map((m) => [idKey(m.clusterId), m])).values()]
   const answered = byCluster.filter((m) => m.scaleOptions !== null)
   for (const m of byCluster.filter((c) => c.scaleOptions === null)) {
     findings.push(
@@ -196,6 +204,6 @@ export function groupCapacity(members: SizedMember[]): GroupCapacity {
 }
 
 /** 1 when a member is critical, did not answer, or could not be read at all; else 0. */
-export function capacityExitCode(report: {members: {reachable: boolean; level: CapacityLevel}[]; unresolved: string[]}): 0 | 1 {
-  return report.unresolved.length > 0 || report.members.some((m) => !m.reachable || m.level === 'crit') ? 1 : 0
+export function capacityExitCode(report: {members: {reachable: boolean; level: CapacityLevel; readError?: unknown}[]; unresolved: string[]}): 0 | 1 {
+  return report.unresolved.length > 0 || report.members.some((m) => m.readError || !m.reachable || m.level === 'crit') ? 1 : 0
 }

@@ -1,7 +1,10 @@
-// Reconciles every member's own view into groups. A group is the connected set of databases that list
-// each other; nicknames only label groups, they never join them.
+// Reconciles every member's own view into groups. Membership comes from evidence, never from who answers: a
+// database is a member when its own view has geoReplication (a nickname or any linked id, even only itself) or a
+// readable member lists it; a group is the connected set of everything any readable view names. Nicknames only
+// label groups, they never join them.
 import {clusterIdOf, idKey, parseDatabaseId} from './ids.js'
 import type {ClusterView, DatabaseView, GeoGroup, GroupStatus, Inventory, Member, ScopeError} from './model.js'
+import {CAUSE_TEXT, type ReadError} from './read.js'
 
 export function toMember(cluster: ClusterView, db: DatabaseView): Member {
   const ref = parseDatabaseId(db.id)
@@ -22,6 +25,8 @@ export function toMember(cluster: ClusterView, db: DatabaseView): Member {
     persistence: db.persistence,
     provisioningState: db.provisioningState,
     resourceState: db.resourceState,
+    clusterProvisioningState: cluster.provisioningState,
+    clusterResourceState: cluster.resourceState,
     redisVersion: db.redisVersion ?? cluster.redisVersion,
     minimumTlsVersion: cluster.minimumTlsVersion,
     highAvailability: cluster.highAvailability,
@@ -31,9 +36,90 @@ export function toMember(cluster: ClusterView, db: DatabaseView): Member {
   }
 }
 
-/** A database is geo-replicated when it names at least one other database in its own view. */
-export function isGeoReplicated(member: Member): boolean {
-  return member.links.some((l) => idKey(l.id) !== idKey(member.id))
+/** The database's own view has geoReplication: a nickname or any linked id, even only itself. */
+function hasGeoReplication(m: Pick<Member, 'groupNickname' | 'links'>): boolean {
+  return m.groupNickname !== null || m.links.length > 0
+}
+
+/** Plain code-unit order: the same on every machine, whatever its locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** The one member order of every output: by location, then id; a member whose location is unknown comes last. */
+export function memberOrder(a: Pick<Member, 'id' | 'location'>, b: Pick<Member, 'id' | 'location'>): number {
+  if (a.location !== b.location) {
+    if (!a.location) return 1
+    if (!b.location) return -1
+    return compareText(a.location, b.location)
+  }
+
+  return compareText(idKey(a.id), idKey(b.id))
+}
+
+/**
+ * Every member the group knows, readable or not (placeholders carry `readError`), in member order. Assembly keeps
+ * `members` and `unreadable` in member order already, so only the two need interleaving.
+ */
+export function allMembers(group: Pick<GeoGroup, 'members' | 'unreadable'>): Member[] {
+  return group.unreadable.length === 0 ? [...group.members] : [...group.members, ...group.unreadable].sort(memberOrder)
+}
+
+export type ArmStateLevel = 'ok' | 'in-progress' | 'failed'
+
+export interface MemberArmState {
+  /** cluster and database both Succeeded/Running */
+  healthy: boolean
+  /** the worse of the two: a create, update or scale in progress, or anything else that is not ok */
+  level: ArmStateLevel
+  /** "Succeeded/Running", or both when either is not: "cluster Updating/Scaling, database Succeeded/Running" */
+  text: string
+  /** the cluster or the database is being deleted */
+  deleting: boolean
+}
+
+const IN_PROGRESS = ['creating', 'updating', 'scaling']
+const isOk = (provisioning: string, resource: string) => provisioning.toLowerCase() === 'succeeded' && resource.toLowerCase() === 'running'
+
+/** A member's state in ARM is its cluster's and its database's: the worse of the two decides. */
+export function memberArmState(m: Pick<Member, 'provisioningState' | 'resourceState' | 'clusterProvisioningState' | 'clusterResourceState'>): MemberArmState {
+  const pairs = [
+    [m.clusterProvisioningState, m.clusterResourceState],
+    [m.provisioningState, m.resourceState],
+  ] as const
+  const healthy = pairs.every(([p, r]) => isOk(p, r))
+  const off = pairs.flatMap(([p, r]) => [p.toLowerCase() === 'succeeded' ? null : p, r.toLowerCase() === 'running' ? null : r]).filter((s): s is string => s !== null)
+  const level: ArmStateLevel = healthy ? 'ok' : off.every((s) => IN_PROGRESS.includes(s.toLowerCase())) ? 'in-progress' : 'failed'
+  return {
+    healthy,
+    level,
+    text: healthy
+      ? 'Succeeded/Running'
+      : `cluster ${m.clusterProvisioningState}/${m.clusterResourceState}, database ${m.provisioningState}/${m.resourceState}`,
+    deleting: off.some((s) => s.toLowerCase() === 'deleting'),
+  }
+}
+
+/** Azure's fixed port for a Managed Redis database (every database listens on it; OSSCluster adds 85xx). */
+const AZURE_DATABASE_PORT = 10000
+
+export interface Endpoint {
+  host: string
+  port: number
+  tls: boolean
+}
+
+/**
+ * Where a member listens. A readable member: its cluster's host, its database's port and protocol. A member ARM
+ * cannot read: the host its cluster still shows in ARM's cluster list, Azure's fixed database port and TLS (Azure's
+ * default), but only when that host is its own: null when the host is unknown or another member shares it (then
+ * only the unread port could tell them apart, as in the sandbox, where every member is on localhost).
+ */
+export function memberEndpoint(m: Member, group?: Pick<GeoGroup, 'members' | 'unreadable'>): Endpoint | null {
+  if (!m.readError) return {host: m.hostName, port: m.port, tls: m.clientProtocol !== 'Plaintext'}
+  const host = m.hostName.toLowerCase()
+  const shared = group ? allMembers(group).some((o) => idKey(o.id) !== idKey(m.id) && o.hostName.toLowerCase() === host) : false
+  return host && !shared ? {host: m.hostName, port: AZURE_DATABASE_PORT, tls: true} : null
 }
 
 export interface InventoryInput {
@@ -52,13 +138,14 @@ export function assembleInventory(input: InventoryInput): Inventory {
     if (cluster) members.push(toMember(cluster, db))
   }
 
-  const grouped = members.filter((m) => isGeoReplicated(m))
-  const standalone = members.filter((m) => !isGeoReplicated(m)).sort(byId)
+  // a database a readable member lists is a member even when its own view has no geoReplication (yet)
+  const listed = new Set(members.flatMap((m) => m.links.map((l) => idKey(l.id))))
+  const isMember = (m: Member) => hasGeoReplication(m) || listed.has(idKey(m.id))
   return {
     generatedAt: input.generatedAt,
     subscriptions: input.subscriptions,
-    groups: assembleGroups(grouped, {clusters, errors: input.errors}),
-    standalone,
+    groups: assembleGroups(members.filter(isMember), {clusters, errors: input.errors}),
+    standalone: members.filter((m) => !isMember(m)).sort(memberOrder),
     errors: input.errors,
   }
 }
@@ -69,7 +156,7 @@ export interface ReadContext {
   errors: ScopeError[]
 }
 
-/** Union of every edge any readable member reports; unreadable ids join as unresolved nodes. */
+/** Union of every edge any readable member reports; ids nobody could read join as unresolved nodes. */
 export function assembleGroups(members: Member[], context: ReadContext = {clusters: new Map(), errors: []}): GeoGroup[] {
   const parent = new Map<string, string>()
   const find = (k: string): string => {
@@ -82,8 +169,7 @@ export function assembleGroups(members: Member[], context: ReadContext = {cluste
     if (!parent.has(k)) parent.set(k, k)
   }
   const union = (a: string, b: string) => {
-    const ra = find(a)
-    const rb = find(b)
+    const [ra, rb] = [find(a), find(b)]
     if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb)
   }
 
@@ -111,19 +197,15 @@ export function assembleGroups(members: Member[], context: ReadContext = {cluste
   for (const keys of components.values()) {
     const groupMembers = keys.filter((k) => readable.has(k)).map((k) => readable.get(k)!)
     if (groupMembers.length === 0) continue
-    const unresolved = keys
-      .filter((k) => !readable.has(k))
-      .map((k) => displayId.get(k)!)
-      .sort((a, b) => idKey(a).localeCompare(idKey(b)))
-    groupMembers.sort(byId)
-    groups.push({...describeGroup(groupMembers, unresolved), unreadable: unresolved.map((id) => placeholderMember(id, context))})
+    const unreadable = keys.filter((k) => !readable.has(k)).map((k) => placeholderMember(displayId.get(k)!, context))
+    groups.push(describeGroup(groupMembers.sort(memberOrder), unreadable.sort(memberOrder)))
   }
 
-  return groups.sort((a, b) => a.nickname.localeCompare(b.nickname) || a.key.localeCompare(b.key))
+  return groups.sort((a, b) => compareText(a.nickname.toLowerCase(), b.nickname.toLowerCase()) || compareText(a.key, b.key))
 }
 
-function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
-  const everyone = new Set([...members.map((m) => idKey(m.id)), ...unresolved.map(idKey)])
+function describeGroup(members: Member[], unreadable: Member[]): GeoGroup {
+  const everyone = [...members, ...unreadable].map((m) => idKey(m.id))
   // name members as they call themselves, not in another view's casing
   const byKey = new Map(members.map((m) => [idKey(m.id), m]))
   const nameOf = (key: string) => {
@@ -145,7 +227,7 @@ function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
 
   for (const m of members) {
     const seen = new Set([idKey(m.id), ...m.links.map((l) => idKey(l.id))])
-    const missing = [...everyone].filter((k) => !seen.has(k))
+    const missing = everyone.filter((k) => !seen.has(k))
     if (missing.length > 0) {
       degraded = true
       problems.push(`views disagree: ${label(m)} does not list ${missing.map(nameOf).join(', ')}`)
@@ -158,28 +240,46 @@ function describeGroup(members: Member[], unresolved: string[]): GeoGroup {
     problems.push(`members disagree about the group nickname: ${nicknames.join(', ')}`)
   }
 
-  for (const id of unresolved) problems.push(`${shortName(id)} is linked but could not be read`)
+  for (const p of unreadable) problems.push(`${shortName(p.id)} is linked but could not be read: ${p.readError!.cause}, ${CAUSE_TEXT[p.readError!.cause]} (${p.readError!.code})`)
 
-  const status: GroupStatus = degraded ? 'degraded' : unresolved.length > 0 ? 'incomplete' : 'healthy'
+  const status: GroupStatus = degraded ? 'degraded' : unreadable.length > 0 ? 'incomplete' : 'healthy'
   return {
-    key: idKey(members[0].id),
+    // every known member counts, readable or not, so an outage does not change the group's identity
+    key: everyone.reduce((lowest, k) => (k < lowest ? k : lowest)),
     nickname: nicknames[0] ?? '',
     status,
     members,
-    unresolved,
+    unresolved: unreadable.map((p) => p.id),
+    unreadable,
     problems,
   }
 }
 
 /**
+ * The read error about a database: its own, else its cluster's (a database list that failed), else its
+ * subscription's (a cluster list that failed). The most specific scope wins.
+ */
+function readErrorOf(id: string, errors: ScopeError[]): ScopeError | undefined {
+  const ref = parseDatabaseId(id)
+  for (const scope of [id, clusterIdOf(id), ref?.subscriptionId ?? '']) {
+    const found = scope ? errors.find((e) => idKey(e.scope) === idKey(scope)) : undefined
+    if (found) return found
+  }
+
+  return undefined
+}
+
+/**
  * A member ARM could not read, described from what is still known: the linked id, its cluster as the cluster
- * list shows it (ARM's global view outlives a regional outage), and the error of the read that failed.
+ * list shows it (ARM's subscription-wide list outlives a regional outage), and why the read failed.
  */
 export function placeholderMember(id: string, context: ReadContext): Member {
   const ref = parseDatabaseId(id)
   const cluster = context.clusters.get(idKey(clusterIdOf(id)))
-  const scopes = [id, clusterIdOf(id), ref?.subscriptionId ?? ''].map(idKey)
-  const error = context.errors.find((e) => scopes.includes(idKey(e.scope)))
+  const error = readErrorOf(id, context.errors)
+  const readError: ReadError = error
+    ? {cause: error.cause ?? 'unknown', code: error.code, message: error.message}
+    : {cause: 'unknown', code: 'NotRead', message: ref ? 'no read of it was recorded' : 'not a database id: it cannot be read'}
   return {
     id,
     subscriptionId: ref?.subscriptionId ?? '',
@@ -197,26 +297,25 @@ export function placeholderMember(id: string, context: ReadContext): Member {
     persistence: {aofEnabled: false, rdbEnabled: false},
     provisioningState: 'Unknown',
     resourceState: 'Unknown',
+    clusterProvisioningState: cluster?.provisioningState ?? 'Unknown',
+    clusterResourceState: cluster?.resourceState ?? 'Unknown',
     redisVersion: cluster?.redisVersion ?? null,
     minimumTlsVersion: cluster?.minimumTlsVersion ?? null,
     highAvailability: cluster?.highAvailability ?? null,
     accessKeysAuthentication: null,
     groupNickname: null,
     links: [],
-    readError: error ? {code: error.code, message: error.message} : {code: 'NotRead', message: 'not read: its subscription was not listed'},
+    readError,
   }
 }
 
+/** "cache2/default (eastus)"; without the location when it is unknown (a member no ARM list shows). */
 export function label(m: Pick<Member, 'cluster' | 'database' | 'location'>): string {
-  return `${m.cluster}/${m.database} (${m.location})`
+  return `${m.cluster}/${m.database}${m.location ? ` (${m.location})` : ''}`
 }
 
 /** "cache2/default" from a database id; the id itself when it is not one. */
 export function shortName(id: string): string {
   const ref = parseDatabaseId(id)
   return ref ? `${ref.cluster}/${ref.database}` : id
-}
-
-function byId(a: Member, b: Member): number {
-  return idKey(a.id).localeCompare(idKey(b.id))
 }

@@ -1,8 +1,9 @@
 // Guard rules for force-unlink, force-link and flush: pure checks over what was read from ARM and what the probes saw.
 // Every guard that can be evaluated is listed (an auditor sees all of them); the first refusal decides.
 import {idKey} from './ids.js'
-import {label, shortName} from './group.js'
+import {allMembers, label, memberArmState, shortName} from './group.js'
 import type {GeoGroup, Member} from './model.js'
+import {CAUSE_TEXT, causeMeansDown, type ReadError} from './read.js'
 
 export interface GuardResult {
   name: string
@@ -62,9 +63,9 @@ export function withGuard(base: GuardReport, guard: GuardResult, refusal: Refusa
   return {guards: [...base.guards, guard], refusal: base.refusal ?? (guard.result === 'refuse' ? refusal : null)}
 }
 
-/** ARM says the member is fully provisioned and running. */
+/** ARM says the member, its cluster and its database, is fully provisioned and running. */
 export function armHealthy(m: Member): boolean {
-  return m.provisioningState === 'Succeeded' && m.resourceState === 'Running'
+  return memberArmState(m).healthy
 }
 
 export function probeOf(probes: ProbeFact[] | null, m: Member): ProbeFact | undefined {
@@ -76,7 +77,7 @@ export function lists(viewer: Member, id: string): boolean {
 }
 
 function armState(m: Member): string {
-  return `${m.provisioningState}/${m.resourceState}`
+  return memberArmState(m).text
 }
 
 function names(members: Member[]): string {
@@ -84,7 +85,7 @@ function names(members: Member[]): string {
 }
 
 /** The member an operator named, among the group's members; null when none matches. */
-export function targetGuard(name: string, group: GeoGroup, query: string, found: Member | null, choices: string): Check {
+function targetGuard(name: string, group: GeoGroup, query: string, found: Member | null, choices: string): Check {
   return found
     ? {name, pass: true, detail: `${label(found)} is in group "${group.nickname}"`}
     : {
@@ -140,7 +141,7 @@ const SPLIT_COST =
   'writes made on each side after the split diverge, and the unlinked side must then be deleted and recreated, or force-linked, which discards its data'
 
 export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
-  const choices = [...s.group.members, ...(s.group.unreadable ?? [])].map((m) => `${m.cluster} (${m.location || 'location unknown'})`).join(', ')
+  const choices = allMembers(s.group).map((m) => `${m.cluster} (${m.location || 'location unknown'})`).join(', ')
   const checks: Check[] = [targetGuard('target-in-group', s.group, s.targetQuery, s.target, choices)]
   const {target, issuer} = s
   if (!target || !issuer) return report(checks)
@@ -208,27 +209,29 @@ function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: stri
   }
 }
 
-// read errors that mean "the region or the service is not answering", as in a regional outage
-const OUTAGE_READ = /ServiceUnavailable|GatewayTimeout|BadGateway|InternalServerError|Timeout|Http5\d\d|ECONN|ETIMEDOUT|EAI_AGAIN|RequestFailed/i
-
 /**
- * A target ARM cannot read has no known data-plane endpoint, so its read error decides: an outage or a deleted
- * database is what force-unlink is for; "no access" says nothing about whether it is down.
+ * A target ARM cannot read has no known data-plane endpoint of its own to trust, so why ARM could not read it
+ * decides: a region that does not answer, or a deleted database, is what force-unlink is for; no access (or a
+ * subscription outside the run, or an odd answer) says nothing about whether it is down.
  */
-function unreadableTargetGuard(target: Member, readError: {code: string; message: string}, force: boolean): Check {
+function unreadableTargetGuard(target: Member, readError: ReadError, force: boolean): Check {
   const name = 'target-does-not-answer'
-  const why = `ARM cannot read ${target.cluster}: ${readError.code}`
-  if (OUTAGE_READ.test(readError.code) || /NotFound/i.test(readError.code)) {
-    return {name, pass: true, detail: `${why} (${/NotFound/i.test(readError.code) ? 'deleted' : 'its region is not answering'}); data plane not probed`}
+  const why = `ARM cannot read ${target.cluster}: ${readError.cause} (${readError.code})`
+  if (causeMeansDown(readError.cause)) {
+    return {name, pass: true, detail: `${why}: ${CAUSE_TEXT[readError.cause]}; data plane not probed`}
   }
 
+  const remediation: Record<string, string> = {
+    forbidden: 'get read access (Reader) to its subscription and re-run, or add --force if you know it is down',
+    'not-listed': `pass --subscription ${target.subscriptionId} with an identity that can read it and re-run, or add --force if you know it is down`,
+  }
   return {
     name,
     pass: force,
     detail: force ? why : `${why}: cannot tell whether it is down`,
     forced: force,
-    message: `${why}, which says nothing about whether it is down (${readError.message}); unlinking a healthy member splits the group: ${SPLIT_COST}`,
-    remediation: 'get read access to its subscription and re-run, or add --force if you know it is down',
+    message: `${why}, ${CAUSE_TEXT[readError.cause]}, which says nothing about whether it is down (${readError.message}); unlinking a healthy member splits the group: ${SPLIT_COST}`,
+    remediation: remediation[readError.cause] ?? 're-run when ARM answers, or add --force if you know it is down',
   }
 }
 
@@ -320,10 +323,9 @@ export function flushReach(group: GeoGroup, issuer: Member): FlushReach {
   const self = idKey(issuer.id)
   const ids = issuer.links.filter((l) => l.state === 'Linked' && idKey(l.id) !== self).map((l) => l.id)
   const reached = new Set([self, ...ids.map(idKey)])
-  const unreached = [
-    ...group.members.filter((m) => !reached.has(idKey(m.id))).map((m) => label(m)),
-    ...group.unresolved.filter((id) => !reached.has(idKey(id))).map((id) => `${shortName(id)} (unreadable)`),
-  ]
+  const unreached = allMembers(group)
+    .filter((m) => !reached.has(idKey(m.id)))
+    .map((m) => (m.readError ? `${shortName(m.id)} (unreadable: ${m.readError.cause})` : label(m)))
   return {ids, unreached}
 }
 

@@ -5,10 +5,11 @@
 // the survivors may run out of memory. Force-unlink stops that, but the unlinked member's unsynced writes are
 // lost to the group and it rejoins only by being deleted and recreated, or force-linked (its data discarded).
 import {memoryUse, type CapacityLevel, type CapacityThresholds, type MemoryUse} from './capacity.js'
-import {armHealthy} from './guards.js'
-import {clusterIdOf, idKey, parseDatabaseId} from './ids.js'
-import type {GeoGroup, Member, ScopeError} from './model.js'
+import {allMembers, memberArmState} from './group.js'
+import {idKey} from './ids.js'
+import type {GeoGroup, Member} from './model.js'
 import {readCommand} from './plans.js'
+import {causeMeansDown, type ReadCause} from './read.js'
 import {skuMemoryGB} from './sku.js'
 
 export interface RunbookStep {
@@ -69,10 +70,11 @@ export interface MemberStatus {
   name: string
   cluster: string
   resourceGroup: string | null
-  /** null when ARM could not read it */
+  /** null when no ARM list shows it */
   location: string | null
-  arm: {readable: boolean; state: string | null; error: string | null}
-  /** null: not probed (ARM could not read its endpoint) */
+  /** `state`: cluster and database (memberArmState); `cause`: why ARM could not read it */
+  arm: {readable: boolean; state: string | null; error: string | null; cause: ReadCause | null}
+  /** null: not probed (ARM could not read it and its endpoint is unknown) */
   probe: {answered: boolean; latencyMs: number | null; failure: string | null} | null
   /** null: not measured */
   memory: MemoryUse | null
@@ -85,58 +87,54 @@ export interface MemberStatus {
 
 export interface IncidentInput {
   group: GeoGroup
-  /** what ARM could not read while reading the group */
-  errors: ScopeError[]
-  /** one per readable member; empty when nothing was probed */
+  /** one per member probed (readable, or unread with a known endpoint); empty when nothing was probed */
   probes: ProbeReading[]
   thresholds: CapacityThresholds
 }
 
-// an unreadable member is judged by why ARM did not answer: access and token problems say nothing about its health
-const ACCESS_CODE = /^(AuthorizationFailed|LinkedAuthorizationFailed|Forbidden|InvalidAuthenticationToken|AuthenticationFailed|ExpiredAuthenticationToken|Http40[13])/i
 // answering with the wrong credentials or certificate is a setup problem from here, not an outage
 const SETUP_FAILURE = new Set(['auth', 'tls'])
-
-/** Why ARM could not read a linked member: the placeholder's error when the group carries one, else the read errors. */
-function readErrorOf(group: GeoGroup, errors: ScopeError[], id: string): {placeholder: Member | undefined; error: {code: string; message: string} | undefined} {
-  const placeholder = group.unreadable?.find((m) => idKey(m.id) === idKey(id))
-  const keys = new Set([idKey(id), idKey(clusterIdOf(id))])
-  return {placeholder, error: placeholder?.readError ?? errors.find((e) => keys.has(idKey(e.scope)))}
-}
 
 function seenAs(group: GeoGroup, id: string): string[] {
   return group.members.filter((m) => idKey(m.id) !== idKey(id)).flatMap((m) => m.links.filter((l) => idKey(l.id) === idKey(id)).map((l) => l.state))
 }
 
-function unreadableStatus(group: GeoGroup, errors: ScopeError[], id: string): MemberStatus {
-  const ref = parseDatabaseId(id)
-  const {placeholder, error} = readErrorOf(group, errors, id)
-  // no recorded error, or one about access: nothing says the member itself is down
-  const judged = error !== undefined && !ACCESS_CODE.test(error.code) && error.code !== 'NotRead'
-  const text = error ? `${error.code}: ${error.message}` : 'no answer recorded (deleted, another tenant, or no access)'
+function probeStatus(probe: ProbeReading | undefined): MemberStatus['probe'] {
+  return probe
+    ? {answered: probe.reachable, latencyMs: probe.latencyMs, failure: probe.reachable ? null : `${probe.errorKind ?? 'other'}: ${probe.errorMessage ?? 'no answer'}`}
+    : null
+}
+
+/** A member ARM could not read is judged by why: a region that does not answer, or a deleted database, is failing. */
+function unreadableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefined): MemberStatus {
+  const error = m.readError!
+  const judged = causeMeansDown(error.cause)
+  const text = `${error.code}: ${error.message}`
+  const reasons = [judged ? `ARM cannot read it: ${text}` : `ARM does not show it to you (${error.cause}, ${text}): its health cannot be judged from here`]
+  if (probe) reasons.push(probe.reachable ? 'its endpoint answers the probe' : `its endpoint does not answer the probe (${probeStatus(probe)!.failure})`)
   return {
-    id,
-    name: ref ? `${ref.cluster}/${ref.database}` : id,
-    cluster: placeholder?.cluster ?? ref?.cluster ?? id,
-    resourceGroup: ref?.resourceGroup ?? null,
+    id: m.id,
+    name: `${m.cluster}/${m.database}`,
+    cluster: m.cluster,
+    resourceGroup: m.resourceGroup || null,
     // ARM's cluster list outlives a regional outage, so the placeholder may still know where it is
-    location: placeholder?.location || null,
-    arm: {readable: false, state: null, error: text},
-    probe: null,
+    location: m.location || null,
+    arm: {readable: false, state: null, error: text, cause: error.cause},
+    probe: probeStatus(probe),
     memory: null,
-    seenAs: seenAs(group, id),
+    seenAs: seenAs(group, m.id),
     verdict: judged ? 'failing' : 'unknown',
-    reasons: [judged ? `ARM cannot read it: ${text}` : `ARM does not show it to you (${text}): its health cannot be judged from here`],
+    reasons,
   }
 }
 
 function readableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefined, t: CapacityThresholds): MemberStatus {
-  const state = `${m.provisioningState}/${m.resourceState}`
+  const state = memberArmState(m)
   const reasons: string[] = []
   let verdict: Verdict = 'survivor'
-  if (!armHealthy(m)) {
+  if (!state.healthy) {
     verdict = 'failing'
-    reasons.push(`ARM shows it ${state}, not Succeeded/Running`)
+    reasons.push(`ARM shows it not Succeeded/Running: ${state.text}`)
   }
   if (probe && !probe.reachable) {
     const kind = probe.errorKind ?? 'other'
@@ -159,8 +157,8 @@ function readableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefi
     cluster: m.cluster,
     resourceGroup: m.resourceGroup,
     location: m.location,
-    arm: {readable: true, state, error: null},
-    probe: probe ? {answered: probe.reachable, latencyMs: probe.latencyMs, failure: probe.reachable ? null : `${probe.errorKind ?? 'other'}: ${probe.errorMessage ?? 'no answer'}`} : null,
+    arm: {readable: true, state: state.text, error: null, cause: null},
+    probe: probeStatus(probe),
     memory,
     seenAs: seenAs(group, m.id),
     verdict,
@@ -168,13 +166,12 @@ function readableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefi
   }
 }
 
-/** Every member of the group, readable or not, with its verdict. */
+/** Every member of the group, readable or not, in member order, with its verdict. */
 export function memberStatuses(input: IncidentInput): MemberStatus[] {
   const probeOf = (id: string) => input.probes.find((p) => idKey(p.id) === idKey(id))
-  return [
-    ...input.group.members.map((m) => readableStatus(input.group, m, probeOf(m.id), input.thresholds)),
-    ...input.group.unresolved.map((id) => unreadableStatus(input.group, input.errors, id)),
-  ]
+  return allMembers(input.group).map((m) =>
+    m.readError ? unreadableStatus(input.group, m, probeOf(m.id)) : readableStatus(input.group, m, probeOf(m.id), input.thresholds),
+  )
 }
 
 const LEVEL_ORDER: CapacityLevel[] = ['unknown', 'ok', 'warn', 'crit']

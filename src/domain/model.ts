@@ -1,4 +1,5 @@
 // The group model in the operator's language. Plain data, no SDK types: the azure/ mappers produce these.
+import type {ReadCause, ReadError} from './read.js'
 
 export type LinkState = 'Linked' | 'Linking' | 'Unlinking' | 'LinkFailed' | 'UnlinkFailed' | (string & {})
 
@@ -79,8 +80,12 @@ export interface Member {
   evictionPolicy: string
   modules: RedisModule[]
   persistence: Persistence
+  /** the database's own states */
   provisioningState: string
   resourceState: string
+  /** the cluster's states: a cluster being scaled is Updating/Scaling while its database stays Succeeded/Running */
+  clusterProvisioningState: string
+  clusterResourceState: string
   /** database redisVersion when ARM reports it, else the cluster's */
   redisVersion: string | null
   minimumTlsVersion: string | null
@@ -89,23 +94,30 @@ export interface Member {
   groupNickname: string | null
   /** this member's own view of who is linked, ids as ARM returned them */
   links: Link[]
-  /** set on placeholders for unreadable members: why ARM could not read the database */
-  readError?: {code: string; message: string}
+  /** set on placeholders for members ARM could not read: why, in the one vocabulary of causes */
+  readError?: ReadError
 }
 
 export interface GeoGroup {
-  /** stable identity: the lowest member id key; nicknames are not unique */
+  /**
+   * stable identity: the lowest idKey among every known member, readable or not, so an outage does not change it;
+   * nicknames are not unique
+   */
   key: string
   nickname: string
   status: GroupStatus
+  /**
+   * the members ARM could read, in member order (location, then id). A database is a member when its own view has
+   * geoReplication (a nickname or any linked id, even only itself) or a readable member lists it.
+   */
   members: Member[]
   /** linked ids that could not be read (no access, other tenant, deleted, outage) */
   unresolved: string[]
   /**
-   * a placeholder member per unresolved id: what ARM's cluster list still shows (location, host, SKU) and
-   * `readError`, so an operator can still name a member whose region is down
+   * a placeholder member per unresolved id, in member order: what ARM's cluster list still shows (location, host,
+   * SKU, cluster states) and `readError`, so an operator can still name a member whose region is down
    */
-  unreadable?: Member[]
+  unreadable: Member[]
   problems: string[]
 }
 
@@ -114,6 +126,8 @@ export interface ScopeError {
   scope: string
   code: string
   message: string
+  /** set on every failed ARM read: why, in the one vocabulary of causes */
+  cause?: ReadCause
 }
 
 export interface Inventory {

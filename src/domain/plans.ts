@@ -1,10 +1,9 @@
 // Force-unlink, force-link and flush plans: who sends what to whom, what it costs, and how to check it worked.
 // Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink/planFlush) and is passed in.
 import {armHealthy, flushReach, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
-import {label, shortName} from './group.js'
+import {compareText, label, memberArmState, shortName} from './group.js'
 import {idKey} from './ids.js'
 import type {GeoGroup, Member, PlannedRequest} from './model.js'
-import {matchesMember, selectMember} from './select.js'
 
 export type GuardedAction = 'force-unlink' | 'force-link' | 'flush'
 
@@ -22,6 +21,11 @@ export interface OperationPlan {
   targetQuery: string
   /** the member unlinked, or the database rejoining; null when it was not found, and for a flush (every member) */
   target: PlanMember | null
+  /**
+   * whether the target is a member of the group: always for a force-unlink target; false for a force-link target
+   * that is not (yet) one (standalone, alone in a group of its own, or in another group); null without a target
+   */
+  targetInGroup: boolean | null
   /** the database the request is sent to */
   issuedOn: PlanMember | null
   /** ids in the request body: the ids to unlink, linkedDatabases, or the other databases to flush */
@@ -59,13 +63,6 @@ export function planMember(m: Member): PlanMember {
   return {id: m.id, name: `${m.cluster}/${m.database}`, location: m.location}
 }
 
-/** One member by id, cluster name or location; null when none matches, UsageError when several do. */
-export function findMember(members: Member[], query: string, group: GeoGroup): Member | null {
-  const found = members.filter((m) => matchesMember(m, query))
-  if (found.length > 1) selectMember({...group, members}, query)
-  return found[0] ?? null
-}
-
 /** Members other than the target that still list it: the side a force-unlink changes. */
 export function linkedPeersOf(group: GeoGroup, target: Member): Member[] {
   return group.members.filter((m) => idKey(m.id) !== idKey(target.id) && lists(m, target.id))
@@ -83,7 +80,7 @@ export function chooseIssuer(candidates: Member[], probes: ProbeFact[] | null, r
   const sorted = [...candidates].sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)]
     for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i]
-    return idKey(a.id).localeCompare(idKey(b.id))
+    return compareText(idKey(a.id), idKey(b.id))
   })
   return sorted[0] ?? null
 }
@@ -103,7 +100,12 @@ export interface PlanInput {
   connection: string[]
 }
 
-function basePlan(action: GuardedAction, input: PlanInput, target: Member | null): Omit<OperationPlan, 'issuedOn' | 'ids' | 'survivors' | 'nothingToDo' | 'steps' | 'nextSteps' | 'command'> {
+function basePlan(
+  action: GuardedAction,
+  input: PlanInput,
+  target: Member | null,
+  targetInGroup: boolean | null = target ? true : null,
+): Omit<OperationPlan, 'issuedOn' | 'ids' | 'survivors' | 'nothingToDo' | 'steps' | 'nextSteps' | 'command'> {
   const forced = input.guards.guards.filter((g) => g.forced).map((g) => `FORCED (${g.name}): ${g.detail?.replace(/^forced: /, '') ?? ''}`)
   const skipped = input.probes ? [] : [`data-plane probes skipped: ${input.skipReason ?? 'not run'}; reachability of members was not checked`]
   return {
@@ -111,6 +113,7 @@ function basePlan(action: GuardedAction, input: PlanInput, target: Member | null
     group: {nickname: input.group.nickname, key: input.group.key},
     targetQuery: input.targetQuery,
     target: target ? planMember(target) : null,
+    targetInGroup,
     // the exact request comes from the ArmPort; the service fills it in
     requests: [],
     warnings: [...forced, ...skipped],
@@ -185,6 +188,8 @@ export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
 
 export interface ForceLinkPlanInput extends PlanInput {
   joining: Member | null
+  /** the joining database is a member of the group (false: not, or not yet, one) */
+  inGroup: boolean
   survivors: Member[]
 }
 
@@ -200,7 +205,7 @@ export function forceLinkIds(joining: Member, survivors: Member[]): string[] {
 
 export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
   const {joining, survivors, group} = input
-  const base = basePlan('force-link', input, joining)
+  const base = basePlan('force-link', input, joining, joining ? input.inGroup : null)
   const nothingToDo = joining && alreadyLinked(joining, survivors) ? `every other member already lists ${label(joining)} as Linked` : null
   const answering = joining && probeOf(input.probes, joining)?.reachable
   const warnings = joining && !nothingToDo
@@ -244,7 +249,7 @@ export const FLUSH_SUBJECT = 'every member'
 
 export function flushPlan(input: FlushPlanInput): OperationPlan {
   const {issuer, group} = input
-  const base = basePlan('flush', {...input, targetQuery: FLUSH_SUBJECT}, null)
+  const base = basePlan('flush', {...input, targetQuery: FLUSH_SUBJECT}, null, null)
   const reach = issuer ? flushReach(group, issuer) : {ids: [], unreached: []}
   const others = issuer ? group.members.filter((m) => idKey(m.id) !== idKey(issuer.id)) : group.members
   const nameOf = (id: string) => {
@@ -340,7 +345,7 @@ export function verifyFlush(plan: OperationPlan, after: Member[]): Verification 
   const problems = members.flatMap((s) => {
     const m = find(after, s.id)
     if (!m) return [`${s.name} could not be read`]
-    return armHealthy(m) ? [] : [`${s.name} is ${m.provisioningState}/${m.resourceState}`]
+    return armHealthy(m) ? [] : [`${s.name} is ${memberArmState(m).text}`]
   })
   return problems.length === 0
     ? {ok: true, detail: `${members.map((s) => s.name).join(', ')} still Succeeded/Running; key counts were not checked (no data-plane verification)`}

@@ -13,10 +13,10 @@ export async function renderCapacity(report: CapacityReport): Promise<string> {
   const {warnPct, critPct} = report.thresholds
   const rows = report.members.map((m) => [
     m.cluster,
-    m.location,
+    m.location || '?',
     m.sku,
     m.skuMemoryGB === null ? 'unknown' : `${m.skuMemoryGB} GB`,
-    m.reachable ? formatBytes(m.usedBytes) : theme.bad(m.error?.kind ?? 'unreachable'),
+    m.reachable ? formatBytes(m.usedBytes) : theme.bad(m.readError ? `not read: ${m.readError.cause}` : (m.error?.kind ?? 'unreachable')),
     m.maxBytes === null ? '' : `${formatBytes(m.maxBytes)} (${m.limitSource})`,
     pct(m.usedPct),
     pct(m.headroomPct),

@@ -1,8 +1,9 @@
 // Renderers for `geo-redis check`: a terminal report grouped by group, the JSON contract
 // (docs/schemas/check.schema.json) and JUnit for pipeline dashboards.
 import {shortName} from '../domain/group.js'
-import {isShared, sharedNicknames} from '../domain/select.js'
+import {isShared, sharedNicknames} from '../domain/resolve.js'
 import type {ScopeError} from '../domain/model.js'
+import type {ReadCause} from '../domain/read.js'
 import {ALL_RULES} from '../domain/rules/index.js'
 import type {Finding, Severity} from '../domain/rules/types.js'
 import {NO_GROUPS, type CheckedGroup, type CheckResult} from '../services/check.js'
@@ -30,17 +31,24 @@ export function renderCheck(result: CheckResult, format: CheckFormat, tool: Tool
   return checkTable(result)
 }
 
+/** What to do about a scope that could not be read, by why: remediation follows the cause. */
+const READ_REMEDIATION: Record<ReadCause, string> = {
+  forbidden: 'grant the identity read access (Reader) to it; the check fails until every scope is read',
+  'not-found': 'it is gone: if a group still links a database in it, force-unlink that member from a member that stays (`geo-redis force-unlink`)',
+  'region-not-answering':
+    'ARM or the region does not answer: re-run; if it lasts, follow the incident runbook (`geo-redis runbook incident`) for the members it holds, and force-unlink a member whose region stays down (`geo-redis force-unlink`)',
+  'not-listed': 'its subscription is outside this run: pass --subscription with it, with an identity that can read it',
+  unknown: 're-run; the check fails until every scope is read',
+}
+
 /** A scope that could not be read, shown like a finding so it reads (and fails) like one. */
 function readFinding(e: ScopeError): Finding {
   return {
     rule: READ_RULE,
     severity: 'error',
     members: [e.scope],
-    message: `${e.code}: ${e.message}`,
-    remediation:
-      e.code === NO_GROUPS
-        ? "check --subscription and the identity's access with `geo-redis inventory`"
-        : 'grant the identity read access (Reader) to it, or re-run if ARM was failing; the check fails until every scope is read',
+    message: e.cause ? `${e.cause}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`,
+    remediation: e.code === NO_GROUPS ? "check --subscription and the identity's access with `geo-redis inventory`" : READ_REMEDIATION[e.cause ?? 'unknown'],
   }
 }
 
@@ -66,7 +74,7 @@ function checkTable(result: CheckResult): string {
     const key = duplicated(g) || !g.nickname ? theme.dim(` [${g.key}]`) : ''
     out.push(
       '',
-      `${theme.heading(g.nickname || '(no nickname)')}${key}  ${status(g.status)}  ${theme.dim(`${g.members.length} member(s), ${g.evaluated.length} rule(s) checked`)}`,
+      `${theme.heading(g.nickname || '(no nickname)')}${key}  ${status(g.status)}  ${theme.dim(`${membersText(g)}, ${g.evaluated.length} rule(s) checked`)}`,
     )
     if (g.findings.length === 0) out.push(`  ${theme.ok('(✓)')} no findings`)
     for (const f of g.findings) out.push(...findingLines(f))
@@ -80,6 +88,12 @@ function checkTable(result: CheckResult): string {
   if (!probed && result.groups.length > 0) out.push('', theme.dim('ARM view only: add --probe for reachability and memory, --canary for replication'))
   out.push('', summaryLine(result))
   return out.join('\n')
+}
+
+/** "3 member(s)", or "2/3 member(s) read" when ARM could not read some. */
+function membersText(g: CheckedGroup): string {
+  const unread = g.unread.length
+  return unread > 0 ? `${g.members.length - unread}/${g.members.length} member(s) read` : `${g.members.length} member(s)`
 }
 
 function findingLines(f: Finding): string[] {

@@ -6,7 +6,7 @@ import {csv, json} from './table.js'
 export type EndpointsFormat = 'json' | 'csv' | 'env' | 'yaml'
 export const ENDPOINTS_FORMATS: EndpointsFormat[] = ['json', 'csv', 'env', 'yaml']
 
-const COLUMNS: (keyof EndpointEntry)[] = ['location', 'host', 'port', 'tls', 'id', 'cluster', 'database', 'resourceGroup', 'subscriptionId']
+const COLUMNS = ['location', 'host', 'port', 'tls', 'id', 'cluster', 'database', 'resourceGroup', 'subscriptionId'] as const
 
 export function renderEndpoints(data: EndpointsExport, format: EndpointsFormat): string {
   switch (format) {
@@ -22,10 +22,18 @@ export function renderEndpoints(data: EndpointsExport, format: EndpointsFormat):
 }
 
 const hasKeys = (data: EndpointsExport) => data.members.some((m) => 'primaryKey' in m)
+const hasUnread = (data: EndpointsExport) => data.members.some((m) => m.readError)
 
+/** A cell: booleans as words, unknown (null) as empty. */
+const cell = (value: string | number | boolean | null | undefined) => (typeof value === 'boolean' ? String(value) : (value ?? ''))
+
+/** Columns as always, then primaryKey with --include-keys, then notRead (the cause) when a member could not be read. */
 function endpointsCsv(data: EndpointsExport): string {
-  const head = [...COLUMNS, ...(hasKeys(data) ? (['primaryKey'] as const) : [])]
-  return csv(head, data.members.map((m) => head.map((c) => (typeof m[c] === 'boolean' ? String(m[c]) : m[c]))))
+  const head = [...COLUMNS, ...(hasKeys(data) ? (['primaryKey'] as const) : []), ...(hasUnread(data) ? (['notRead'] as const) : [])]
+  return csv(
+    head,
+    data.members.map((m) => head.map((c) => (c === 'notRead' ? (m.readError?.cause ?? '') : cell(m[c])))),
+  )
 }
 
 /** "West US 2" or "westus2" → "WESTUS2": upper case, anything not alphanumeric an underscore. */
@@ -65,8 +73,10 @@ function endpointsEnv(data: EndpointsExport): string {
   ]
   data.members.forEach((m, i) => {
     const name = (field: string) => `GEO_REDIS_${prefixes[i]}_${field}`
-    lines.push(`${name('HOST')}=${envValue(m.host)}`, `${name('PORT')}=${m.port}`, `${name('TLS')}=${m.tls}`, `${name('ID')}=${envValue(m.id)}`)
+    lines.push(`${name('HOST')}=${envValue(m.host)}`, `${name('PORT')}=${m.port ?? ''}`, `${name('TLS')}=${m.tls ?? ''}`, `${name('ID')}=${envValue(m.id)}`)
     if ('primaryKey' in m) lines.push(`${name('KEY')}=${envValue(m.primaryKey ?? '')}`)
+    // ARM could not read it: why, so a consumer can leave it out of rotation
+    if (m.readError) lines.push(`${name('NOT_READ')}=${m.readError.cause}`)
   })
   return `${lines.join('\n')}\n`
 }

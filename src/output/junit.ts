@@ -3,7 +3,7 @@
 // that member's errors, since several parsers read only one); warnings and info go to <system-out> and
 // leave the test passing; a member a rule could not check is <skipped>. `errors` stays 0: nothing here
 // is a crashed test. Pure string building.
-import {isShared, sharedNicknames} from '../domain/select.js'
+import {isShared, sharedNicknames} from '../domain/resolve.js'
 import {shortName} from '../domain/group.js'
 import {idKey} from '../domain/ids.js'
 import type {Finding, Skip} from '../domain/rules/types.js'

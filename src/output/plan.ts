@@ -97,7 +97,7 @@ export function renderCapture(result: CaptureResult): string {
   const {group, probe, evidence} = result
   const reachable = probe.members.filter((m) => m.reachable).length
   return [
-    `${theme.ok(OK)} captured group "${group.nickname}": ${group.members} members, ${group.status}${probe.ran ? `, ${reachable}/${probe.members.length} answered the probe` : ''}`,
+    `${theme.ok(OK)} captured group "${group.nickname}": ${group.members} members${group.unread > 0 ? ` (${group.unread} not read)` : ''}, ${group.status}${probe.ran ? `, ${reachable}/${probe.members.length} answered the probe` : ''}`,
     ...group.problems.map((p) => theme.warn(`${WARN} ${p}`)),
     ...evidence.files.map((f) => `  ${f.name}  ${f.sha256.slice(0, 12)}  ${f.bytes} bytes`),
     `  digest: ${evidence.digest}`,

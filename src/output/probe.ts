@@ -1,7 +1,8 @@
 // Terminal view of `geo-redis probe`: one row per member, the failures with their messages, and the canary
 // matrix. JSON is the data itself (docs/schemas/probe.schema.json).
 import {shortName} from '../domain/group.js'
-import type {GroupProbe} from '../services/probe.js'
+import {describeReadError} from '../domain/read.js'
+import type {GroupProbe, MemberProbeResult} from '../services/probe.js'
 import {table} from './table.js'
 import {status, theme} from './theme.js'
 
@@ -28,21 +29,30 @@ export function formatMs(ms: number | null | undefined): string {
 
 const HEAD = ['member', 'location', 'endpoint', 'status', 'connect ms', 'tls ms', 'ping p50/p99 ms', 'memory used/max']
 
+/** The status cell: reachable, the failure kind, or why a member ARM could not read was not dialled. */
+function statusText(m: MemberProbeResult): string {
+  if (m.reachable) return status('reachable')
+  if (m.readError && !m.endpoint) return theme.bad(`not read: ${m.readError.cause}`)
+  return theme.bad(m.error?.kind ?? 'unreachable')
+}
+
 export async function renderProbe(probe: GroupProbe): Promise<string> {
-  const answered = probe.members.filter((m) => m.reachable).length
-  const out = [`${theme.heading(probe.group)}  ${answered}/${probe.members.length} member(s) answered`]
+  const out = [`${theme.heading(probe.group)}  ${probe.answered}/${probe.members.length} member(s) answered`]
   const rows = probe.members.map((m) => [
     shortName(m.id),
-    m.location,
-    m.endpoint,
-    m.reachable ? status('reachable') : theme.bad(m.error?.kind ?? 'unreachable'),
+    m.location || '?',
+    m.endpoint || 'unknown',
+    statusText(m),
     formatMs(m.connectMs),
     formatMs(m.tlsMs),
     m.pingMs ? `${formatMs(m.pingMs.p50)} / ${formatMs(m.pingMs.p99)}` : '',
     m.memory ? `${formatBytes(m.memory.usedBytes)} / ${m.memory.maxBytes === null ? 'no limit' : formatBytes(m.memory.maxBytes)}` : '',
   ])
   out.push(await table(HEAD, rows))
-  for (const m of probe.members) if (m.error) out.push(theme.bad(`(✗) ${shortName(m.id)}: ${m.error.kind}: ${m.error.message}`))
+  for (const m of probe.members) {
+    if (m.readError) out.push(theme.bad(`(✗) ${shortName(m.id)}: ARM cannot read it: ${describeReadError(m.readError)}${m.endpoint ? '' : '; its endpoint is unknown, so it was not probed'}`))
+    if (m.error) out.push(theme.bad(`(✗) ${shortName(m.id)}: ${m.error.kind}: ${m.error.message}`))
+  }
 
   if (probe.canary) {
     const ids = probe.members.map((m) => m.id)

@@ -67,7 +67,7 @@ export function renderMarkdown(blocks: Block[]): string {
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? '' : `${n.toFixed(1)}%`)
 
 function armCell(m: MemberStatus): string {
-  return m.arm.readable ? m.arm.state! : `unreadable (${m.arm.error!.split(':')[0]})`
+  return m.arm.readable ? m.arm.state! : `unreadable (${m.arm.cause}: ${m.arm.error!.split(':')[0]})`
 }
 
 function probeCell(m: MemberStatus): string {

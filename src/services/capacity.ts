@@ -3,9 +3,12 @@
 import {groupCapacity, memoryUse, type CapacityThresholds, type MemoryUse, type ScaleOption} from '../domain/capacity.js'
 import {clusterIdOf, idKey} from '../domain/ids.js'
 import type {GeoGroup, ScopeError} from '../domain/model.js'
-import {skuMemoryGB} from '../domain/sku.js'
+import {allMembers} from '../domain/group.js'
+import type {ReadError} from '../domain/read.js'
+import type {GroupSelection} from '../domain/resolve.js'
+import {nominalSizeGB} from '../domain/sku.js'
 import type {Failure} from '../redis/classify.js'
-import {loadGroup, type GroupSelection} from './groups.js'
+import {readGroup} from './inventory.js'
 import type {ArmPort} from './ports.js'
 import {probeMembersOf} from './probe.js'
 import type {TargetOptions} from './targets.js'
@@ -21,10 +24,13 @@ export interface MemberCapacity extends MemoryUse {
   location: string
   cluster: string
   sku: string
+  /** nominal size: listSkusForScaling's figure for its own SKU when it answered, else the built-in table */
   skuMemoryGB: number | null
   reachable: boolean
   error: Failure | null
-  /** what listSkusForScaling offers this member's cluster; null when it did not answer */
+  /** set when ARM could not read the member: why; its memory use and scale options are then unknown */
+  readError?: ReadError
+  /** what listSkusForScaling offers this member's cluster; null when it did not answer or was not asked */
   scaleOptions: ScaleOption[] | null
   scaleError: string | null
 }
@@ -32,11 +38,12 @@ export interface MemberCapacity extends MemoryUse {
 export interface CapacityReport {
   group: string
   thresholds: CapacityThresholds
+  /** every member of the group, readable or not, in member order */
   members: MemberCapacity[]
   /** open to every member, never smaller than the largest member */
   scaleOptions: ScaleOption[]
   findings: string[]
-  /** linked members nobody could read: not measured */
+  /** linked members ARM could not read (rows of `members` too, with `readError`): not measured */
   unresolved: string[]
 }
 
@@ -71,14 +78,18 @@ async function scaleOptionsByCluster(arm: ArmPort, clusterIds: string[]): Promis
 }
 
 export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, settings: CapacitySettings): Promise<CapacityReport> {
+  const members = allMembers(group)
+  // a member ARM cannot read is not asked for scale options: its region's ARM is what does not answer
   const [{results}, scale] = await Promise.all([
-    probeMembersOf(arm, group.members, {auth: settings.auth, caPem: settings.caPem, samples: 1, timeoutMs: settings.timeoutMs}),
+    probeMembersOf(arm, group, {auth: settings.auth, caPem: settings.caPem, samples: 1, timeoutMs: settings.timeoutMs}, members),
     scaleOptionsByCluster(arm, group.members.map((m) => clusterIdOf(m.id))),
   ])
-  const members = group.members.map((m, i): MemberCapacity => {
+  const rows = members.map((m, i): MemberCapacity => {
     const probe = results[i]!
-    const nominal = skuMemoryGB(m.sku.name, m.sku.capacity)
-    const options = scale.get(idKey(clusterIdOf(m.id)))!
+    const options: ClusterOptions = m.readError
+      ? {options: null, error: `not asked: ARM cannot read it (${m.readError.cause})`}
+      : scale.get(idKey(clusterIdOf(m.id)))!
+    const nominal = nominalSizeGB(m.sku, options.options)
     return {
       id: m.id,
       location: m.location,
@@ -87,6 +98,7 @@ export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, setting
       skuMemoryGB: nominal,
       reachable: probe.reachable,
       error: probe.error,
+      ...(m.readError ? {readError: m.readError} : {}),
       ...memoryUse(
         {usedBytes: probe.memory?.usedBytes ?? null, maxmemoryBytes: probe.memory?.maxBytes ?? null, skuMemoryGB: nominal},
         settings.thresholds,
@@ -96,7 +108,7 @@ export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, setting
     }
   })
   const {scaleOptions, findings} = groupCapacity(
-    members.map((m) => ({
+    rows.map((m) => ({
       name: m.cluster,
       clusterId: clusterIdOf(m.id),
       sku: m.sku,
@@ -105,16 +117,16 @@ export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, setting
       scaleError: m.scaleError,
       reachable: m.reachable,
       error: m.error ? `${m.error.kind}: ${m.error.message}` : null,
+      readError: m.readError ?? null,
     })),
   )
-  const unread = group.unresolved.map((id) => `${id} is linked but could not be read: its capacity is unknown`)
-  return {group: group.nickname, thresholds: settings.thresholds, members, scaleOptions, findings: [...findings, ...unread], unresolved: group.unresolved}
+  return {group: group.nickname, thresholds: settings.thresholds, members: rows, scaleOptions, findings, unresolved: group.unresolved}
 }
 
 /** `geo-redis capacity`: the one selected group; `errors` are the scopes ARM could not read. */
-export async function runCapacity(arm: ArmPort, options: CapacityRunOptions): Promise<{report: CapacityReport; errors: ScopeError[]}> {
+export async function runCapacity(arm: ArmPort, options: CapacityRunOptions): Promise<{report: CapacityReport; group: GeoGroup; errors: ScopeError[]}> {
   options.onProgress?.('reading the group')
-  const {inventory, group} = await loadGroup(arm, {subscriptions: options.subscriptions}, options.selection)
-  options.onProgress?.(`reading memory and scale options of ${group.members.length} members`)
-  return {report: await groupCapacityReport(arm, group, options), errors: inventory.errors}
+  const {inventory, group} = await readGroup(arm, {subscriptions: options.subscriptions}, options.selection)
+  options.onProgress?.(`reading memory and scale options of ${allMembers(group).length} members`)
+  return {report: await groupCapacityReport(arm, group, options), group, errors: inventory.errors}
 }

@@ -2,14 +2,15 @@
 // Takes ports and options, returns the report; never prints, never reads flags. A read that was partial is
 // reported in errors[] and fails the check, so a pipeline cannot pass on what it could not see.
 import {UsageError} from '../domain/errors.js'
+import {allMembers} from '../domain/group.js'
 import {idKey, parseDatabaseId, sameId} from '../domain/ids.js'
-import type {GeoGroup, Inventory, ScopeError} from '../domain/model.js'
+import type {GeoGroup, ScopeError} from '../domain/model.js'
+import type {GroupSelection} from '../domain/resolve.js'
 import {evaluateRules, worstSeverity, type Evaluated} from '../domain/rules/index.js'
 import type {Finding, MemberHealth, ReplicationPair, RuleNeeds, Severity, Thresholds} from '../domain/rules/types.js'
-import {findGroups} from '../domain/select.js'
-import {loadGroups, type GroupSelection} from './groups.js'
+import {readGroups} from './inventory.js'
 import type {ArmPort} from './ports.js'
-import {probeGroup, type MemberProbeResult} from './probe.js'
+import {dialled, probeGroup, type MemberProbeResult} from './probe.js'
 import type {TargetOptions} from './targets.js'
 
 /** fail: an error finding; warn: a warning; pass: nothing worse than info */
@@ -19,8 +20,10 @@ export interface CheckedGroup {
   nickname: string
   key: string
   status: CheckStatus
-  /** readable member ids; linked ids nobody could read show up as `unresolved-member` findings */
+  /** every member id, readable or not, in member order */
   members: string[]
+  /** the members ARM could not read (each also has an `unresolved-member` finding, an error when its region does not answer) */
+  unread: string[]
   findings: Finding[]
   evaluated: Evaluated[]
 }
@@ -67,7 +70,11 @@ export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<Che
   const probe = options.probe || options.canary
   const include: RuleNeeds[] = ['arm', ...(probe ? (['probe'] as const) : []), ...(options.canary ? (['canary'] as const) : [])]
   options.onProgress?.('reading subscriptions')
-  const {inventory, groups} = await selectGroups(arm, options)
+  const {inventory, groups} = await readGroups(
+    arm,
+    {subscriptions: options.subscriptions, onProgress: (done, total) => options.onProgress?.(`reading databases ${done}/${total}`)},
+    options.selection,
+  )
   const errors = inventory.errors.filter((e) => mayConcern(e, groups))
   if (groups.length === 0) {
     errors.push({
@@ -111,7 +118,8 @@ export function checkGroup(group: GeoGroup, inputs: GroupInputs): CheckedGroup {
     nickname: group.nickname,
     key: group.key,
     status: worst === 'error' ? 'fail' : worst === 'warning' ? 'warn' : 'pass',
-    members: group.members.map((m) => m.id),
+    members: allMembers(group).map((m) => m.id),
+    unread: group.unreadable.map((m) => m.id),
     findings,
     evaluated,
   }
@@ -126,8 +134,9 @@ export function summarise(generatedAt: string, groups: CheckedGroup[], errors: S
 
 /** Pure: the probe's results as the rules read them, keyed by idKey. */
 export function healthFromProbe(members: MemberProbeResult[]): Map<string, MemberHealth> {
+  // a member that was not dialled has no health: the probe rules skip it, saying why
   return new Map(
-    members.map((p) => [
+    members.filter(dialled).map((p) => [
       idKey(p.id),
       {
         id: p.id,
@@ -135,34 +144,14 @@ export function healthFromProbe(members: MemberProbeResult[]): Map<string, Membe
         errorKind: p.error?.kind ?? null,
         errorMessage: p.error?.message ?? null,
         usedBytes: p.memory?.usedBytes ?? null,
-        maxBytes: p.memory?.maxBytes ?? null,
+        maxmemoryBytes: p.memory?.maxBytes ?? null,
       },
     ]),
   )
 }
 
-async function selectGroups(arm: ArmPort, options: CheckOptions): Promise<{inventory: Inventory; groups: GeoGroup[]}> {
-  const {inventory, groups} = await loadGroups(
-    arm,
-    {subscriptions: options.subscriptions, onProgress: (done, total) => options.onProgress?.(`reading databases ${done}/${total}`)},
-    options.selection,
-  )
-  const {group, resourceGroup, member} = options.selection
-  if (group || (!resourceGroup && !member)) return {inventory, groups}
-  // without a nickname, resource group and member narrow every group, matched as they are with one
-  const narrowed = groups.filter((g) => findGroups({groups: [g]}, {nickname: g.nickname, resourceGroup, member}).length > 0)
-  if (narrowed.length === 0) {
-    throw new UsageError(
-      `no geo-replication group has a member${resourceGroup ? ` in resource group ${resourceGroup}` : ''}${member ? ` matching ${member}` : ''}`,
-      'check the names with `geo-redis inventory`, or pass --group <nickname>',
-    )
-  }
-
-  return {inventory, groups: narrowed}
-}
-
 /** An unreadable database concerns only the groups that link it; an unreadable subscription or cluster could hide any member. */
 function mayConcern(error: ScopeError, groups: GeoGroup[]): boolean {
   if (!parseDatabaseId(error.scope)) return true
-  return groups.some((g) => g.members.some((m) => m.links.some((l) => sameId(l.id, error.scope))))
+  return groups.some((g) => g.unresolved.some((id) => sameId(id, error.scope)) || g.members.some((m) => m.links.some((l) => sameId(l.id, error.scope))))
 }

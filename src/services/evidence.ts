@@ -2,13 +2,12 @@
 // One bundle per decision: before.json, plan.json and probe.json are written before anything is sent, an
 // in-progress report.md right before the mutation, then after.json, the final report.md and a complete manifest.
 import {clusterIdOf, idKey} from '../domain/ids.js'
-import {toMember} from '../domain/group.js'
+import {allMembers, label, toMember} from '../domain/group.js'
 import {consentGuard, withGuard, type GuardReport, type GuardResult, type ProbeFact, type Refusal} from '../domain/guards.js'
 import type {GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
 import {planTitle, readCommand, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
-import {findGroups} from '../domain/select.js'
+import {oneGroup} from '../domain/resolve.js'
 import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
-import {pickGroup} from './groups.js'
 import {readInventory, scopeError} from './inventory.js'
 import type {ArmPort, OperationOptions, OperationOutcome} from './ports.js'
 import {probeMembersOf, type MemberProbeResult, type ProbeSettings} from './probe.js'
@@ -32,12 +31,13 @@ export interface EvidenceSettings {
 /** 'status' lines may be overwritten (a spinner); 'step' lines are kept. */
 export type ProgressReporter = (line: string, kind: 'status' | 'step') => void
 
-export interface GroupSelection {
+/** The group a guarded operation or a capture is about, as the operator named it. */
+export interface SubjectSelection {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   group: string
   resourceGroup?: string
-  /** narrows same-named groups when it matches a member of exactly one */
+  /** the member acted on (or --from): narrows same-named groups when it names a member of exactly one */
   member?: string
 }
 
@@ -53,6 +53,8 @@ export interface ProbeSummary {
 export interface MemberStates {
   readAt: string
   members: Member[]
+  /** members ARM could not read: placeholders with `readError` */
+  unreadable: Member[]
   errors: ScopeError[]
 }
 
@@ -118,35 +120,29 @@ export interface GuardedRunOptions extends ExecuteOptions {
 
 export type Executor = (arm: ArmPort, prepared: PreparedOperation, options: ExecuteOptions) => Promise<Execution>
 
-/** The group fresh from ARM; --member narrows same-named groups only when that leaves exactly one. */
-export async function resolveGroup(arm: ArmPort, selection: GroupSelection): Promise<{inventory: Inventory; group: GeoGroup}> {
-  const inventory = await readInventory(arm, {subscriptions: selection.subscriptions})
-  const narrowed = selection.member
-    ? findGroups(inventory, {nickname: selection.group, resourceGroup: selection.resourceGroup, member: selection.member})
-    : []
-  const group = narrowed.length === 1 ? narrowed[0] : pickGroup(inventory, {group: selection.group, resourceGroup: selection.resourceGroup})
-  return {inventory, group}
-}
-
-/** The first step of every guarded operation: when it started, and the group fresh from ARM. */
-export async function readSubject(
+/**
+ * The first step of every guarded operation: when it started, and the inventory fresh from ARM, for the operation
+ * to pick its group from with the one resolver (subjectGroup, or rejoinTarget for a force-link).
+ */
+export async function readFresh(
   arm: ArmPort,
-  options: GroupSelection & {onProgress?: ProgressReporter; now?: () => Date},
-): Promise<{startedAt: string; inventory: Inventory; group: GeoGroup}> {
+  options: SubjectSelection & {onProgress?: ProgressReporter; now?: () => Date},
+): Promise<{startedAt: string; inventory: Inventory}> {
   const startedAt = (options.now?.() ?? new Date()).toISOString()
   options.onProgress?.(`reading group ${options.group}`, 'status')
-  return {startedAt, ...(await resolveGroup(arm, options))}
+  return {startedAt, inventory: await readInventory(arm, {subscriptions: options.subscriptions})}
 }
 
 /** Probes `members` only when a request is needed: an already-done change is "nothing to do" without them. */
 export async function probeWhenNeeded(
   arm: ArmPort,
+  group: GeoGroup,
   members: Member[],
   needed: boolean,
   options: {probe: ProbeSettings | null; onProgress?: ProgressReporter},
 ): Promise<{probe: ProbeSummary; facts: ProbeFact[] | null}> {
   if (needed && options.probe) options.onProgress?.(`probing ${members.length} members`, 'status')
-  const probe = await runProbes(arm, members, needed ? options.probe : null, needed ? '--skip-probe' : 'nothing to probe: no request is needed')
+  const probe = await runProbes(arm, group, members, needed ? options.probe : null, needed ? '--skip-probe' : 'nothing to probe: no request is needed')
   return {probe, facts: probeFacts(probe)}
 }
 
@@ -160,14 +156,20 @@ export function planBasis(
   return {group, targetQuery: options.member, guards, probes: probed.facts, skipReason: probed.probe.reason, skipProbe: options.probe === null, dryRun: options.dryRun, force: options.force, connection: options.connection ?? []}
 }
 
-export function statesOf(inventory: Inventory, members: Member[]): MemberStates {
-  return {readAt: inventory.generatedAt, members, errors: inventory.errors}
+export function statesOf(inventory: Inventory, group: GeoGroup, members: Member[] = group.members): MemberStates {
+  return {readAt: inventory.generatedAt, members, unreadable: group.unreadable, errors: inventory.errors}
 }
 
-/** null settings: probes skipped, for the reason given. */
-export async function runProbes(arm: ArmPort, members: Member[], settings: ProbeSettings | null, reason: string): Promise<ProbeSummary> {
+/** null settings: probes skipped, for the reason given. `members` of `group`: every one, readable or not, by default. */
+export async function runProbes(
+  arm: ArmPort,
+  group: GeoGroup,
+  members: Member[],
+  settings: ProbeSettings | null,
+  reason: string,
+): Promise<ProbeSummary> {
   if (!settings) return {ran: false, reason, settings: null, members: []}
-  const {results} = await probeMembersOf(arm, members, settings)
+  const {results} = await probeMembersOf(arm, group, settings, members)
   return {ran: true, reason: null, settings: {auth: settings.auth, samples: settings.samples, timeoutMs: settings.timeoutMs}, members: results}
 }
 
@@ -197,7 +199,7 @@ export async function readMemberStates(arm: ArmPort, ids: string[], now: () => D
       }
     }),
   )
-  return {readAt: now().toISOString(), members: read.filter((m): m is Member => m !== null), errors}
+  return {readAt: now().toISOString(), members: read.filter((m): m is Member => m !== null), unreadable: [], errors}
 }
 
 /** Sends the planned request, follows it to the end, then reads the members again and verifies. */
@@ -269,6 +271,7 @@ export class DecisionEvidence {
       readAt: before.readAt,
       group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems, unresolved: group.unresolved},
       members: before.members,
+      unreadable: before.unreadable,
       errors: before.errors,
     })
     if (plan) await bundle.writeJson('plan.json', {...plan, guards: guards?.guards ?? [], refusal: guards?.refusal ?? null})
@@ -313,7 +316,7 @@ export class DecisionEvidence {
       issuedOn: plan?.issuedOn ? {id: plan.issuedOn.id, location: plan.issuedOn.location} : null,
       requests: plan?.requests ?? [],
       guards: update.guards ?? subject.guards?.guards ?? [],
-      probes: probeLines(subject.probe, subject.before.members),
+      probes: probeLines(subject.probe, [...subject.before.members, ...subject.before.unreadable]),
       outcome: update.outcome,
       error: update.error ?? null,
       statusUrl: update.statusUrl ?? null,
@@ -328,12 +331,16 @@ function probeLines(probe: ProbeSummary, members: Member[]): ProbeLine[] | null 
   if (!probe.ran) return null
   const name = (id: string) => {
     const m = members.find((x) => idKey(x.id) === idKey(id))
-    return m ? `${m.cluster}/${m.database} (${m.location})` : id
+    return m ? label(m) : id
   }
   return probe.members.map((p) => ({
     member: name(p.id),
     ok: p.reachable,
-    detail: p.reachable ? `${p.pingMs?.p50 ?? '?'} ms at ${p.endpoint}` : `${p.error?.kind ?? 'error'}: ${p.error?.message ?? 'no answer'}`,
+    detail: p.reachable
+      ? `${p.pingMs?.p50 ?? '?'} ms at ${p.endpoint}`
+      : p.readError && !p.endpoint
+        ? `not probed: ARM cannot read it (${p.readError.cause}) and its endpoint is unknown`
+        : `${p.error?.kind ?? 'error'}: ${p.error?.message ?? 'no answer'}`,
   }))
 }
 
@@ -445,7 +452,7 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
   return finish(outcomeOf(execution), execution)
 }
 
-export interface CaptureOptions extends GroupSelection {
+export interface CaptureOptions extends SubjectSelection {
   /** null: no data-plane probe */
   probe: ProbeSettings | null
   evidence: EvidenceSettings
@@ -456,7 +463,8 @@ export interface CaptureResult {
   action: 'capture'
   outcome: 'succeeded'
   capturedAt: string
-  group: {nickname: string; key: string; status: string; problems: string[]; members: number}
+  /** `members`: every member, readable or not; `unread`: how many of them ARM could not read */
+  group: {nickname: string; key: string; status: string; problems: string[]; members: number; unread: number}
   probe: {ran: boolean; members: ProbeFact[]}
   /** digest: SHA-256 of manifest.json, to keep with the release record */
   evidence: {dir: string; complete: boolean; digest: string; files: ManifestEntry[]}
@@ -466,21 +474,25 @@ export interface CaptureResult {
 export async function captureEvidence(arm: ArmPort, options: CaptureOptions): Promise<CaptureResult> {
   const startedAt = (options.evidence.now?.() ?? new Date()).toISOString()
   options.onProgress?.(`reading group ${options.group}`, 'status')
-  const {inventory, group} = await resolveGroup(arm, options)
-  if (options.probe) options.onProgress?.(`probing ${group.members.length} members`, 'status')
-  const probe = await runProbes(arm, group.members, options.probe, 'not requested (pass --probe)')
-  const subject: EvidenceSubject = {action: 'capture', startedAt, group, before: statesOf(inventory, group.members), plan: null, guards: null, probe}
+  const inventory = await readInventory(arm, {subscriptions: options.subscriptions})
+  // a capture names exactly what it records: an unknown --member is bad input, as it is for probe
+  const group = oneGroup(inventory, {group: options.group, resourceGroup: options.resourceGroup, member: options.member})
+  const all = allMembers(group)
+  if (options.probe) options.onProgress?.(`probing ${all.length} members`, 'status')
+  const probe = await runProbes(arm, group, all, options.probe, 'not requested (pass --probe)')
+  const subject: EvidenceSubject = {action: 'capture', startedAt, group, before: statesOf(inventory, group), plan: null, guards: null, probe}
   const evidence = await DecisionEvidence.open(arm, subject, options.evidence)
+  const unread = group.unreadable.length > 0 ? `, ${group.unreadable.length} of them not read` : ''
   await evidence.report({
     outcome: 'succeeded',
-    decision: `captured the state of group "${group.nickname}" (${group.members.length} members, ${group.status}); nothing was changed`,
+    decision: `captured the state of group "${group.nickname}" (${all.length} members${unread}, ${group.status}); nothing was changed`,
     nextSteps: [`verify the bundle: geo-redis evidence verify ${evidence.dir}`],
   })
   return {
     action: 'capture',
     outcome: 'succeeded',
     capturedAt: startedAt,
-    group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems, members: group.members.length},
+    group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems, members: all.length, unread: group.unreadable.length},
     probe: {ran: probe.ran, members: probeFacts(probe) ?? []},
     evidence: {dir: evidence.dir, complete: true, digest: evidence.digest(), files: evidence.files()},
   }

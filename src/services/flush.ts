@@ -3,8 +3,9 @@
 // Same two steps as force-unlink, so a runbook can show the plan, ask in its own way, then execute exactly that plan.
 import {evaluateFlush, flushReach} from '../domain/guards.js'
 import {chooseIssuer, flushPlan, verifyFlush} from '../domain/plans.js'
-import {selectMember} from '../domain/select.js'
-import {executePlan, planBasis, probeWhenNeeded, readSubject, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
+import {allMembers} from '../domain/group.js'
+import {memberOf, subjectGroup} from '../domain/resolve.js'
+import {executePlan, planBasis, probeWhenNeeded, readFresh, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
 import type {GuardedOptions} from './force-unlink.js'
 import type {ArmPort} from './ports.js'
 
@@ -20,16 +21,18 @@ export interface FlushOptions extends Omit<GuardedOptions, 'member'> {
  */
 export async function prepareFlush(arm: ArmPort, options: FlushOptions): Promise<PreparedOperation> {
   // --from also narrows same-named groups, as --member does for force-unlink
-  const {startedAt, inventory, group} = await readSubject(arm, {...options, member: options.from})
-  const from = options.from ? selectMember(group, options.from, '--from') : null
-  const probed = await probeWhenNeeded(arm, group.members, true, options)
+  const {startedAt, inventory} = await readFresh(arm, options)
+  const group = subjectGroup(inventory, {...options, member: options.from})
+  // the request is sent on a readable member
+  const from = options.from ? memberOf(group, options.from, '--from', group.members) : null
+  const probed = await probeWhenNeeded(arm, group, allMembers(group), true, options)
   // a group always has a readable member, so there is always an issuer; in a group that is not fully linked the
   // one that reaches the most members leaves the fewest keeping their data (only with --force)
   const issuer = from ?? chooseIssuer(group.members, probed.facts, (m) => flushReach(group, m).ids.length)!
   const guards = evaluateFlush({group, issuer, probes: probed.facts, force: options.force})
   const plan = flushPlan({...planBasis({...options, member: options.from ?? ''}, group, guards, probed), issuer, fromFlag: from !== null})
   plan.requests = [arm.planFlush(issuer.id, plan.ids)]
-  return {action: 'flush', startedAt, group, before: statesOf(inventory, group.members), plan, guards, probe: probed.probe}
+  return {action: 'flush', startedAt, group, before: statesOf(inventory, group), plan, guards, probe: probed.probe}
 }
 
 /** Sends exactly the prepared request, follows it to the end (final state via Location), then checks the members. */

@@ -1,8 +1,10 @@
 // Reads every group the identity can see. Partial failure is never total: a subscription or cluster that
-// fails goes into errors[] and the rest is still assembled. Each resource is read once.
-import {assembleInventory} from '../domain/group.js'
+// fails goes into errors[] with its cause and the rest is still assembled. Each resource is read once.
+import {allMembers, assembleInventory, compareText} from '../domain/group.js'
 import {clusterIdOf, idKey, normaliseLocation, parseDatabaseId} from '../domain/ids.js'
 import type {ClusterView, DatabaseView, GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
+import {causeOf} from '../domain/read.js'
+import {groupMatches, matchGroups, oneGroup, type GroupSelection} from '../domain/resolve.js'
 import type {ArmPort} from './ports.js'
 
 export interface InventoryOptions {
@@ -12,10 +14,14 @@ export interface InventoryOptions {
   now?: () => Date
 }
 
-/** A failed read as the inventory reports it: ARM's code and message when it sent one. */
-export function scopeError(scope: string, error: unknown): ScopeError {
-  const e = error as {code?: string; message?: string}
-  return {scope, code: e.code ?? 'Error', message: e.message ?? String(error)}
+/**
+ * A failed read as the inventory reports it: ARM's code and message when it sent one, and its cause. `outsideRun`:
+ * the scope's subscription is not one this run listed.
+ */
+export function scopeError(scope: string, error: unknown, outsideRun = false): ScopeError {
+  const e = error as {code?: string; message?: string; status?: number | null; statusCode?: number}
+  const code = e.code ?? 'Error'
+  return {scope, code, message: e.message ?? String(error), cause: causeOf(e.status ?? e.statusCode ?? null, code, outsideRun)}
 }
 
 export async function readInventory(arm: ArmPort, options: InventoryOptions): Promise<Inventory> {
@@ -23,7 +29,7 @@ export async function readInventory(arm: ArmPort, options: InventoryOptions): Pr
   const clusters: ClusterView[] = []
   const databases: DatabaseView[] = []
   const errors: ScopeError[] = []
-  const failedSubscriptions = new Set<string>()
+  const failed = new Set<string>()
   const databaseReads: Promise<void>[] = []
   let total = 0
   let done = 0
@@ -34,7 +40,10 @@ export async function readInventory(arm: ArmPort, options: InventoryOptions): Pr
       arm
         .listDatabases(cluster.id)
         .then((dbs) => void databases.push(...dbs))
-        .catch((error) => void errors.push(scopeError(cluster.id, error)))
+        .catch((error) => {
+          failed.add(idKey(cluster.id))
+          errors.push(scopeError(cluster.id, error))
+        })
         .finally(() => options.onProgress?.(++done, total)),
     )
   }
@@ -48,28 +57,33 @@ export async function readInventory(arm: ArmPort, options: InventoryOptions): Pr
           page.forEach(readDatabases)
         })
         .catch((error) => {
-          failedSubscriptions.add(subscriptionId.toLowerCase())
+          failed.add(subscriptionId.toLowerCase())
           errors.push(scopeError(subscriptionId, error))
         }),
     ),
   )
   await Promise.all(databaseReads)
 
-  // linked databases in subscriptions we did not list (another team's, or not passed with --subscription)
-  await readLinkedElsewhere(arm, {clusters, databases, errors, listed: new Set(subscriptions.map((s) => s.toLowerCase())), failedSubscriptions})
+  await readLinkedDirectly(arm, {clusters, databases, errors, listed: new Set(subscriptions.map((s) => s.toLowerCase())), failed})
 
   return assembleInventory({
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
     subscriptions,
     clusters,
     databases,
-    errors: errors.sort((a, b) => a.scope.localeCompare(b.scope)),
+    errors: errors.sort((a, b) => compareText(a.scope, b.scope)),
   })
 }
 
-async function readLinkedElsewhere(
+/**
+ * Linked databases no list showed, each read directly once: in a subscription outside this run (another team's, or
+ * not passed with --subscription), or absent from a subscription that was listed (deleted, or a list that lagged),
+ * where the direct GET's 404 is what confirms "deleted". Ids whose subscription or cluster failed to list are not
+ * read again: that failure already says why they are unread.
+ */
+async function readLinkedDirectly(
   arm: ArmPort,
-  state: {clusters: ClusterView[]; databases: DatabaseView[]; errors: ScopeError[]; listed: Set<string>; failedSubscriptions: Set<string>},
+  state: {clusters: ClusterView[]; databases: DatabaseView[]; errors: ScopeError[]; listed: Set<string>; failed: Set<string>},
 ): Promise<void> {
   const known = new Set(state.databases.map((d) => idKey(d.id)))
   const wanted = new Map<string, string>()
@@ -77,31 +91,58 @@ async function readLinkedElsewhere(
     for (const link of db.links) {
       const ref = parseDatabaseId(link.id)
       const key = idKey(link.id)
-      // a subscription we listed either has it (known) or it is gone: no second read either way
-      if (!ref || known.has(key) || state.listed.has(ref.subscriptionId.toLowerCase())) continue
+      if (!ref || known.has(key) || state.failed.has(ref.subscriptionId.toLowerCase()) || state.failed.has(idKey(clusterIdOf(link.id)))) continue
       wanted.set(key, link.id)
     }
   }
 
+  const listedClusters = new Set(state.clusters.map((c) => idKey(c.id)))
+  const clusterKnown = (clusterId: string) => listedClusters.has(idKey(clusterId))
   const clusterReads = new Map<string, Promise<ClusterView>>()
+  const readCluster = (clusterId: string) => {
+    const key = idKey(clusterId)
+    if (!clusterReads.has(key)) {
+      const read = arm.getCluster(clusterId)
+      clusterReads.set(key, read)
+      read.then((c) => state.clusters.push(c)).catch(() => {})
+    }
+
+    return clusterReads.get(key)!
+  }
+
   await Promise.all(
     [...wanted.values()].map(async (id) => {
       const clusterId = clusterIdOf(id)
+      const outsideRun = !state.listed.has(parseDatabaseId(id)!.subscriptionId.toLowerCase())
       try {
-        const clusterKey = idKey(clusterId)
-        if (!clusterReads.has(clusterKey)) {
-          const read = arm.getCluster(clusterId)
-          clusterReads.set(clusterKey, read)
-          read.then((c) => state.clusters.push(c)).catch(() => {})
+        // outside the run nothing of it is known, so cluster and database are read together; inside it the
+        // database alone decides, and its cluster is read only if the database exists after all
+        if (outsideRun && !clusterKnown(clusterId)) {
+          const [, db] = await Promise.all([readCluster(clusterId), arm.getDatabase(id)])
+          state.databases.push(db)
+        } else {
+          const db = await arm.getDatabase(id)
+          // the list lagged: the database exists after all, so its cluster is read too
+          if (!clusterKnown(clusterId)) await readCluster(clusterId)
+          state.databases.push(db)
         }
-
-        const [, db] = await Promise.all([clusterReads.get(clusterKey)!, arm.getDatabase(id)])
-        state.databases.push(db)
       } catch (error) {
-        state.errors.push(scopeError(id, error))
+        state.errors.push(scopeError(id, error, outsideRun))
       }
     }),
   )
+}
+
+/** The inventory and the groups the selection names (every group when it names none), by the one resolver. */
+export async function readGroups(arm: ArmPort, options: InventoryOptions, selection: GroupSelection): Promise<{inventory: Inventory; groups: GeoGroup[]}> {
+  const inventory = await readInventory(arm, options)
+  return {inventory, groups: matchGroups(inventory, selection)}
+}
+
+/** The inventory and exactly one group: the one the selection names, or the only one visible. */
+export async function readGroup(arm: ArmPort, options: InventoryOptions, selection: GroupSelection): Promise<{inventory: Inventory; group: GeoGroup}> {
+  const inventory = await readInventory(arm, options)
+  return {inventory, group: oneGroup(inventory, selection)}
 }
 
 export interface InventoryFilter {
@@ -110,22 +151,27 @@ export interface InventoryFilter {
   location?: string
 }
 
-/** Filters the output only: groups keep all their members so their status stays true. */
+/**
+ * Filters the output only: groups keep all their members so their status stays true. --group and --resource-group
+ * select groups as every command does (a nickname nobody carries is bad input); standalone databases are kept by
+ * resource group and location. --location keeps groups with a member there.
+ */
 export function filterInventory(inventory: Inventory, filter: InventoryFilter): Inventory {
-  const memberMatches = (m: Member) =>
-    (!filter.resourceGroup || m.resourceGroup.toLowerCase() === filter.resourceGroup.toLowerCase()) &&
-    (!filter.location || m.location === normaliseLocation(filter.location))
-  const groupMatches = (g: GeoGroup) =>
-    (!filter.group || g.nickname.toLowerCase() === filter.group.toLowerCase()) && g.members.some(memberMatches)
-  const groups = inventory.groups.filter(groupMatches)
+  const location = filter.location ? normaliseLocation(filter.location) : null
+  const here = (m: Member) => !location || m.location === location
+  const inRg = (m: Member) => !filter.resourceGroup || m.resourceGroup.toLowerCase() === filter.resourceGroup.trim().toLowerCase()
+  const selection = {group: filter.group, resourceGroup: filter.resourceGroup}
+  // a resource group or location may hold only standalone databases: only a nickname must name a group
+  const candidates = filter.group ? matchGroups(inventory, selection) : inventory.groups.filter((g) => groupMatches(g, selection))
+  const groups = candidates.filter((g) => allMembers(g).some(here))
   // a database that failed to read matters only to the groups that link it; subscription and cluster
   // failures could hide anything, so they always stay
-  const shown = new Set(groups.flatMap((g) => [...g.members.map((m) => idKey(m.id)), ...g.unresolved.map(idKey)]))
+  const shown = new Set(groups.flatMap((g) => allMembers(g).map((m) => idKey(m.id))))
   const filtered = Boolean(filter.group || filter.resourceGroup || filter.location)
   return {
     ...inventory,
     groups,
-    standalone: filter.group ? [] : inventory.standalone.filter(memberMatches),
+    standalone: filter.group ? [] : inventory.standalone.filter((m) => inRg(m) && here(m)),
     errors: inventory.errors.filter((e) => !filtered || !parseDatabaseId(e.scope) || shown.has(idKey(e.scope))),
   }
 }

@@ -19,13 +19,15 @@ import {
 import {idKey, parseDatabaseId} from '../domain/ids.js'
 import {readCommand} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
+import type {GroupSelection} from '../domain/resolve.js'
+import {allMembers} from '../domain/group.js'
 import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
 import {runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
 import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
-import {loadGroups} from './groups.js'
+import {readGroups} from './inventory.js'
 import type {ArmPort} from './ports.js'
-import {probeMembersOf, type ProbeSettings} from './probe.js'
+import {dialled, probeMembersOf, type ProbeSettings} from './probe.js'
 
 export interface GroupChoice {
   inventory: Inventory
@@ -33,9 +35,9 @@ export interface GroupChoice {
   groups: GeoGroup[]
 }
 
-/** Step "group": the groups an operator may pick from, fresh from ARM. */
-export async function findIncidentGroups(arm: ArmPort, options: {subscriptions: string[]; group?: string; resourceGroup?: string}): Promise<GroupChoice> {
-  const {inventory, groups} = await loadGroups(arm, {subscriptions: options.subscriptions}, {group: options.group, resourceGroup: options.resourceGroup})
+/** Step "group": the groups an operator may pick from, fresh from ARM, by the one resolver. */
+export async function incidentGroups(arm: ArmPort, options: {subscriptions: string[]} & GroupSelection): Promise<GroupChoice> {
+  const {inventory, groups} = await readGroups(arm, {subscriptions: options.subscriptions}, {group: options.group, resourceGroup: options.resourceGroup})
   if (groups.length === 0) {
     throw new UsageError('no geo-replication group is visible', 'check --subscription and your access with `geo-redis inventory`', 'NoGroup')
   }
@@ -64,11 +66,14 @@ export interface Assessment {
   connection: string[]
 }
 
-/** Steps "status" to "endpoints": probes every readable member, then applies the pure rules of domain/incident. */
-export async function assessIncident(arm: ArmPort, choice: {inventory: Inventory; group: GeoGroup}, options: AssessOptions): Promise<Assessment> {
-  const {inventory, group} = choice
-  options.onProgress?.(`probing ${group.members.length} members`, 'status')
-  const {results} = await probeMembersOf(arm, group.members, options.probe)
+/**
+ * Steps "status" to "endpoints": probes every member (one ARM cannot read too, when its endpoint is known), then
+ * applies the pure rules of domain/incident.
+ */
+export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, options: AssessOptions): Promise<Assessment> {
+  const {group} = choice
+  options.onProgress?.(`probing ${allMembers(group).length} members`, 'status')
+  const {results} = await probeMembersOf(arm, group, options.probe)
   const probes: ProbeReading[] = results.map((r) => ({
     id: r.id,
     reachable: r.reachable,
@@ -78,11 +83,12 @@ export async function assessIncident(arm: ArmPort, choice: {inventory: Inventory
     usedBytes: r.memory?.usedBytes ?? null,
     maxmemoryBytes: r.memory?.maxBytes ?? null,
   }))
-  const members = memberStatuses({group, errors: inventory.errors, probes, thresholds: options.thresholds})
+  // a member that was not dialled (unread, endpoint unknown) has no probe reading
+  const members = memberStatuses({group, probes: probes.filter((_, i) => dialled(results[i])), thresholds: options.thresholds})
   const diagnosis = diagnose(members)
   const survivors = new Set(diagnosis.survivors.map((s) => idKey(s.id)))
   // without keys no listKeys is sent: this only reads the group already in hand
-  const endpoints = await exportEndpoints(arm, {...group, members: group.members.filter((m) => survivors.has(idKey(m.id))), unresolved: []}, {includeKeys: false})
+  const endpoints = await exportEndpoints(arm, {...group, members: group.members.filter((m) => survivors.has(idKey(m.id))), unreadable: [], unresolved: []}, {includeKeys: false})
   return {
     readAt: (options.now?.() ?? new Date()).toISOString(),
     group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems},

@@ -1,7 +1,8 @@
 // From group members to Redis endpoints with credentials: access keys from listKeys (memory only; the adapter
 // registers them as secrets, so no output or evidence can carry them) or a Microsoft Entra token.
 import {OperationError, UsageError} from '../domain/errors.js'
-import type {Member} from '../domain/model.js'
+import {memberEndpoint} from '../domain/group.js'
+import type {GeoGroup, Member} from '../domain/model.js'
 import type {RedisAuth, RedisTarget} from '../redis/connect.js'
 import {entraAuth} from '../redis/entra.js'
 import type {ArmPort} from './ports.js'
@@ -15,15 +16,16 @@ export interface TargetOptions {
   caPem?: string
 }
 
-/** A member's endpoint; `authError` set when its credentials could not be obtained (then it is not dialled). */
+/**
+ * A member's endpoint; `target` null when it is not dialled (ARM cannot read it and its endpoint is unknown);
+ * `authError` set when its credentials could not be obtained (then it is not dialled either).
+ */
 export interface MemberTarget {
   member: Member
-  target: RedisTarget
+  target: RedisTarget | null
   authError: {kind: 'auth'; message: string} | null
-}
-
-export function endpointOf(member: Member): {host: string; port: number; tls: boolean} {
-  return {host: member.hostName, port: member.port, tls: member.clientProtocol !== 'Plaintext'}
+  /** dialled without credentials: ARM cannot read it, so no access key can be listed */
+  anonymous: boolean
 }
 
 /**
@@ -41,7 +43,12 @@ function usesEntra(member: Member, mode: AuthMode): boolean {
   return mode === 'entra' || (mode === 'auto' && member.accessKeysAuthentication === 'Disabled')
 }
 
-export async function buildTargets(arm: ArmPort, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
+/**
+ * Targets for `members` of `group` (the group decides whether an unread member's endpoint is its own). A member ARM
+ * cannot read gets no listKeys (its region's ARM is what does not answer): it is dialled with an Entra token under
+ * --auth entra, else without credentials, which still tells a server that answers from one that does not.
+ */
+export async function buildTargets(arm: ArmPort, group: Pick<GeoGroup, 'members' | 'unreadable'>, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
   let entra: Promise<RedisAuth> | undefined
   const entraCredential = () => {
     entra ??= arm.redisToken().then((credential) => {
@@ -53,8 +60,10 @@ export async function buildTargets(arm: ArmPort, members: Member[], options: Tar
 
   return Promise.all(
     members.map(async (member): Promise<MemberTarget> => {
-      const endpoint = endpointOf(member)
+      const endpoint = memberEndpoint(member, group)
+      if (!endpoint) return {member, target: null, authError: null, anonymous: false}
       const target: RedisTarget = {id: member.id, ...endpoint, ...(options.caPem ? {ca: options.caPem} : {}), auth: null}
+      const unread = member.readError !== undefined
       try {
         if (usesEntra(member, options.auth)) {
           if (!endpoint.tls) {
@@ -62,14 +71,14 @@ export async function buildTargets(arm: ArmPort, members: Member[], options: Tar
           }
 
           target.auth = await entraCredential()
-        } else {
+        } else if (!unread) {
           target.auth = {password: (await arm.listKeys(member.id)).primaryKey}
         }
 
-        return {member, target, authError: null}
+        return {member, target, authError: null, anonymous: target.auth === null}
       } catch (error) {
         if (error instanceof UsageError) throw error
-        return {member, target, authError: {kind: 'auth', message: `cannot get credentials: ${(error as Error).message}`}}
+        return {member, target, authError: {kind: 'auth', message: `cannot get credentials: ${(error as Error).message}`}, anonymous: false}
       }
     }),
   )

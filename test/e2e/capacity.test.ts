@@ -93,9 +93,12 @@ describe('geo-redis capacity', () => {
   it('scale options: what listSkusForScaling offers every member, one call per cluster, larger than today', {timeout: TEST_MS}, async () => {
     const sb = await start()
     const report = contract(await capacity(sb, ['--json']))
-    expect(report.scaleOptions[0]).toEqual({name: 'Balanced_B10', sizeInGB: 12})
+    // ARM offers a Balanced cluster every in-memory SKU; the group is offered those at or above its size but its own
+    expect(report.scaleOptions).toContainEqual({name: 'Balanced_B10', sizeInGB: 12})
+    expect(report.scaleOptions).toContainEqual({name: 'MemoryOptimized_M10', sizeInGB: 12})
     expect(report.scaleOptions.map((o) => o.name)).not.toContain('Balanced_B5')
-    expect(report.scaleOptions.every((o) => o.name.startsWith('Balanced_'))).toBe(true)
+    expect(Math.min(...report.scaleOptions.map((o) => o.sizeInGB))).toBeGreaterThanOrEqual(6)
+    expect(report.scaleOptions.map((o) => o.name)).not.toContain('Balanced_B3')
     // each member's own answer keeps what ARM said, the current SKU included
     expect(byId(report, sb.ids[0]).scaleOptions).toContainEqual({name: 'Balanced_B5', sizeInGB: 6})
     expect(report.findings.join('\n')).toMatch(/scaling down is not supported/)
@@ -103,6 +106,18 @@ describe('geo-redis capacity', () => {
     const calls = sb.emulator.requests.filter((r) => /\/listSkusForScaling$/i.test(r.path))
     expect(calls).toHaveLength(3)
     expect(calls.every((r) => r.method === 'POST' && r.apiVersion === '2025-07-01')).toBe(true)
+  })
+
+  it("nominal sizes are ARM's: a Balanced_B250 group is 235 GB, and is never offered a smaller SKU", {timeout: TEST_MS}, async () => {
+    const sb = await start({world: (w) => w.clusters.forEach((c) => (c.sku.name = 'Balanced_B250'))})
+    const report = contract(await capacity(sb, ['--json']))
+    for (const m of report.members) expect(m).toMatchObject({sku: 'Balanced_B250', skuMemoryGB: 235, limitSource: 'sku', maxBytes: 235 * 1024 ** 3})
+    const offered = report.scaleOptions.map((o) => o.name)
+    expect(report.scaleOptions).toContainEqual({name: 'MemoryOptimized_M250', sizeInGB: 235})
+    expect(report.scaleOptions).toContainEqual({name: 'Balanced_B350', sizeInGB: 350})
+    expect(offered).not.toContain('Balanced_B150')
+    expect(offered).not.toContain('Balanced_B250')
+    expect(Math.min(...report.scaleOptions.map((o) => o.sizeInGB))).toBe(235)
   })
 
   it('unequal sizes: the finding, the scale lock, and only the larger SKU to catch up with', {timeout: TEST_MS}, async () => {
@@ -138,7 +153,7 @@ describe('geo-redis capacity', () => {
     const report = contract(result)
     expect(byId(report, sb.ids[1])).toMatchObject({scaleOptions: null, scaleError: expect.stringMatching(/InvalidResourceOperation/), level: 'ok'})
     expect(report.findings).toContainEqual(expect.stringMatching(/^sandbox-eastus: listSkusForScaling did not answer \(InvalidResourceOperation: .*\); the scale options shown leave it out/))
-    expect(report.scaleOptions[0]).toEqual({name: 'Balanced_B10', sizeInGB: 12})
+    expect(report.scaleOptions).toContainEqual({name: 'Balanced_B10', sizeInGB: 12})
 
     expect(byId(report, sb.ids[2])).toMatchObject({reachable: false, error: {kind: 'refused'}, usedBytes: null, maxBytes: null, limitSource: null, level: 'unknown'})
     expect(report.findings).toContainEqual(expect.stringMatching(/^sandbox-northeurope did not answer the probe \(refused: /))

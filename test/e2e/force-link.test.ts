@@ -89,7 +89,8 @@ describe('force-link of a previously unlinked member', () => {
       path: `${ids[2]}/forceLinkToReplicationGroup`,
       apiVersion: '2025-07-01',
       status: 202,
-      body: {geoReplication: {groupNickname: NICK, linkedDatabases: [{id: ids[2]}, {id: ids[0]}, {id: ids[1]}]}},
+      // the joining database first, then the members it rejoins in member order (by location: eastus, westus2)
+      body: {geoReplication: {groupNickname: NICK, linkedDatabases: [{id: ids[2]}, {id: ids[1]}, {id: ids[0]}]}},
     })
     expect(result.plan.requests[0].body).toEqual(sent[0].body)
     const everyone = ids.map(idKey).sort()
@@ -132,7 +133,7 @@ describe('force-link of a database ARM shows standalone', () => {
 
   it('is found by cluster name (never by location, which could match any cache) and planned on itself', async () => {
     const byName = parsed(await link(sandbox, '--member', 'sandbox-northeurope', '--dry-run', '--json'))
-    expect(byName).toMatchObject({outcome: 'dry-run', plan: {issuedOn: {id: sandbox.ids[2]}, ids: [sandbox.ids[2], sandbox.ids[0], sandbox.ids[1]]}})
+    expect(byName).toMatchObject({outcome: 'dry-run', plan: {issuedOn: {id: sandbox.ids[2]}, targetInGroup: false, ids: [sandbox.ids[2], sandbox.ids[1], sandbox.ids[0]]}})
     const byLocation = await link(sandbox, '--member', 'northeurope', '--dry-run', '--json')
     expect(byLocation.code).toBe(2)
     expect(parsed(byLocation)).toMatchObject({outcome: 'refused', refusal: {guard: 'member-in-group'}})

@@ -139,6 +139,8 @@ describe('bad input exits 2 with what to pass', () => {
   it.each([
     [['inventory', '--subscription', 'not-a-guid'], /malformed subscription id/],
     [['group', 'show', 'nope'], /no geo-replication group named "nope"/],
+    // a listing filter by nickname follows the same rule as every command: a name nobody carries is bad input
+    [['inventory', '--group', 'nope'], /no geo-replication group named "nope"[\s\S]*known groups: geo, orders, payments/],
     [['inventory', '--format', 'xml'], /Expected --format=xml to be one of/],
     [['inventory', '--concurrency', '0'], /concurrency/],
     [['inventory', '--arm-endpoint', 'http://plain.example'], /must use https/],

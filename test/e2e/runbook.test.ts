@@ -125,7 +125,7 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     const s = runbook()
     const screen = await s.waitFor(`Go on to force-unlink ${down.cluster}/default?`, STEP_MS)
     expect(screen).toContain(`group "${NICK}": 2 readable member(s) and 1 ARM could not read; the only group visible`)
-    expect(screen).toMatch(/sandbox-northeurope\/default +│ northeurope +│ unreadable \(ServiceUnavailable\) +│ not probed/)
+    expect(screen).toMatch(/sandbox-northeurope\/default +│ northeurope +│ unreadable \(region-not-answering: ServiceUnavailable\) +│ not probed/)
     expect(screen).toContain('(✗) sandbox-northeurope/default (northeurope) is failing: ARM cannot read it: ServiceUnavailable')
     expect(screen).toContain('(✓) recommendation: redirect clients only')
     expect(screen).toContain('GEO_REDIS_WESTUS2_HOST=localhost')

@@ -1,6 +1,8 @@
 // A healthy three-member geo-replication group with sane defaults; tests override only what they are about.
-import {databaseId} from '../../src/domain/ids.js'
+import {placeholderMember} from '../../src/domain/group.js'
+import {databaseId, idKey} from '../../src/domain/ids.js'
 import type {GeoGroup, Link, Member} from '../../src/domain/model.js'
+import type {ReadCause} from '../../src/domain/read.js'
 import type {CheckContext, MemberHealth, ReplicationPair} from '../../src/domain/rules/types.js'
 
 export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555'
@@ -29,6 +31,8 @@ export function member(n: number, overrides: Partial<Member> = {}): Member {
     persistence: {aofEnabled: false, rdbEnabled: false},
     provisioningState: 'Succeeded',
     resourceState: 'Running',
+    clusterProvisioningState: 'Succeeded',
+    clusterResourceState: 'Running',
     redisVersion: '7.4',
     minimumTlsVersion: '1.2',
     highAvailability: 'Enabled',
@@ -44,6 +48,8 @@ export interface GroupSpec {
   members?: Partial<Member>[]
   /** linked ids nobody could read; every member lists them */
   unresolved?: string[]
+  /** why they could not be read (default forbidden: says nothing about their health) */
+  cause?: ReadCause
   nickname?: string
 }
 
@@ -54,19 +60,22 @@ export function buildGroup(spec: GroupSpec = {}): GeoGroup {
   const unresolved = spec.unresolved ?? []
   const all: Link[] = [...base.map((m) => m.id), ...unresolved].map((id) => ({id, state: 'Linked'}))
   const members = base.map((m, i) => (spec.members?.[i]?.links ? m : {...m, links: all}))
+  const cause = spec.cause ?? 'forbidden'
+  const errors = unresolved.map((id) => ({scope: id, cause, code: cause === 'region-not-answering' ? 'ServiceUnavailable' : 'AuthorizationFailed', message: 'read failed'}))
   return {
-    key: members[0].id.toLowerCase(),
+    key: [...members.map((m) => m.id), ...unresolved].map(idKey).sort()[0],
     nickname: spec.nickname ?? 'orders',
     status: 'healthy',
     members,
     unresolved,
+    unreadable: unresolved.map((id) => placeholderMember(id, {clusters: new Map(), errors})),
     problems: [],
   }
 }
 
 export function healthy(m: Member, overrides: Partial<MemberHealth> = {}): MemberHealth {
   const gb = 1024 ** 3
-  return {id: m.id, reachable: true, errorKind: null, errorMessage: null, usedBytes: 3 * gb, maxBytes: 10 * gb, ...overrides}
+  return {id: m.id, reachable: true, errorKind: null, errorMessage: null, usedBytes: 3 * gb, maxmemoryBytes: 10 * gb, ...overrides}
 }
 
 export interface ContextSpec {

@@ -52,7 +52,7 @@ describe('checkGroup', () => {
   })
 
   it('adds the probe and canary rules when their input is given', () => {
-    const ctx = context(buildGroup(), {health: {1: {reachable: false, errorKind: 'refused', usedBytes: null, maxBytes: null}}, replication: true})
+    const ctx = context(buildGroup(), {health: {1: {reachable: false, errorKind: 'refused', usedBytes: null, maxmemoryBytes: null}}, replication: true})
     const checked = checkGroup(ctx.group, {health: ctx.health, replication: ctx.replication, thresholds: THRESHOLDS, include: ['arm', 'probe', 'canary']})
     expect(checked.evaluated.map((e) => e.rule)).toEqual(ALL_RULES.map((r) => r.name))
     expect(checked.findings.map((f) => [f.rule, f.members])).toEqual([['unreachable', [ctx.group.members[1].id]]])
@@ -67,8 +67,8 @@ describe('healthFromProbe', () => {
       probeResult(a.id.toUpperCase(), {memory: {usedBytes: 9 * GB, maxBytes: 10 * GB, fragmentation: null, evictedKeys: null}}),
       probeResult(b.id, {reachable: false, error: {kind: 'timeout', message: 'no answer in 2000 ms'}, memory: null}),
     ])
-    expect(health.get(idKey(a.id))).toEqual({id: a.id.toUpperCase(), reachable: true, errorKind: null, errorMessage: null, usedBytes: 9 * GB, maxBytes: 10 * GB})
-    expect(health.get(idKey(b.id))).toEqual({id: b.id, reachable: false, errorKind: 'timeout', errorMessage: 'no answer in 2000 ms', usedBytes: null, maxBytes: null})
+    expect(health.get(idKey(a.id))).toEqual({id: a.id.toUpperCase(), reachable: true, errorKind: null, errorMessage: null, usedBytes: 9 * GB, maxmemoryBytes: 10 * GB})
+    expect(health.get(idKey(b.id))).toEqual({id: b.id, reachable: false, errorKind: 'timeout', errorMessage: 'no answer in 2000 ms', usedBytes: null, maxmemoryBytes: null})
     // the rules read it as they are meant to: 90% is over the 85% critical line
     const checked = checkGroup(group, {health, thresholds: THRESHOLDS, include: ['arm', 'probe']})
     expect(checked.findings.map((f) => [f.rule, f.severity])).toEqual([
@@ -166,7 +166,10 @@ describe('runCheck against the emulator', () => {
 
 describe('runCheck with nothing to check', () => {
   it('fails rather than passing an empty check', async () => {
-    const em = await startTestEmulator(sandboxWorld({members: 1}))
+    // one database without geoReplication: standalone, no group (one that lists only itself would be a group of one)
+    const world = sandboxWorld({members: 1})
+    delete world.databases[0].properties.geoReplication
+    const em = await startTestEmulator(world)
     try {
       const arm = await connectArm({...resolveArmSettings({concurrency: 4, 'arm-endpoint': em.url}, {GEO_REDIS_ACCESS_TOKEN: em.token}), caPem: em.emulator.caPem})
       const result = await runCheck(arm, {subscriptions: [], selection: {}, probe: true, canary: false, thresholds: THRESHOLDS, target: {auth: 'keys'}, timeoutMs: 500})

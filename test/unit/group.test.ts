@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {assembleInventory} from '../../src/domain/group.js'
 import {normaliseLocation, sameId} from '../../src/domain/ids.js'
 import type {ClusterView, DatabaseView, Link} from '../../src/domain/model.js'
-import {selectGroup, selectMember} from '../../src/domain/select.js'
+import {memberOf, oneGroup} from '../../src/domain/resolve.js'
 import {UsageError} from '../../src/domain/errors.js'
 
 const dbId = (sub: string, rg: string, cluster: string) =>
@@ -85,16 +85,17 @@ describe('group assembly', () => {
     const inv = assemble(clusters, dbs)
     expect(inv.groups).toHaveLength(1)
     expect(inv.groups[0]).toMatchObject({nickname: 'geo', status: 'healthy', unresolved: [], problems: []})
-    expect(inv.groups[0].members.map((m) => m.location)).toEqual(['westus2', 'eastus', 'northeurope'])
+    // the one member order: by location, then id
+    expect(inv.groups[0].members.map((m) => m.location)).toEqual(['eastus', 'northeurope', 'westus2'])
   })
 
   it('keeps two unrelated groups with the same nickname apart', () => {
     const inv = withSecondGroup('geo')
     expect(inv.groups).toHaveLength(2)
     expect(inv.groups.map((g) => g.members.length).sort()).toEqual([2, 3])
-    expect(() => selectGroup(inv, {nickname: 'geo'})).toThrow(/2 groups are named "geo"/)
-    expect(selectGroup(inv, {nickname: 'geo', resourceGroup: 'other'}).members).toHaveLength(2)
-    expect(selectGroup(inv, {nickname: 'geo', member: 'northeurope'}).members).toHaveLength(3)
+    expect(() => oneGroup(inv, {group: 'geo'})).toThrow(/2 groups are named "geo"/)
+    expect(oneGroup(inv, {group: 'geo', resourceGroup: 'other'}).members).toHaveLength(2)
+    expect(oneGroup(inv, {group: 'geo', member: 'northeurope'}).members).toHaveLength(3)
   })
 
   it('is degraded when a view shows LinkFailed', () => {
@@ -133,10 +134,10 @@ describe('group assembly', () => {
   it('selects members by cluster, location or id and refuses strangers', () => {
     const {clusters, dbs, ids} = threeMembers()
     const g = assemble(clusters, dbs).groups[0]
-    expect(selectMember(g, 'c2').cluster).toBe('c2')
-    expect(selectMember(g, 'West US 2').cluster).toBe('c1')
-    expect(selectMember(g, ids[2].toUpperCase()).cluster).toBe('c3')
-    expect(() => selectMember(g, 'nowhere')).toThrow(UsageError)
+    expect(memberOf(g, 'c2').cluster).toBe('c2')
+    expect(memberOf(g, 'West US 2').cluster).toBe('c1')
+    expect(memberOf(g, ids[2].toUpperCase()).cluster).toBe('c3')
+    expect(() => memberOf(g, 'nowhere')).toThrow(UsageError)
   })
 })
 
@@ -148,20 +149,81 @@ describe('unreadable members', () => {
       subscriptions: [S1, S2],
       clusters,
       databases: dbs.slice(0, 2),
-      errors: [{scope: clusters[2].id, code: 'ServiceUnavailable', message: 'the region is not answering'}],
+      errors: [{scope: clusters[2].id, code: 'ServiceUnavailable', message: 'the region is not answering', cause: 'region-not-answering'}],
     })
-    const [placeholder] = inv.groups[0].unreadable!
+    const [placeholder] = inv.groups[0].unreadable
     expect(sameId(placeholder.id, ids[2])).toBe(true)
-    expect(placeholder).toMatchObject({cluster: 'c3', location: 'northeurope', readError: {code: 'ServiceUnavailable'}})
+    expect(placeholder).toMatchObject({
+      cluster: 'c3',
+      location: 'northeurope',
+      clusterProvisioningState: 'Succeeded',
+      clusterResourceState: 'Running',
+      readError: {cause: 'region-not-answering', code: 'ServiceUnavailable'},
+    })
   })
 })
 
 describe('picking a group without a nickname', () => {
-  it('narrows by --member or --resource-group, and asks when still ambiguous', async () => {
-    const {pickGroup} = await import('../../src/services/groups.js')
+  it('narrows by --member or --resource-group, and asks when still ambiguous', () => {
     const inv = withSecondGroup('dr')
-    expect(pickGroup(inv, {member: 'eastasia'}).nickname).toBe('dr')
-    expect(pickGroup(inv, {resourceGroup: 'rg1'}).nickname).toBe('geo')
-    expect(() => pickGroup(inv, {})).toThrow(/2 groups are visible/)
+    expect(oneGroup(inv, {member: 'eastasia'}).nickname).toBe('dr')
+    expect(oneGroup(inv, {resourceGroup: 'rg1'}).nickname).toBe('geo')
+    expect(() => oneGroup(inv, {})).toThrow(/2 groups are visible/)
+  })
+})
+
+describe('membership from evidence', () => {
+  it('a database whose own view lists only itself while a peer lists it is a readable member, and the group is degraded', () => {
+    const {clusters, dbs, ids} = threeMembers((viewer, seen) => (viewer === seen ? 'Linked' : 'Linking'))
+    // c2 is being linked: its own view still lists only itself
+    dbs[1].links = [{id: ids[1], state: 'Linking'}]
+    const inv = assemble(clusters, dbs)
+    expect(inv.standalone).toEqual([])
+    expect(inv.groups).toHaveLength(1)
+    const [g] = inv.groups
+    expect(g.members.map((m) => m.cluster).sort()).toEqual(['c1', 'c2', 'c3'])
+    expect(g.unresolved).toEqual([])
+    expect(g.status).toBe('degraded')
+    expect(g.problems.join('\n')).toMatch(/views disagree: c2\/default \(eastus\) does not list c3\/default, c1\/default/)
+  })
+
+  it('a survivor that lists only itself is a group of one with its nickname, never standalone', () => {
+    const c = cluster(S1, 'rg1', 'survivor', 'westus')
+    const id = `${c.id}/databases/default`
+    const inv = assemble([c], [database(c, 'geo', [{id, state: 'Linked'}])])
+    expect(inv.standalone).toEqual([])
+    expect(inv.groups).toHaveLength(1)
+    expect(inv.groups[0]).toMatchObject({nickname: 'geo', status: 'healthy', key: id.toLowerCase(), unresolved: [], unreadable: []})
+    expect(oneGroup(inv, {group: 'geo'}).members.map((m) => m.cluster)).toEqual(['survivor'])
+  })
+
+  it('a database without geoReplication that a readable member lists is a member; one nobody lists is standalone', () => {
+    const {clusters, dbs} = threeMembers()
+    dbs[2] = {...dbs[2], groupNickname: null, links: []}
+    const solo = cluster(S1, 'rg1', 'solo', 'westus')
+    const inv = assemble([...clusters, solo], [...dbs, database(solo, null, [])])
+    expect(inv.groups[0].members.map((m) => m.cluster).sort()).toEqual(['c1', 'c2', 'c3'])
+    expect(inv.groups[0].status).toBe('degraded')
+    expect(inv.standalone.map((m) => m.cluster)).toEqual(['solo'])
+  })
+
+  it('carries the cluster state beside the database state', () => {
+    const {clusters, dbs} = threeMembers()
+    clusters[1] = {...clusters[1], provisioningState: 'Updating', resourceState: 'Scaling'}
+    const c2 = assemble(clusters, dbs).groups[0].members.find((m) => m.cluster === 'c2')!
+    expect(c2).toMatchObject({provisioningState: 'Succeeded', resourceState: 'Running', clusterProvisioningState: 'Updating', clusterResourceState: 'Scaling'})
+  })
+})
+
+describe('a stable identity', () => {
+  it('keeps the same key whichever members are readable: the lowest id among every known member', () => {
+    const {clusters, dbs, ids} = threeMembers()
+    const whole = assemble(clusters, dbs).groups[0]
+    expect(whole.key).toBe(ids.map((id) => id.toLowerCase()).sort()[0])
+    for (const down of [0, 1, 2]) {
+      const partial = assemble(clusters.filter((_, i) => i !== down), dbs.filter((_, i) => i !== down)).groups[0]
+      expect(partial.unresolved).toHaveLength(1)
+      expect(partial.key).toBe(whole.key)
+    }
   })
 })

@@ -12,10 +12,13 @@ import {
   type IncidentInput,
   type ProbeReading,
 } from '../../src/domain/incident.js'
-import type {GeoGroup, Member} from '../../src/domain/model.js'
+import {placeholderMember} from '../../src/domain/group.js'
+import {clusterIdOf, idKey} from '../../src/domain/ids.js'
+import type {ClusterView, GeoGroup, Member} from '../../src/domain/model.js'
+import type {ReadCause} from '../../src/domain/read.js'
 import {RunbookLog, stepTitle} from '../../src/output/runbook.js'
 import {endWithoutUnlink, type Assessment} from '../../src/services/runbook.js'
-import {buildGroup, idOf} from '../helpers/group-builder.js'
+import {SUBSCRIPTION, buildGroup, idOf} from '../helpers/group-builder.js'
 
 const GB = 1024 ** 3
 const T = {warnPct: 70, critPct: 85}
@@ -29,8 +32,8 @@ function silent(m: Member, kind = 'refused', message = 'connect ECONNREFUSED 10.
   return {id: m.id, reachable: false, errorKind: kind, errorMessage: message, latencyMs: null, usedBytes: null, maxmemoryBytes: null}
 }
 
-function input(group: GeoGroup, probes: ProbeReading[], errors: IncidentInput['errors'] = []): IncidentInput {
-  return {group, errors, probes, thresholds: T}
+function input(group: GeoGroup, probes: ProbeReading[]): IncidentInput {
+  return {group, probes, thresholds: T}
 }
 
 const run = (i: IncidentInput) => {
@@ -46,19 +49,39 @@ function dataPlaneOutage(usedGB: [number, number]) {
   return run(input(g, [answered(a, usedGB[0]), answered(b, usedGB[1]), silent(c)]))
 }
 
-/** the group with its last member unreadable: only the others' views still name it */
-function lastUnreadable(g: GeoGroup): GeoGroup {
+/**
+ * The group with its last member unreadable, as assembly leaves it: only the others' views still name it, and its
+ * placeholder knows what the cluster list shows (`cluster`, when it still lists it) and why the read failed.
+ */
+function lastUnreadable(g: GeoGroup, error?: {cause: ReadCause; code: string; message: string}, cluster?: ClusterView): GeoGroup {
   const down = g.members[g.members.length - 1]
-  return {...g, members: g.members.slice(0, -1), unresolved: [down.id]}
+  const clusters = new Map(cluster ? [[idKey(cluster.id), cluster]] : [])
+  const errors = error ? [{scope: clusterIdOf(down.id), ...error}] : []
+  return {...g, members: g.members.slice(0, -1), unresolved: [down.id], unreadable: [placeholderMember(down.id, {clusters, errors})]}
 }
 
-/** cache3 is in a region whose resource provider answers 503 */
-function regionalOutage(errorCode = 'ServiceUnavailable', withPlaceholder = false) {
-  const down = idOf('cache3')
-  const g = lastUnreadable(buildGroup())
-  if (withPlaceholder) g.unreadable = [{...g.members[0], id: down, cluster: 'cache3', location: 'northeurope', links: [], readError: {code: errorCode, message: 'region down'}}]
-  const errors = [{scope: down.replace(/\/databases\/default$/, ''), code: errorCode, message: "The resource provider in region 'North Europe' is unavailable."}]
-  return run(input(g, g.members.map((m) => answered(m, 1)), withPlaceholder ? [] : errors))
+/** cache3 is in a region whose resource provider answers 503 (or another read error); `listed`: the cluster list still shows it */
+function regionalOutage(cause: ReadCause = 'region-not-answering', code = 'ServiceUnavailable', listed = false) {
+  const g = lastUnreadable(buildGroup(), {cause, code, message: "The resource provider in region 'North Europe' is unavailable."}, listed ? northEurope() : undefined)
+  return run(input(g, g.members.map((m) => answered(m, 1))))
+}
+
+function northEurope(): ClusterView {
+  const id = clusterIdOf(idOf('cache3'))
+  return {
+    id,
+    name: 'cache3',
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: 'rg-geo',
+    location: 'northeurope',
+    sku: {name: 'Balanced_B10', capacity: null},
+    hostName: 'cache3.northeurope.redis.azure.net',
+    provisioningState: 'Succeeded',
+    resourceState: 'Running',
+    redisVersion: '7.4',
+    minimumTlsVersion: '1.2',
+    highAvailability: 'Enabled',
+  }
 }
 
 describe('the step list', () => {
@@ -92,18 +115,23 @@ describe('member statuses and the diagnosis', () => {
     expect(diagnosis.failing).toHaveLength(1)
     expect(diagnosis.failing[0]).toMatchObject({name: 'cache3/default', cluster: 'cache3', location: null, probe: null, arm: {readable: false, state: null}})
     expect(diagnosis.failing[0].reasons[0]).toBe("ARM cannot read it: ServiceUnavailable: The resource provider in region 'North Europe' is unavailable.")
-    expect(diagnosis.survivors.map((s) => s.name)).toEqual(['cache1/default', 'cache2/default'])
+    // in member order: by location (eastus, then westus2)
+    expect(diagnosis.survivors.map((s) => s.name)).toEqual(['cache2/default', 'cache1/default'])
   })
 
-  it("takes the location and the read error from the group's placeholder for an unreadable member when there is one", () => {
-    const {diagnosis} = regionalOutage('ServiceUnavailable', true)
-    expect(diagnosis.failing[0]).toMatchObject({location: 'northeurope', arm: {error: 'ServiceUnavailable: region down'}})
+  it("takes the location from the cluster list and the cause from the read error of the group's placeholder", () => {
+    const {diagnosis} = regionalOutage('region-not-answering', 'ServiceUnavailable', true)
+    expect(diagnosis.failing[0]).toMatchObject({location: 'northeurope', arm: {cause: 'region-not-answering', error: expect.stringMatching(/^ServiceUnavailable: /)}})
   })
 
-  it('an unreadable member behind an access error, or with no error at all, cannot be judged: it is not called failing', () => {
-    const forbidden = regionalOutage('AuthorizationFailed')
+  it('a deleted member (not-found) is failing too', () => {
+    expect(regionalOutage('not-found', 'ResourceNotFound').diagnosis.failing.map((s) => s.arm.cause)).toEqual(['not-found'])
+  })
+
+  it('an unreadable member behind an access error, or with no recorded error, cannot be judged: it is not called failing', () => {
+    const forbidden = regionalOutage('forbidden', 'AuthorizationFailed')
     expect(forbidden.diagnosis.failing).toEqual([])
-    expect(forbidden.diagnosis.unknown[0].reasons[0]).toMatch(/^ARM does not show it to you \(AuthorizationFailed: .*\): its health cannot be judged from here$/)
+    expect(forbidden.diagnosis.unknown[0].reasons[0]).toMatch(/^ARM does not show it to you \(forbidden, AuthorizationFailed: .*\): its health cannot be judged from here$/)
     const g = lastUnreadable(buildGroup())
     expect(memberStatuses(input(g, g.members.map((m) => answered(m))))[2].verdict).toBe('unknown')
   })
@@ -111,7 +139,13 @@ describe('member statuses and the diagnosis', () => {
   it('a member ARM shows as not Succeeded/Running is failing even when it answers', () => {
     const g = buildGroup({members: [{}, {}, {provisioningState: 'Failed', resourceState: 'Running'}]})
     const {diagnosis} = run(input(g, g.members.map((m) => answered(m))))
-    expect(diagnosis.failing[0].reasons).toEqual(['ARM shows it Failed/Running, not Succeeded/Running'])
+    expect(diagnosis.failing[0].reasons).toEqual(['ARM shows it not Succeeded/Running: cluster Succeeded/Running, database Failed/Running'])
+  })
+
+  it('a member whose cluster is mid-scale is judged by the cluster too, its database Succeeded/Running notwithstanding', () => {
+    const g = buildGroup({members: [{}, {}, {clusterProvisioningState: 'Updating', clusterResourceState: 'Scaling'}]})
+    const {diagnosis} = run(input(g, g.members.map((m) => answered(m))))
+    expect(diagnosis.failing.map((s) => [s.name, s.arm.state])).toEqual([['cache3/default', 'cluster Updating/Scaling, database Succeeded/Running']])
   })
 
   it('an auth or TLS failure of the probe is a setup problem from here: unknown, not failing', () => {

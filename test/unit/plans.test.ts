@@ -1,10 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {UsageError} from '../../src/domain/errors.js'
 import {evaluateFlush, evaluateForceLink, evaluateForceUnlink, type ProbeFact} from '../../src/domain/guards.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
 import {
   chooseIssuer,
-  findMember,
   flushPlan,
   forceLinkPlan,
   forceUnlinkPlan,
@@ -13,7 +11,7 @@ import {
   verifyForceLink,
   verifyForceUnlink,
 } from '../../src/domain/plans.js'
-import {buildGroup, member} from '../helpers/group-builder.js'
+import {buildGroup} from '../helpers/group-builder.js'
 
 const fact = (m: Member, reachable: boolean, latencyMs: number | null = reachable ? 1 : null): ProbeFact => ({
   id: m.id,
@@ -117,6 +115,7 @@ describe('force-link plan', () => {
       group,
       targetQuery: joining.cluster,
       guards: evaluateForceLink({group, memberQuery: joining.cluster, joining, survivors, force: false}),
+      inGroup: true,
       probes,
       skipReason: probes ? null : '--skip-probe',
       skipProbe: probes === null,
@@ -208,7 +207,7 @@ describe('verification', () => {
   it('force-link: the joining database and every survivor list each other; Linking is reported, LinkFailed fails', () => {
     const group = afterUnlink(buildGroup())
     const [a, b, c] = group.members
-    const plan = {...forceLinkPlan({group, targetQuery: 'cache3', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, connection: [], dryRun: false, force: false, joining: c, survivors: [a, b]})}
+    const plan = {...forceLinkPlan({group, targetQuery: 'cache3', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, connection: [], dryRun: false, force: false, joining: c, inGroup: true, survivors: [a, b]})}
     const linked = buildGroup().members
     expect(verifyForceLink(plan, linked)).toMatchObject({ok: true})
     expect(verifyForceLink(plan, group.members)).toMatchObject({ok: false, detail: 'cache1 does not list cache3; cache2 does not list cache3'})
@@ -226,16 +225,13 @@ describe('flush verification', () => {
     const [a, b] = group.members
     const p = flushPlan({group, targetQuery: '', guards: {guards: [], refusal: null}, probes: null, skipReason: null, skipProbe: true, connection: [], dryRun: false, force: false, issuer: a, fromFlag: false})
     expect(verifyFlush(p, group.members)).toEqual({ok: true, detail: 'cache1/default, cache2/default, cache3/default still Succeeded/Running; key counts were not checked (no data-plane verification)'})
-    expect(verifyFlush(p, [a, {...b, resourceState: 'Updating'}])).toEqual({ok: false, detail: 'cache2/default is Succeeded/Updating; cache3/default could not be read'})
-  })
-})
-
-describe('finding the member', () => {
-  it('by cluster, location or id; null when absent; UsageError when ambiguous', () => {
-    const group = buildGroup({members: [{}, {}, {}, member(4, {location: 'westus2'})]})
-    expect(findMember(group.members, 'cache2', group)?.cluster).toBe('cache2')
-    expect(findMember(group.members, group.members[2].id.toUpperCase(), group)?.cluster).toBe('cache3')
-    expect(findMember(group.members, 'nowhere', group)).toBeNull()
-    expect(() => findMember(group.members, 'West US 2', group)).toThrow(UsageError)
+    expect(verifyFlush(p, [a, {...b, resourceState: 'Updating'}])).toEqual({
+      ok: false,
+      detail: 'cache2/default is cluster Succeeded/Running, database Succeeded/Updating; cache3/default could not be read',
+    })
+    // the cluster's state counts: a cluster mid-scale is not Succeeded/Running although its database is
+    expect(verifyFlush(p, [a, {...b, clusterProvisioningState: 'Updating', clusterResourceState: 'Scaling'}, group.members[2]]).detail).toBe(
+      'cache2/default is cluster Updating/Scaling, database Succeeded/Running',
+    )
   })
 })

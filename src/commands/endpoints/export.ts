@@ -11,6 +11,8 @@ export default class EndpointsExport extends BaseCommand {
   static override summary = 'every member\'s host, port and TLS setting, for application routing config'
   static override description = `One entry per member (location, host, port, tls, resource id, cluster, database, resource group, subscription), sorted by location and then id so the same group always exports the same text.
 
+A member ARM cannot read is exported too, with why (readError; a notRead column in csv, _NOT_READ in env), the host its cluster list still shows, and no port or protocol.
+
 --format is required (there is no table: this output is meant for files); --json is --format json. In env format each member's variables are named after its location: GEO_REDIS_<LOCATION>_HOST, _PORT, _TLS, _ID (and _KEY); two members in one location add the cluster name.
 
 --include-keys adds each member's primary access key (from listKeys) and warns on stderr that secrets are on stdout. Without it no key is ever requested. Exit 0 ok, 1 a member could not be read (or its keys could not), 2 bad input.`
@@ -35,9 +37,9 @@ export default class EndpointsExport extends BaseCommand {
     const {settings, scope} = groupScope(flags)
     const arm = await connectArm(settings)
     if (flags['include-keys']) this.warn('--include-keys: access keys are written to stdout; keep this output out of logs, tickets and version control')
-    const {export: data, errors} = await runEndpointsExport(arm, {...scope, includeKeys: flags['include-keys']})
-    warnUnread(this, errors, data.unresolved, 'it is missing from the export')
-    for (const m of data.members) if (m.primaryKey === null) this.warn(`${m.cluster}/${m.database} has access keys disabled: no key exported (it takes Microsoft Entra tokens)`)
+    const {export: data, group, errors} = await runEndpointsExport(arm, {...scope, includeKeys: flags['include-keys']})
+    warnUnread(this, errors, group.unreadable, 'its port and protocol are missing from the export')
+    for (const m of data.members) if (m.primaryKey === null && !m.readError) this.warn(`${m.cluster}/${m.database} has access keys disabled: no key exported (it takes Microsoft Entra tokens)`)
     return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format), withSecrets: flags['include-keys'], wrap: false}
   }
 }

@@ -3,7 +3,7 @@ import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {connectArm} from '../../cli/connect.js'
 import {formatFlag, warnUnread} from '../../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
-import {loadGroups} from '../../services/groups.js'
+import {readGroups} from '../../services/inventory.js'
 import {renderGroups, linkMatrix, type InventoryFormat} from '../../output/inventory.js'
 
 export default class GroupShow extends BaseCommand {
@@ -32,12 +32,12 @@ export default class GroupShow extends BaseCommand {
     const settings = resolveArmSettings(flags)
     const arm = await connectArm(settings)
     const progress = this.progress(`reading group ${args.nickname}`)
-    const {inventory, groups} = await loadGroups(
+    const {inventory, groups} = await readGroups(
       arm,
       {subscriptions: settings.subscriptions},
       {group: args.nickname, resourceGroup: flags['resource-group'], member: flags.member},
     ).finally(() => progress.stop())
-    warnUnread(this, inventory.errors)
+    warnUnread(this, inventory.errors, groups.flatMap((g) => g.unreadable), '', !this.jsonEnabled())
     const data = {
       generatedAt: inventory.generatedAt,
       groups: groups.map((g) => ({...g, matrix: linkMatrix(g)})),

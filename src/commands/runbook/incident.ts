@@ -40,7 +40,7 @@ import {
   endAfterUnlink,
   endStopped,
   endWithoutUnlink,
-  findIncidentGroups,
+  incidentGroups,
   planIncidentUnlink,
   RUNBOOK_ACTION,
   RunbookEvidence,
@@ -115,11 +115,11 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     const arm = await connectArm(settings)
 
     // step 1: the group
-    let choice: Awaited<ReturnType<typeof findIncidentGroups>>
+    let choice: Awaited<ReturnType<typeof incidentGroups>>
     let group: GeoGroup
     try {
-      choice = await this.working('reading the groups', () => findIncidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
-      group = await this.pickGroup(choice.groups, flags.group)
+      choice = await this.working('reading the groups', () => incidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
+      group = await this.chooseGroup(choice.groups, flags.group, flags['resource-group'])
     } catch (error) {
       // nothing was read about any group yet: no evidence to write
       if (error instanceof Stopped && error.how === 'interrupted') throw new InterruptedError('interrupted before a group was picked; nothing was sent')
@@ -132,7 +132,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     let exitCode = 0
     try {
       // steps 2 to 5: status, diagnosis, recommendation, endpoints
-      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {inventory: choice.inventory, group}, {probe, thresholds, onProgress, connection}))
+      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {group}, {probe, thresholds, onProgress, connection}))
       run.assessment = a
       await this.show('status', statusBlocks(a))
       await this.show('diagnosis', diagnosisBlocks(a.diagnosis, thresholds))
@@ -166,10 +166,11 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
 
   // ------------------------------------------------------------------------------------------- the steps
 
-  private async pickGroup(groups: GeoGroup[], given: string | undefined): Promise<GeoGroup> {
+  private async chooseGroup(groups: GeoGroup[], given: string | undefined, resourceGroup: string | undefined): Promise<GeoGroup> {
     if (groups.length === 1) {
       const g = groups[0]
-      await this.show('group', groupBlocks(g, given ? 'from --group' : 'the only group visible'))
+      const how = given ? 'from --group' : resourceGroup ? `the only group with a member in resource group ${resourceGroup}` : 'the only group visible'
+      await this.show('group', groupBlocks(g, how))
       return g
     }
     const {select} = await import('@inquirer/prompts')

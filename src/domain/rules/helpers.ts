@@ -1,5 +1,5 @@
 // Building blocks the rules share: grouping members by a setting, naming them, scopes and remediation text.
-import {label, shortName} from '../group.js'
+import {allMembers, label, shortName} from '../group.js'
 import {idKey} from '../ids.js'
 import type {GeoGroup, Member} from '../model.js'
 import type {CheckContext, Finding, MemberHealth, Rule, Scope, Severity} from './types.js'
@@ -101,12 +101,15 @@ export function healthOf(ctx: CheckContext, m: Member): MemberHealth | undefined
   return ctx.health?.get(idKey(m.id))
 }
 
-/** Members with a probe result are checked; the rest are skipped, as are those `skipReason` names. */
-export function probeScope(ctx: CheckContext, skipReason: (h: MemberHealth) => string | null = () => null): Scope {
+/**
+ * Members with a probe result are checked, readable or not; the rest are skipped, as are those `skipReason` names.
+ * A member ARM could not read is probed only when its endpoint is known.
+ */
+export function probeScope(ctx: CheckContext, skipReason: (h: MemberHealth, m: Member) => string | null = () => null): Scope {
   const scope: Scope = {members: [], skipped: []}
-  for (const m of ctx.group.members) {
+  for (const m of allMembers(ctx.group)) {
     const h = healthOf(ctx, m)
-    const reason = h ? skipReason(h) : 'not probed'
+    const reason = h ? skipReason(h, m) : m.readError ? `not probed: ARM cannot read it (${m.readError.cause}) and its endpoint is unknown` : 'not probed'
     if (reason) scope.skipped.push({member: m.id, reason})
     else scope.members.push(m.id)
   }
@@ -116,9 +119,9 @@ export function probeScope(ctx: CheckContext, skipReason: (h: MemberHealth) => s
 
 export type Verdict = Pick<Finding, 'severity' | 'message' | 'remediation'>
 
-/** One finding per member that `check` flags. */
-export function eachMember(ctx: CheckContext, rule: string, check: (m: Member) => Verdict | null): Finding[] {
-  return ctx.group.members.flatMap((m) => {
+/** One finding per member that `check` flags; `members` defaults to the readable ones. */
+export function eachMember(ctx: CheckContext, rule: string, check: (m: Member) => Verdict | null, members: Member[] = ctx.group.members): Finding[] {
+  return members.flatMap((m) => {
     const verdict = check(m)
     return verdict ? [{rule, members: [m.id], ...verdict}] : []
   })

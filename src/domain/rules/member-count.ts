@@ -1,4 +1,6 @@
-// A geo-replication group holds at most five members; unresolved ones count, they are still linked.
+// A geo-replication group holds at most five members; unresolved ones count, they are still linked. A group of one
+// (the first member before the others join, or the survivor after its peers were force-unlinked) replicates with
+// nobody: worth knowing, not a failure.
 import {everyone, everyoneScope, nameOf} from './helpers.js'
 import type {Rule} from './types.js'
 
@@ -6,11 +8,25 @@ const MAX_MEMBERS = 5
 
 export const memberCount: Rule = {
   name: 'member-count',
-  description: `a group has at most ${MAX_MEMBERS} members`,
+  description: `a group has at most ${MAX_MEMBERS} members (a group of one is noted)`,
   needs: 'arm',
   scope: everyoneScope,
   evaluate({group}) {
     const all = everyone(group)
+    if (all.length === 1) {
+      return [
+        {
+          rule: 'member-count',
+          severity: 'info',
+          members: all,
+          message: `the group has one member, ${nameOf(group, all[0])}: it replicates with nobody`,
+          remediation:
+            `if its peers were force-unlinked, rejoin each with \`geo-redis force-link --group ${group.nickname || '<nickname>'} --member <database>\` ` +
+            '(its data is discarded) or recreate it as a member; if the group is being created, add the other members',
+        },
+      ]
+    }
+
     if (all.length <= MAX_MEMBERS) return []
     return [
       {

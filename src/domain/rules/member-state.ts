@@ -1,23 +1,20 @@
-// Members must be Succeeded and Running; create/update/scale in progress is a warning, anything else an error.
-import {label} from '../group.js'
-import {eachMember, is} from './helpers.js'
+// Members must be Succeeded and Running, their cluster and their database alike: a cluster being scaled is
+// Updating/Scaling while its database still says Succeeded/Running. The worse of the two decides: a create, update or
+// scale in progress is a warning, anything else an error.
+import {label, memberArmState} from '../group.js'
+import {eachMember} from './helpers.js'
 import type {Rule} from './types.js'
-
-const IN_PROGRESS = ['Creating', 'Updating', 'Scaling']
 
 export const memberState: Rule = {
   name: 'member-state',
-  description: 'every member is provisioned (Succeeded) and Running',
+  description: 'every member, cluster and database, is provisioned (Succeeded) and Running',
   needs: 'arm',
   evaluate(ctx) {
     return eachMember(ctx, 'member-state', (m) => {
-      const off = [
-        is(m.provisioningState, 'Succeeded') ? null : m.provisioningState,
-        is(m.resourceState, 'Running') ? null : m.resourceState,
-      ].filter((s): s is string => s !== null)
-      if (off.length === 0) return null
-      const message = `${label(m)} is provisioningState ${m.provisioningState}, resourceState ${m.resourceState}`
-      if (off.every((s) => IN_PROGRESS.some((p) => is(s, p)))) {
+      const state = memberArmState(m)
+      if (state.healthy) return null
+      const message = `${label(m)} is ${state.text}`
+      if (state.level === 'in-progress') {
         return {
           severity: 'warning',
           message,
@@ -29,9 +26,10 @@ export const memberState: Rule = {
       return {
         severity: 'error',
         message,
-        remediation: off.some((s) => is(s, 'Deleting'))
+        remediation: state.deleting
           ? `${m.cluster} is being deleted and the other members reconfigure without it; if that is unintended, recreate it and force-link it back`
-          : `inspect it with \`az redisenterprise database show --cluster-name ${m.cluster} --resource-group ${m.resourceGroup}\` and the ` +
+          : `inspect it with \`az redisenterprise show --cluster-name ${m.cluster} --resource-group ${m.resourceGroup}\`, ` +
+            `\`az redisenterprise database show --cluster-name ${m.cluster} --resource-group ${m.resourceGroup}\` and the ` +
             'activity log, and retry the failed operation; if it cannot recover, force-unlink it from a member that stays (`geo-redis force-unlink`) and recreate it',
       }
     })

@@ -19,7 +19,8 @@ export interface MemberHealth {
   errorKind: string | null
   errorMessage: string | null
   usedBytes: number | null
-  maxBytes: number | null
+  /** INFO maxmemory; null when not set (0) or not read */
+  maxmemoryBytes: number | null
 }
 
 /** One canary write on `from`, looked for on `to`. */
@@ -40,7 +41,7 @@ export interface Thresholds {
 
 export interface CheckContext {
   group: GeoGroup
-  /** keyed by idKey(member id); absent when the probe did not run */
+  /** keyed by idKey(member id), members ARM could not read included when they were dialled; absent when the probe did not run */
   health?: Map<string, MemberHealth>
   /** absent when the canary did not run */
   replication?: ReplicationPair[]
@@ -65,6 +66,6 @@ export interface Rule {
   description: string
   needs: RuleNeeds
   evaluate(ctx: CheckContext): Finding[]
-  /** default: every readable member */
+  /** default: every readable member (the ARM rules judge only what ARM read) */
   scope?(ctx: CheckContext): Scope
 }

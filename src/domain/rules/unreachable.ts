@@ -1,6 +1,7 @@
-// A member the probe could not reach. If it is a region outage, the others pile up replication
-// metadata until it is force-unlinked; otherwise the error kind says what to fix from here.
-import {label} from '../group.js'
+// A member the probe could not reach, readable or not (one ARM cannot read is probed when its endpoint is known). If
+// it is a region outage, the others pile up replication metadata until it is force-unlinked; otherwise the error kind
+// says what to fix from here.
+import {allMembers, label, memberEndpoint} from '../group.js'
 import type {Member} from '../model.js'
 import {eachMember, healthOf, probeScope} from './helpers.js'
 import type {Rule} from './types.js'
@@ -24,20 +25,29 @@ export const unreachable: Rule = {
   needs: 'probe',
   scope: (ctx) => probeScope(ctx),
   evaluate(ctx) {
-    return eachMember(ctx, 'unreachable', (m) => {
-      const h = healthOf(ctx, m)
-      if (!h || h.reachable) return null
-      const why = [h.errorKind, h.errorMessage].filter(Boolean).join(': ')
-      const local = LOCAL_CAUSE[h.errorKind ?? '']
-      return {
-        severity: 'error',
-        message: `${label(m)} is unreachable at ${m.hostName}:${m.port}${why ? ` (${why})` : ''}`,
-        // a rejected key or handshake proves the member is up, so the outage advice would mislead
-        remediation:
-          h.errorKind === 'auth' || h.errorKind === 'tls'
+    return eachMember(
+      ctx,
+      'unreachable',
+      (m) => {
+        const h = healthOf(ctx, m)
+        if (!h || h.reachable) return null
+        const why = [h.errorKind, h.errorMessage].filter(Boolean).join(': ')
+        const local = LOCAL_CAUSE[h.errorKind ?? '']
+        const endpoint = memberEndpoint(m, ctx.group)
+        // an unread member dialled without credentials that refuses AUTH is up: only ARM in its region is not answering
+        const remediation = m.readError && h.errorKind === 'auth'
+          ? 'its data plane answers although ARM cannot read it: re-run with --auth entra to authenticate without ARM, and see unresolved-member for why ARM does not answer'
+          : h.errorKind === 'auth' || h.errorKind === 'tls'
             ? local
-            : `${local ?? 'check network access and credentials from here'}; ${outage(m)}`,
-      }
-    })
+            : `${local ?? 'check network access and credentials from here'}; ${outage(m)}`
+        return {
+          severity: 'error',
+          message: `${label(m)} is unreachable at ${endpoint ? `${endpoint.host}:${endpoint.port}` : 'an unknown endpoint'}${why ? ` (${why})` : ''}`,
+          // a rejected key or handshake proves the member is up, so the outage advice would mislead
+          remediation,
+        }
+      },
+      allMembers(ctx.group),
+    )
   },
 }

@@ -1,26 +1,49 @@
-// A linked database nobody could read: missing access, or the very outage the operator is chasing.
-import {shortName} from '../group.js'
-import {parseDatabaseId} from '../ids.js'
-import {everyoneScope} from './helpers.js'
+// A linked database ARM could not read, judged by why: a region that does not answer is the outage the operator is
+// chasing and a deleted member still linked needs a force-unlink (errors, the group fails); no access, a subscription
+// outside the run or an odd answer say nothing about the member's health (warnings; the read error itself still
+// fails the check).
+import {label} from '../group.js'
+import type {GeoGroup, Member} from '../model.js'
+import {CAUSE_TEXT, causeMeansDown, type ReadCause} from '../read.js'
+import {everyoneScope, groupName} from './helpers.js'
 import type {Rule} from './types.js'
+
+/** What to do about an unread member, by cause: the runbook and force-unlink, Reader access, or the unlink of a deleted member. */
+export function unreadRemediation(m: Member, group: GeoGroup, cause: ReadCause): string {
+  const unlink = `\`geo-redis force-unlink --group ${group.nickname || '<nickname>'} --member ${m.id}\``
+  switch (cause) {
+    case 'region-not-answering':
+      return (
+        `its region does not answer: follow the incident runbook (\`geo-redis runbook incident --group ${group.nickname || '<nickname>'}\`); ` +
+        `if the outage lasts, force-unlink ${m.cluster} from a surviving member (${unlink}) before replication metadata fills the ` +
+        "others' memory, and delete and recreate it (or force-link it) once the region recovers"
+      )
+    case 'not-found':
+      return `${m.cluster} is deleted but ${groupName(group)} still links it: force-unlink the deleted member from a member that stays (${unlink})`
+    case 'forbidden':
+      return `grant the identity the Reader role on subscription ${m.subscriptionId || 'of the member'} (or its resource group ${m.resourceGroup || ''}), then re-run: its health cannot be judged without it`
+    case 'not-listed':
+      return `its subscription ${m.subscriptionId} is outside this run and could not be read directly: pass --subscription ${m.subscriptionId} with an identity that can read it, or check \`geo-redis inventory --subscription ${m.subscriptionId}\``
+    case 'unknown':
+      return `re-run; if ARM keeps answering this, check \`geo-redis inventory --subscription ${m.subscriptionId}\` and the Azure status page`
+  }
+}
 
 export const unresolvedMember: Rule = {
   name: 'unresolved-member',
-  description: 'every linked database could be read',
+  description: 'every linked database could be read; one whose region does not answer, or one deleted but still linked, fails the group',
   needs: 'arm',
   scope: everyoneScope,
   evaluate({group}) {
-    return group.unresolved.map((id) => {
-      const subscription = parseDatabaseId(id)?.subscriptionId
+    return group.unreadable.map((m) => {
+      const {cause, code, message} = m.readError!
       return {
         rule: 'unresolved-member',
-        severity: 'warning',
-        members: [id],
-        message: `${shortName(id)} is linked but could not be read (no access, another tenant, deleted, or a region outage)`,
-        remediation:
-          `check access with \`geo-redis inventory${subscription ? ` --subscription ${subscription}` : ''}\`; ` +
-          `if its region is down, force-unlink ${shortName(id)} from a surviving member (\`geo-redis force-unlink\`) before ` +
-          'replication metadata fills the others\' memory, and delete and recreate it once the region recovers',
+        // a region that does not answer, or a deleted member, is the member down; the other causes only hide it
+        severity: causeMeansDown(cause) ? 'error' : 'warning',
+        members: [m.id],
+        message: `${label(m)} is linked but could not be read: ${cause}, ${CAUSE_TEXT[cause]} (${code}: ${message})`,
+        remediation: unreadRemediation(m, group, cause),
       }
     })
   },

@@ -1,6 +1,7 @@
 // The emulator's state: plain JSON (a world file can be written, edited and reloaded), an index by lowercase
 // id so no request scans the fleet, and the ARM views of clusters and databases per api-version.
 import {idKey} from '../../domain/ids.js'
+import {IN_MEMORY_FAMILIES, SKU_SIZES_GB, skuFamily, type SizedFamily} from '../../domain/sku.js'
 
 export const API_2022 = '2022-01-01'
 export const API_2025 = '2025-07-01'
@@ -254,30 +255,13 @@ export function databaseView(d: WorldDatabase, apiVersion: string): Record<strin
   }
 }
 
-/** Memory sizes per SKU (examples README §6b), smallest first within each family. */
-const SKU_SIZES_GB: Record<string, [string, number][]> = {
-  Balanced: [
-    ['B0', 0.5], ['B1', 1], ['B3', 3], ['B5', 6], ['B10', 12], ['B20', 24], ['B50', 60], ['B100', 120],
-    ['B150', 180], ['B250', 240], ['B350', 360], ['B500', 480], ['B700', 720], ['B1000', 960],
-  ],
-  MemoryOptimized: [
-    ['M10', 12], ['M20', 24], ['M50', 60], ['M100', 120], ['M150', 180], ['M250', 240], ['M350', 360],
-    ['M500', 480], ['M700', 720], ['M1000', 960], ['M1500', 1440], ['M2000', 1920],
-  ],
-  ComputeOptimized: [
-    ['X3', 3], ['X5', 6], ['X10', 12], ['X20', 24], ['X50', 60], ['X100', 120], ['X150', 180], ['X250', 240],
-    ['X350', 360], ['X500', 480], ['X700', 720],
-  ],
-  FlashOptimized: [
-    ['A250', 240], ['A500', 480], ['A700', 720], ['A1000', 960], ['A1500', 1440], ['A2000', 1920], ['A4500', 4500],
-  ],
-}
-
-/** SKUs of the same family at or above the current size; none for Enterprise SKUs (sizes depend on capacity). */
+/**
+ * What listSkusForScaling answers, as ARM does: a cluster on an in-memory tier (Balanced, MemoryOptimized,
+ * ComputeOptimized) is offered every in-memory SKU, smaller ones included (37 in all); a Flash cluster every Flash
+ * SKU; an Enterprise cluster none. Sizes come from the domain's table, the one source of truth.
+ */
 export function skusForScaling(skuName: string): {name: string; sizeInGB: number}[] {
-  const [family, size] = skuName.split('_')
-  const table = SKU_SIZES_GB[family] ?? []
-  const current = table.find(([s]) => s === size)
-  if (!current) return []
-  return table.filter(([, gb]) => gb >= current[1]).map(([s, gb]) => ({name: `${family}_${s}`, sizeInGB: gb}))
+  const family = skuFamily(skuName)
+  const families = IN_MEMORY_FAMILIES.includes(family as SizedFamily) ? IN_MEMORY_FAMILIES : family === 'FlashOptimized' ? ['FlashOptimized' as const] : []
+  return families.flatMap((f) => SKU_SIZES_GB[f].map(([name, sizeInGB]) => ({name, sizeInGB})))
 }

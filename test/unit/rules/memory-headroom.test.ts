@@ -20,8 +20,18 @@ describe('memory-headroom', () => {
     expect(findings[1].remediation).toMatch(/force-unlink a member that is down/)
   })
 
-  it('skips members whose limit is unknown or that are unreachable', () => {
-    const ctx = context(buildGroup(), {health: {0: {maxBytes: null}, 1: {reachable: false, usedBytes: null}}})
+  it("measures a member without maxmemory against its SKU's size, as capacity does", () => {
+    // Balanced_B10 is 12 GB: 11 GB used is over the 90% critical threshold
+    const ctx = context(buildGroup(), {health: {0: {maxmemoryBytes: null, usedBytes: 11 * GB}}})
+    const [finding] = memoryHeadroom.evaluate(ctx)
+    expect(finding).toMatchObject({severity: 'error', members: [idOf('cache1')]})
+    expect(finding.message).toBe('cache1/default (westus2) uses 92% of its memory (11.0 GB of 12.0 GB, the Balanced_B10 size: maxmemory is not set; critical at 90%)')
+  })
+
+  it('skips members whose limit is unknown (no maxmemory, a SKU of no known size) or that are unreachable', () => {
+    const ctx = context(buildGroup({members: [{sku: {name: 'Enterprise_E10', capacity: 2}}]}), {
+      health: {0: {maxmemoryBytes: null}, 1: {reachable: false, usedBytes: null}},
+    })
     expect(memoryHeadroom.evaluate(ctx)).toEqual([])
     expect(memoryHeadroom.scope!(ctx)).toEqual({
       members: [idOf('cache3')],
