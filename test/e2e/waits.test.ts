@@ -1,0 +1,224 @@
+// Truthful outcomes and bounded, visible waits, through the real binary against the emulator: ARM lost after the
+// 202, SIGTERM and SIGHUP while following an operation, a deadline, a Retry-After of an hour, a region whose ARM
+// hangs. The sandbox's members are real redis-servers; North Europe's is stopped (index 2) where it is the target.
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {idKey} from '../../src/domain/ids.js'
+import type {Inventory} from '../../src/domain/model.js'
+import {INVENTORY, inventoryScenario} from '../../src/sandbox/emulator/scenarios.js'
+import type {RequestLogEntry} from '../../src/sandbox/emulator/server.js'
+import type {GuardedResult} from '../../src/services/evidence.js'
+import {startTestEmulator} from '../helpers/emulator.js'
+import {stopAll} from '../helpers/redis-server.js'
+import {emulatorEnv, mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox} from '../helpers/run-cli.js'
+import {expectSchema} from '../helpers/schema.js'
+
+const NICK = 'sandbox-geo'
+const CASE_MS = 60_000
+
+afterAll(async () => {
+  await stopAll()
+})
+
+const file = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8')
+const manifest = (dir: string) => JSON.parse(file(dir, 'manifest.json')) as {complete: boolean; files: {name: string}[]}
+const evidenceDirOf = (r: CliResult) => /evidence: +(\S+)/.exec(r.stdout)?.[1] ?? ''
+
+function unlinkArgs(sandbox: CliSandbox, ...extra: string[]): string[] {
+  return ['force-unlink', '--group', NICK, '--member', 'northeurope', '--yes', '--confirm', NICK, '--evidence-dir', join(sandbox.dir, 'evidence'), ...extra]
+}
+
+function parsed(r: CliResult): GuardedResult {
+  const result = JSON.parse(r.stdout) as GuardedResult
+  expectSchema('force-unlink', result)
+  return result
+}
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** Requests the emulator held without an answer (a 'timeout' outage) for this cluster: each is one wait. */
+const held = (requests: RequestLogEntry[], cluster: string) => requests.filter((r) => r.status === 0 && r.path.toLowerCase().includes(`/redisenterprise/${cluster}`))
+
+/** Every unknown outcome says how to check it, and never to send it again. */
+function expectCheckNotResend(texts: string[], statusUrl: string): void {
+  const all = texts.join('\n')
+  expect(all).toContain(`az rest --method get --url '${statusUrl}'`)
+  expect(all).toContain('geo-redis group show sandbox-geo')
+  expect(all).not.toMatch(/run (the command|it) again|Azure reported the operation as failed/)
+}
+
+describe('sight lost while following a force-unlink', () => {
+  it('ARM gone after the 202: outcome unknown (exit 3) with the status URL and what to check; sealed evidence; never "run it again"', async () => {
+    const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
+    try {
+      const running = runCli(unlinkArgs(sandbox, '--json'), {env: sandbox.env, timeoutMs: 30_000})
+      await until(() => mutatingRequests(sandbox.emulator.requests).some((r) => r.status === 202) && sandbox.emulator.requests.some((r) => /operationsStatus/i.test(r.path)))
+      await sandbox.emulator.emulator.stop()
+      const r = await running
+      expect(r.code, r.stderr).toBe(3)
+      const result = parsed(r)
+      expect(result).toMatchObject({outcome: 'unknown', stoppedBy: null, verification: null, operation: {status: 'Unknown', error: null, lostSight: {cause: 'no-answer', signal: null}}})
+      expect(result.operation?.lostSight?.message).toMatch(/^lost sight of the operation \(last seen: InProgress\): (ARM refused the connection|the connection to ARM was lost)/)
+      const url = result.operation!.statusUrl!
+      expect(url).toContain('/operationsStatus/')
+      expect(result.nextSteps[0]).toBe(`check the operation: az rest --method get --url '${url}'`)
+
+      const dir = result.evidence.dir
+      expect(result.evidence).toMatchObject({complete: true})
+      expect(manifest(dir)).toMatchObject({complete: true})
+      // ARM did not answer: nothing more was waited for, so no after.json
+      expect(manifest(dir).files.map((f) => f.name)).toEqual(['before.json', 'plan.json', 'probe.json', 'report.md'])
+      const report = file(dir, 'report.md')
+      expect(report).toContain('**Outcome: unknown**')
+      expect(report).toContain('Why unknown: lost sight of the operation')
+      expectCheckNotResend([JSON.stringify(result), report], url)
+    } finally {
+      await sandbox.stop()
+    }
+  }, CASE_MS)
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${signal} while polling: exit ${code}, what to check printed, the evidence sealed with outcome unknown`, async () => {
+      const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
+      try {
+        const r = await runCli(unlinkArgs(sandbox), {env: sandbox.env, timeoutMs: 30_000, interrupt: {when: /: InProgress/, signal}})
+        expect(r.signal).toBeNull()
+        expect(r.code, r.stderr).toBe(code)
+        expect(r.stdout).toContain(`(!) force-unlink sandbox-northeurope/default, group "${NICK}": outcome unknown`)
+        expect(r.stderr).toContain(`Outcome unknown: stopped by ${signal}`)
+        const url = /az rest --method get --url '([^']+)'/.exec(r.stderr)?.[1] ?? ''
+        expect(url).toContain('/operationsStatus/')
+        expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
+
+        const dir = evidenceDirOf(r)
+        expect(manifest(dir).complete).toBe(true)
+        const report = file(dir, 'report.md')
+        expect(report).toContain('**Outcome: unknown**')
+        expect(report).toContain(`Why unknown: stopped by ${signal}`)
+        expectCheckNotResend([r.stdout, r.stderr, report], url)
+        const verify = await runCli(['evidence', 'verify', dir, '--json'], {env: sandbox.env})
+        expect(JSON.parse(verify.stdout)).toMatchObject({intact: true, complete: true})
+      } finally {
+        await sandbox.stop()
+      }
+    }, CASE_MS)
+  }
+
+  it('SIGTERM while reading, before anything is sent: exit 143, nothing sent', async () => {
+    const sandbox = await startCliSandbox({down: [2], emulator: {latencyMs: 5000}})
+    try {
+      const r = await runCli(unlinkArgs(sandbox), {env: sandbox.env, timeoutMs: 30_000, interrupt: {afterMs: 2500, signal: 'SIGTERM'}})
+      expect(r.code, r.stderr).toBe(143)
+      expect(r.stderr).toContain('interrupted while reading and probing the group: nothing was sent')
+      expect(mutatingRequests(sandbox.emulator.requests)).toEqual([])
+    } finally {
+      await sandbox.stop()
+    }
+  }, CASE_MS)
+
+  it('an operation that stays InProgress ends unknown at --deadline (plus a small margin), exit 3, and the group is read again', async () => {
+    const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
+    try {
+      const r = await runCli(unlinkArgs(sandbox, '--deadline', '3s', '--json'), {env: sandbox.env, timeoutMs: 30_000})
+      const ended = Date.now()
+      expect(r.code, r.stderr).toBe(3)
+      const result = parsed(r)
+      expect(result).toMatchObject({outcome: 'unknown', operation: {status: 'Unknown', lostSight: {cause: 'deadline', message: 'still InProgress after 3 s (the deadline): geo-redis stopped following it'}}})
+      const sent = mutatingRequests(sandbox.emulator.requests)[0]
+      // from the 202 to the end of the process: the deadline, reading the survivors again, and writing the evidence
+      expect(ended - Date.parse(sent.time)).toBeGreaterThanOrEqual(3000)
+      expect(ended - Date.parse(sent.time)).toBeLessThan(3000 + 2500)
+      expect(r.stderr).toMatch(/force-unlink on sandbox-(westus2|eastus)\/default: Accepted \(status [^)]+\); following it for up to 3 s/)
+      // read again (ARM answers): the survivors still list the target, the operation has not finished
+      const after = JSON.parse(file(result.evidence.dir, 'after.json')) as {members: {id: string; links: {id: string}[]}[]; verification: unknown}
+      expect(after.verification).toBeNull()
+      expect(after.members.map((m) => idKey(m.id)).sort()).toEqual(sandbox.ids.map(idKey).sort())
+      for (const m of after.members) expect(m.links.map((l) => idKey(l.id))).toContain(idKey(sandbox.ids[2]))
+      expectCheckNotResend([JSON.stringify(result), file(result.evidence.dir, 'report.md')], result.operation!.statusUrl!)
+    } finally {
+      await sandbox.stop()
+    }
+  }, CASE_MS)
+
+  it('--deadline is checked before any request: a bare number or more than a day is exit 2', async () => {
+    for (const bad of ['90', '25h', '1.5h', '0s']) {
+      const r = await runCli(['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--deadline', bad, '--arm-endpoint', 'https://127.0.0.1:9'])
+      expect(r.code, `${bad}: ${r.stderr}`).toBe(2)
+      expect(r.stderr).toContain('--deadline')
+      expect(r.stderr).toContain('such as 90s, 15m or 1h')
+    }
+  })
+})
+
+describe('Retry-After is capped', () => {
+  it('a 429 asking for an hour ends that scope at once with "throttled by ARM"; a short one is waited out, and shown', async () => {
+    const world = inventoryScenario()
+    const throttled = world.faults!.find((f) => f.path === INVENTORY.throttledPath)!
+    throttled.retryAfterSeconds = 3600
+    const arm = await startTestEmulator(world, {pageSize: INVENTORY.pageSize, retryAfterSeconds: 0})
+    try {
+      const started = Date.now()
+      const r = await runCli(['inventory', '--json'], {env: emulatorEnv(arm), timeoutMs: 60_000})
+      expect(Date.now() - started).toBeLessThan(15_000)
+      expect(r.code).toBe(1)
+      const inventory = JSON.parse(r.stdout) as Inventory
+      expectSchema('inventory', inventory)
+      const error = inventory.errors.find((e) => e.code === 'SubscriptionRequestsThrottled')
+      expect(error?.message).toMatch(/^throttled by ARM: it asked to wait 60 min, longer than the 60 s geo-redis waits \(Number of read requests/)
+      expect(r.stderr).toContain('throttled by ARM: it asked to wait 60 min')
+      // asked once: no retry before the hour is up
+      expect(arm.requests.filter((q) => q.path === INVENTORY.throttledPath && !('$skipToken' in q.query)).map((q) => q.status)).toEqual([429])
+    } finally {
+      await arm.stop()
+    }
+
+    throttled.retryAfterSeconds = 4
+    throttled.remaining = 1
+    const patient = await startTestEmulator(world, {pageSize: INVENTORY.pageSize, retryAfterSeconds: 0})
+    try {
+      const r = await runCli(['inventory', '--json'], {env: emulatorEnv(patient), timeoutMs: 60_000})
+      expect(patient.requests.filter((q) => q.path === INVENTORY.throttledPath && !('$skipToken' in q.query)).map((q) => q.status)).toEqual([429, 200])
+      expect(r.stderr).toMatch(/^ {2}waiting for subscription [0-9a-f-]+: throttled by ARM, 3 s of 4 s$/m)
+    } finally {
+      await patient.stop()
+    }
+  }, CASE_MS)
+})
+
+describe('a region whose ARM hangs (outage mode timeout)', () => {
+  let sandbox: CliSandbox
+
+  afterAll(async () => {
+    await sandbox?.stop()
+  })
+
+  it('the progress names it and how long; the error says it in plain words; it is waited for once', async () => {
+    sandbox = await startCliSandbox({down: [2]})
+    sandbox.emulator.emulator.setOutage('North Europe', 'timeout')
+    const r = await runCli(['probe', '--group', NICK], {env: sandbox.env, timeoutMs: 30_000})
+    expect(r.code, r.stderr).toBe(1)
+    // ARM timeout 5 s (emulatorEnv): named once it has lasted 3 s, off a terminal
+    expect(r.stderr).toMatch(/^ {2}waiting for northeurope: ARM not answering, 3 s of 5 s$/m)
+    expect(r.stdout).toContain('sandbox-northeurope/default: ARM cannot read it: region-not-answering (Timeout: ARM did not answer for northeurope within 5 s)')
+    expect(r.stdout + r.stderr).not.toMatch(/Rejecting|abort signal|AbortError/)
+    expect(held(sandbox.emulator.requests, 'sandbox-northeurope')).toHaveLength(1)
+  }, CASE_MS)
+
+  it('force-unlink of the member whose region hangs waits for it once: not again when reading the group after the operation', async () => {
+    const n = sandbox.emulator.requests.length
+    const started = Date.now()
+    const r = await runCli(unlinkArgs(sandbox, '--json'), {env: sandbox.env, timeoutMs: 30_000})
+    expect(r.code, r.stderr).toBe(0)
+    expect(parsed(r)).toMatchObject({outcome: 'succeeded', verification: {ok: true}})
+    expect(held(sandbox.emulator.requests.slice(n), 'sandbox-northeurope')).toHaveLength(1)
+    // one ARM timeout (5 s), not two
+    expect(Date.now() - started).toBeLessThan(5000 + 4000)
+  }, CASE_MS)
+})
