@@ -30,16 +30,14 @@ export function startProgress(text: string, options: ProgressOptions = {}): Prog
   const board = options.waits ?? defaultWaits
   // piped: no spinner frames in logs, only the lines worth keeping
   if (options.quiet || !stream.isTTY) {
-    let named: {startedAt: number; who: string} | null = null
-    let namedAt = 0
+    // the wait named last, and how long it had lasted then
+    let named: {startedAt: number; who: string; elapsedMs: number} | null = null
     const ticker = setInterval(() => {
       const wait = board.longest()
       if (!wait || wait.elapsedMs < WAIT_SHOWN_AFTER_MS) return
-      const now = Date.now()
       const same = named?.startedAt === wait.startedAt && named.who === wait.who
-      if (same && now - namedAt < WAIT_REPEATED_EVERY_MS) return
-      named = {startedAt: wait.startedAt, who: wait.who}
-      namedAt = now
+      if (same && wait.elapsedMs - named!.elapsedMs < WAIT_REPEATED_EVERY_MS) return
+      named = {startedAt: wait.startedAt, who: wait.who, elapsedMs: wait.elapsedMs}
       stream.write(`  ${waitLine(wait)}\n`)
     }, TICK_MS)
     ticker.unref()

@@ -1,8 +1,9 @@
 // Truthful outcomes and bounded, visible waits, through the real binary against the emulator: ARM lost after the
 // 202, SIGTERM and SIGHUP while following an operation, a deadline, a Retry-After of an hour, a region whose ARM
 // hangs. The sandbox's members are real redis-servers; North Europe's is stopped (index 2) where it is the target.
-import {readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {Inventory} from '../../src/domain/model.js'
@@ -13,7 +14,9 @@ import {startTestEmulator} from '../helpers/emulator.js'
 import {stopAll} from '../helpers/redis-server.js'
 import {emulatorEnv, mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
+import {TmuxSession} from '../helpers/tmux.js'
 
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const NICK = 'sandbox-geo'
 const CASE_MS = 60_000
 
@@ -221,4 +224,93 @@ describe('a region whose ARM hangs (outage mode timeout)', () => {
     // one ARM timeout (5 s), not two
     expect(Date.now() - started).toBeLessThan(5000 + 4000)
   }, CASE_MS)
+})
+
+describe('runbook incident with a region whose ARM hangs', () => {
+  let sandbox: CliSandbox
+  let session: TmuxSession | undefined
+
+  afterAll(async () => {
+    session?.kill()
+    await sandbox?.stop()
+  })
+
+  it('waits at most one ARM timeout before its first question, and not again after "y"', async () => {
+    const armTimeoutMs = 8000
+    sandbox = await startCliSandbox({down: [2]})
+    sandbox.emulator.emulator.setOutage('North Europe', 'timeout')
+    // a real terminal: CI (set by emulatorEnv) would make the runbook refuse to ask
+    const env: Record<string, string> = {...sandbox.env, GEO_REDIS_ARM_TIMEOUT_MS: String(armTimeoutMs)}
+    delete env.CI
+    const started = Date.now()
+    session = TmuxSession.start({
+      command: [process.execPath, BIN, 'runbook', 'incident', '--group', NICK, '--evidence-dir', join(sandbox.dir, 'evidence')],
+      env,
+      unset: ['CI', 'GEO_REDIS_PROFILE', 'AZURE_SUBSCRIPTION_ID', 'NO_COLOR', 'FORCE_COLOR'],
+      cwd: sandbox.dir,
+    })
+    await session.waitFor('Go on to force-unlink sandbox-northeurope/default?', 40_000)
+    // one ARM timeout for North Europe, plus starting up, the other reads and the probes
+    expect(Date.now() - started).toBeLessThan(armTimeoutMs + 4000)
+    expect(session.capture()).toContain('unreadable (region-not-answering: Timeout)')
+
+    session.type('y')
+    session.press('Enter')
+    const yes = Date.now()
+    await session.waitFor(`type the group nickname (${NICK}) to force-unlink sandbox-northeurope/default`, 20_000)
+    // the plan is built from the assessment's reads and probes: no second wait for North Europe
+    expect(Date.now() - yes).toBeLessThan(3000)
+
+    session.type(NICK)
+    session.press('Enter')
+    const confirmed = Date.now()
+    expect(await session.waitForExit(30_000), session.capture()).toBe(0)
+    expect(Date.now() - confirmed).toBeLessThan(armTimeoutMs)
+    expect(session.capture()).toContain(`force-unlink sandbox-northeurope/default from "${NICK}": done and verified`)
+    // North Europe's ARM was waited for once in the whole run
+    expect(held(sandbox.emulator.requests, 'sandbox-northeurope')).toHaveLength(1)
+    expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
+  }, 90_000)
+})
+
+describe('runbook incident when its terminal goes away while the force-unlink runs', () => {
+  let sandbox: CliSandbox
+
+  afterAll(async () => {
+    await sandbox?.stop()
+  })
+
+  it('SIGHUP (the tmux server killed) still seals the evidence, with outcome unknown', async () => {
+    sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
+    sandbox.emulator.emulator.setOutage('North Europe', 'error')
+    const env: Record<string, string> = {...sandbox.env}
+    delete env.CI
+    const evidence = join(sandbox.dir, 'evidence')
+    const session = TmuxSession.start({
+      command: [process.execPath, BIN, 'runbook', 'incident', '--group', NICK, '--evidence-dir', evidence],
+      env,
+      unset: ['CI', 'GEO_REDIS_PROFILE', 'AZURE_SUBSCRIPTION_ID', 'NO_COLOR', 'FORCE_COLOR'],
+      cwd: sandbox.dir,
+    })
+    try {
+      await session.waitFor('Go on to force-unlink sandbox-northeurope/default?', 30_000)
+      session.type('y')
+      session.press('Enter')
+      await session.waitFor(`type the group nickname (${NICK})`, 20_000)
+      session.type(NICK)
+      session.press('Enter')
+      await session.waitFor(/force-unlink on sandbox-\w+\/default: Accepted/, 20_000)
+    } finally {
+      // the terminal goes away: tmux hangs up on the runbook
+      session.kill()
+    }
+    const bundle = () => (existsSync(evidence) ? readdirSync(evidence).filter((d) => d.endsWith('-force-unlink')).map((d) => join(evidence, d))[0] : undefined)
+    await until(() => Boolean(bundle()) && manifest(bundle()!).complete, 20_000)
+    const dir = bundle()!
+    const report = file(dir, 'report.md')
+    expect(report).toContain('**Outcome: unknown**')
+    expect(report).toContain('Why unknown: stopped by SIGHUP (the terminal went away) while following the operation')
+    expect(file(dir, 'runbook.md')).toContain('outcome unknown')
+    expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
+  }, 90_000)
 })
