@@ -33,8 +33,8 @@ export function startProgress(text: string, options: ProgressOptions = {}): Prog
     // the wait named last, and how long it had lasted then
     let named: {startedAt: number; who: string; elapsedMs: number} | null = null
     const ticker = setInterval(() => {
-      const wait = board.longest()
-      if (!wait || wait.elapsedMs < WAIT_SHOWN_AFTER_MS) return
+      const wait = board.longest(WAIT_SHOWN_AFTER_MS)
+      if (!wait) return
       const same = named?.startedAt === wait.startedAt && named.who === wait.who
       if (same && wait.elapsedMs - named!.elapsedMs < WAIT_REPEATED_EVERY_MS) return
       named = {startedAt: wait.startedAt, who: wait.who, elapsedMs: wait.elapsedMs}
@@ -49,8 +49,8 @@ export function startProgress(text: string, options: ProgressOptions = {}): Prog
   const clear = () => shown && stream.write('\r\x1b[2K')
   const draw = () => {
     shown = true
-    const wait = board.longest()
-    const waiting = wait && wait.elapsedMs >= WAIT_SHOWN_AFTER_MS ? ` · ${waitLine(wait)}` : ''
+    const wait = board.longest(WAIT_SHOWN_AFTER_MS)
+    const waiting = wait ? ` · ${waitLine(wait)}` : ''
     // one row: a line that wraps could not be erased by the next frame
     const line = `${FRAMES[frame++ % FRAMES.length]} ${text}${waiting}`
     stream.write(`\r\x1b[2K${stream.columns ? line.slice(0, stream.columns - 1) : line}`)

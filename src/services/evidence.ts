@@ -243,7 +243,7 @@ export async function executePlan(
   const deadline = options.deadlineMs ? `; following it for up to ${duration(options.deadlineMs)}` : ''
   let last = ''
   // on the board of waits for as long as it runs, so the progress line names it and its deadline
-  const endWait = options.deadlineMs ? waits.begin(what, 'in progress in Azure', options.deadlineMs) : () => {}
+  const endWait = options.deadlineMs ? waits.begin(what, 'in progress in Azure', options.deadlineMs, {behind: true}) : () => {}
   // the port resolves Unknown as soon as the signal aborts or the deadline passes
   const operation = await send({
     abortSignal: options.abortSignal,

@@ -10,6 +10,8 @@ export interface Wait {
   /** the most this wait can last */
   boundMs: number
   startedAt: number
+  /** a wait that others happen inside (an operation being followed): named only when nothing more precise is open */
+  behind: boolean
 }
 
 export class WaitBoard {
@@ -18,8 +20,8 @@ export class WaitBoard {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Registers a wait; the returned function ends it (calling it twice is harmless). */
-  begin(who: string, what: string, boundMs: number): () => void {
-    const wait: Wait = {who, what, boundMs, startedAt: this.now()}
+  begin(who: string, what: string, boundMs: number, options: {behind?: boolean} = {}): () => void {
+    const wait: Wait = {who, what, boundMs, startedAt: this.now(), behind: options.behind ?? false}
     this.open.add(wait)
     return () => void this.open.delete(wait)
   }
@@ -34,11 +36,19 @@ export class WaitBoard {
     }
   }
 
-  /** The wait open the longest, with how long it has lasted so far. */
-  longest(): (Wait & {elapsedMs: number}) | null {
+  /**
+   * The wait open the longest among those that have lasted `atLeastMs`, with how long so far; one in front (an ARM
+   * request, a probe) before one behind it (the operation it polls for).
+   */
+  longest(atLeastMs = 0): (Wait & {elapsedMs: number}) | null {
+    const now = this.now()
     let oldest: Wait | null = null
-    for (const wait of this.open) if (!oldest || wait.startedAt < oldest.startedAt) oldest = wait
-    return oldest && {...oldest, elapsedMs: Math.max(0, this.now() - oldest.startedAt)}
+    for (const wait of this.open) {
+      if (now - wait.startedAt < atLeastMs) continue
+      const better = !oldest || (oldest.behind && !wait.behind) || (oldest.behind === wait.behind && wait.startedAt < oldest.startedAt)
+      if (better) oldest = wait
+    }
+    return oldest && {...oldest, elapsedMs: Math.max(0, now - oldest.startedAt)}
   }
 }
 

@@ -249,6 +249,8 @@ describe('runbook incident with a region whose ARM hangs', () => {
       unset: ['CI', 'GEO_REDIS_PROFILE', 'AZURE_SUBSCRIPTION_ID', 'NO_COLOR', 'FORCE_COLOR'],
       cwd: sandbox.dir,
     })
+    // the spinner says what it waits for, and for how long at most
+    await session.waitFor(/reading the groups · waiting for northeurope: ARM not answering, \d+ s of 8 s/, 20_000)
     await session.waitFor('Go on to force-unlink sandbox-northeurope/default?', 40_000)
     // one ARM timeout for North Europe, plus starting up, the other reads and the probes
     expect(Date.now() - started).toBeLessThan(armTimeoutMs + 4000)

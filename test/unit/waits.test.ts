@@ -37,6 +37,21 @@ describe('the board of waits', () => {
     expect(waitLine(board.longest()!)).toBe('waiting for sandbox-eastus/default: Redis not answering (PING), 2 s of 2 s')
   })
 
+  it('names what is in front before the operation behind it, among the waits that have lasted long enough', () => {
+    let now = 0
+    const board = new WaitBoard(() => now)
+    board.begin('force-unlink on geo-eus/default', 'in progress in Azure', 900_000, {behind: true})
+    now = 60_000
+    const endPoll = board.begin('eastus', 'ARM not answering', 30_000)
+    now = 61_000
+    // the poll has lasted 1 s: not yet worth naming, so the operation is
+    expect(board.longest(3000)).toMatchObject({who: 'force-unlink on geo-eus/default', elapsedMs: 61_000})
+    now = 72_000
+    expect(waitLine(board.longest(3000)!)).toBe('waiting for eastus: ARM not answering, 12 s of 30 s')
+    endPoll()
+    expect(waitLine(board.longest(3000)!)).toBe('waiting for force-unlink on geo-eus/default: in progress in Azure, 72 s of 15 min')
+  })
+
   it('says durations in plain words', () => {
     expect([800, 1000, 12_500, 119_000, 120_000, 900_000, 7_199_000, 7_200_000, 86_400_000].map(duration)).toEqual([
       '800 ms', '1 s', '12 s', '119 s', '2 min', '15 min', '119 min', '2 h', '24 h',
