@@ -216,13 +216,14 @@ describe('a region whose ARM hangs (outage mode timeout)', () => {
 
   it('force-unlink of the member whose region hangs waits for it once: not again when reading the group after the operation', async () => {
     const n = sandbox.emulator.requests.length
+    const armTimeoutMs = 8000
     const started = Date.now()
-    const r = await runCli(unlinkArgs(sandbox, '--json'), {env: sandbox.env, timeoutMs: 30_000})
+    const r = await runCli(unlinkArgs(sandbox, '--json'), {env: {...sandbox.env, GEO_REDIS_ARM_TIMEOUT_MS: String(armTimeoutMs)}, timeoutMs: 40_000})
     expect(r.code, r.stderr).toBe(0)
     expect(parsed(r)).toMatchObject({outcome: 'succeeded', verification: {ok: true}})
     expect(held(sandbox.emulator.requests.slice(n), 'sandbox-northeurope')).toHaveLength(1)
-    // one ARM timeout (5 s), not two
-    expect(Date.now() - started).toBeLessThan(5000 + 4000)
+    // one ARM timeout, not two (with time to start, probe and write evidence on a loaded machine)
+    expect(Date.now() - started).toBeLessThan(2 * armTimeoutMs)
   }, CASE_MS)
 })
 
@@ -252,8 +253,8 @@ describe('runbook incident with a region whose ARM hangs', () => {
     // the spinner says what it waits for, and for how long at most
     await session.waitFor(/reading the groups · waiting for northeurope: ARM not answering, \d+ s of 8 s/, 20_000)
     await session.waitFor('Go on to force-unlink sandbox-northeurope/default?', 40_000)
-    // one ARM timeout for North Europe, plus starting up, the other reads and the probes
-    expect(Date.now() - started).toBeLessThan(armTimeoutMs + 4000)
+    // one ARM timeout for North Europe, plus starting up, the other reads and the probes: never two
+    expect(Date.now() - started).toBeLessThan(2 * armTimeoutMs)
     expect(session.capture()).toContain('unreadable (region-not-answering: Timeout)')
 
     session.type('y')
@@ -261,7 +262,7 @@ describe('runbook incident with a region whose ARM hangs', () => {
     const yes = Date.now()
     await session.waitFor(`type the group nickname (${NICK}) to force-unlink sandbox-northeurope/default`, 20_000)
     // the plan is built from the assessment's reads and probes: no second wait for North Europe
-    expect(Date.now() - yes).toBeLessThan(3000)
+    expect(Date.now() - yes).toBeLessThan(armTimeoutMs / 2)
 
     session.type(NICK)
     session.press('Enter')
