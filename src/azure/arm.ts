@@ -420,7 +420,9 @@ class OperationTracker {
       return {status: 'Failed', statusUrl: this.statusUrl, error: {code: e.code, message: e.message}, lostSight: null}
     }
 
-    const message = this.accepted ? `lost sight of the operation (last seen: ${this.lastStatus}): ${e.message}` : `ARM gave no answer to the request: ${e.message}`
+    const message = this.accepted
+      ? `lost sight of the operation (last seen: ${this.lastStatus}): ${e.message}`
+      : `ARM did not confirm the request, which may have started (${e.code}: ${e.message})`
     return this.unknown({cause: 'no-answer', signal: null, message})
   }
 }

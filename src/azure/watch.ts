@@ -5,11 +5,14 @@
 // - remembers a scope (a cluster, a subscription's list, a region's operation status) that did not answer within
 //   the timeout, and fails the next request to it at once: one run waits for a region at most once;
 // - caps Retry-After: a 429 (or 503) asking for more than RETRY_AFTER_CAP_MS fails that request with "throttled by
-//   ARM" instead of sleeping, in the SDK's retry policy or the read budget. A shorter pause is kept, and shown.
+//   ARM" instead of sleeping, in the SDK's retry policy or the read budget. A shorter pause is kept, and shown;
+// - sends an operation's request (force-unlink, force-link, flush) once: after a lost connection or a 5xx ARM may
+//   have started it, and a second one would start it twice or fail and hide the first. Only a connection never made
+//   and a 429 (ARM: "not processed") are retried.
 import type {PipelinePolicy, PipelineRequest, PipelineResponse} from '@azure/core-rest-pipeline'
 import {normaliseLocation} from '../domain/ids.js'
 import {duration, type WaitBoard} from '../shared/waits.js'
-import {ArmError} from './errors.js'
+import {ArmError, toArmError} from './errors.js'
 
 /** The longest pause asked by ARM that geo-redis honours; a longer one fails the request. */
 export const RETRY_AFTER_CAP_MS = 60_000
@@ -17,6 +20,9 @@ export const RETRY_AFTER_CAP_MS = 60_000
 const CLUSTER_SCOPE = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.cache\/redisenterprise\/([^/]+))/i
 const LOCATION_SCOPE = /^\/subscriptions\/[^/]+\/providers\/microsoft\.cache\/locations\/([^/]+)/i
 const SUBSCRIPTION_SCOPE = /^\/subscriptions\/([^/]+)/i
+const OPERATION_REQUEST = /\/databases\/[^/]+\/(forceunlink|forcelinktoreplicationgroup|flush)$/i
+// the request never reached ARM: sending it again cannot start anything twice
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])
 
 /**
  * How long ARM asks to wait before the next request, in ms, from a 429 or 503: `retry-after-ms`,
@@ -57,22 +63,29 @@ export class ArmWatch {
         const scope = this.scopeOf(request)
         const known = this.silent.get(scope.key)
         if (known) throw new ArmError(known.code, `${known.message} earlier in this run; not asked again`, null)
+        const once = request.method === 'POST' && OPERATION_REQUEST.test(new URL(request.url).pathname)
         const end = this.board.begin(scope.label, 'ARM not answering', request.timeout || this.timeoutMs)
         let response: PipelineResponse
         try {
           response = await next(request)
         } catch (error) {
+          const e = error as Error & {code?: string}
           // the request's own abort (Ctrl-C, a deadline) is not ARM's silence
-          if ((error as Error)?.name !== 'AbortError' || request.abortSignal?.aborted) throw error
-          const silence = new ArmError('Timeout', `ARM did not answer for ${scope.label} within ${duration(request.timeout || this.timeoutMs)}`, null)
-          this.silent.set(scope.key, silence)
-          throw silence
+          if (e?.name === 'AbortError' && !request.abortSignal?.aborted) {
+            const silence = new ArmError('Timeout', `ARM did not answer for ${scope.label} within ${duration(request.timeout || this.timeoutMs)}`, null)
+            this.silent.set(scope.key, silence)
+            throw silence
+          }
+          // not a RestError: the SDK's retry policy does not send it again
+          if (once && e?.name !== 'AbortError' && !NEVER_CONNECTED.has(e?.code ?? '')) throw toArmError(error)
+          throw error
         } finally {
           end()
         }
 
         const pause = retryAfterMs(response)
-        if (pause !== null && pause > RETRY_AFTER_CAP_MS) throw throttled(response, pause)
+        if (pause !== null && pause > RETRY_AFTER_CAP_MS) throw answered(response, throttledText(response.status, pause))
+        if (once && response.status >= 500) throw answered(response, '')
         if (pause) setTimeout(this.board.begin(scope.label, response.status === 429 ? 'throttled by ARM' : 'ARM busy, asked to retry', pause), pause).unref()
         return response
       },
@@ -94,9 +107,9 @@ export class ArmWatch {
   }
 }
 
-/** A pause past the cap: the request fails with ARM's own code, saying how long ARM asked for. */
-function throttled(response: PipelineResponse, pauseMs: number): ArmError {
-  let code = response.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable'
+/** ARM's answer as an error the SDK does not retry: ARM's own code and message, after `prefix` when there is one. */
+function answered(response: PipelineResponse, prefix: string): ArmError {
+  let code = `Http${response.status}`
   let message = ''
   try {
     const body = JSON.parse(response.bodyAsText ?? '') as {error?: {code?: string; message?: string}}
@@ -105,7 +118,12 @@ function throttled(response: PipelineResponse, pauseMs: number): ArmError {
   } catch {
     // no JSON body: the status says enough
   }
-  const what = response.status === 429 ? 'throttled by ARM' : 'ARM is unavailable'
-  const asked = `it asked to wait ${duration(pauseMs)}, longer than the ${duration(RETRY_AFTER_CAP_MS)} geo-redis waits`
-  return new ArmError(code, `${what}: ${asked}${message ? ` (${message})` : ''}`, response.status)
+  if (!prefix) return new ArmError(code, message || `ARM answered ${response.status}`, response.status)
+  return new ArmError(code, `${prefix}${message ? ` (${message})` : ''}`, response.status)
+}
+
+/** A pause past the cap, in plain words. */
+function throttledText(status: number, pauseMs: number): string {
+  const what = status === 429 ? 'throttled by ARM' : 'ARM is unavailable'
+  return `${what}: it asked to wait ${duration(pauseMs)}, longer than the ${duration(RETRY_AFTER_CAP_MS)} geo-redis waits`
 }

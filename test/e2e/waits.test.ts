@@ -87,6 +87,32 @@ describe('sight lost while following a force-unlink', () => {
     }
   }, CASE_MS)
 
+  it('a 5xx to the request itself is not resent: one POST, outcome unknown, since ARM may have started it', async () => {
+    const sandbox = await startCliSandbox({
+      down: [2],
+      world: (w) => {
+        w.faults = [{path: `${w.databases[1].id}/forceUnlink`, method: 'POST', status: 503, code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.', remaining: 1}]
+      },
+    })
+    try {
+      const r = await runCli(unlinkArgs(sandbox, '--from', 'eastus', '--json'), {env: sandbox.env, timeoutMs: 30_000})
+      expect(r.code, r.stderr).toBe(3)
+      const result = parsed(r)
+      expect(result).toMatchObject({
+        outcome: 'unknown',
+        operation: {status: 'Unknown', statusUrl: null, lostSight: {cause: 'no-answer', message: 'ARM did not confirm the request, which may have started (ServiceUnavailable: The service is temporarily unavailable.)'}},
+      })
+      expect(mutatingRequests(sandbox.emulator.requests).map((q) => q.status)).toEqual([503])
+      expect(result.nextSteps).toEqual([
+        'read the group: geo-redis group show sandbox-geo',
+        'do not send it again before one of these shows how it ended: it may have succeeded, or still be running',
+      ])
+      expect(file(result.evidence.dir, 'report.md')).toContain('No operation status URL was received')
+    } finally {
+      await sandbox.stop()
+    }
+  }, CASE_MS)
+
   for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     it(`${signal} while polling: exit ${code}, what to check printed, the evidence sealed with outcome unknown`, async () => {
       const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})

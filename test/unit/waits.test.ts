@@ -1,7 +1,7 @@
 // The board of waits, the watch on every ARM attempt (plain-words timeouts, one wait per silent scope, Retry-After
 // capped), the --deadline parser and the progress lines that name waits off a terminal.
 import {PassThrough} from 'node:stream'
-import {createHttpHeaders, createPipelineRequest, type PipelineRequest, type PipelineResponse} from '@azure/core-rest-pipeline'
+import {createHttpHeaders, createPipelineRequest, RestError, type PipelineRequest, type PipelineResponse} from '@azure/core-rest-pipeline'
 import {describe, expect, it} from 'vitest'
 import {ArmError} from '../../src/azure/errors.js'
 import {ArmWatch, RETRY_AFTER_CAP_MS, retryAfterMs} from '../../src/azure/watch.js'
@@ -110,6 +110,27 @@ describe('the watch on every ARM attempt', () => {
     expect(board.longest()).toMatchObject({who: 'subscription s1', what: 'throttled by ARM', boundMs: 200})
     await new Promise((resolve) => setTimeout(resolve, 260))
     expect(board.longest()).toBeNull()
+  })
+
+  it('sends an operation\'s request once: a lost connection or a 5xx is not retried, a connection never made is', async () => {
+    const policy = new ArmWatch(new WaitBoard(), 30_000).policy()
+    const post = (path: string) => {
+      const r = request(path)
+      r.method = 'POST'
+      return r
+    }
+    const failing = (code: string) => async (): Promise<PipelineResponse> => {
+      throw new RestError('socket trouble', {code})
+    }
+    const reset = await policy.sendRequest(post(`${CLUSTER}/databases/default/forceUnlink`), failing('ECONNRESET')).catch((e: unknown) => e)
+    expect(reset).toBeInstanceOf(ArmError)
+    expect(reset).toMatchObject({code: 'ECONNRESET', message: 'the connection to ARM was lost (ECONNRESET)'})
+    const body = JSON.stringify({error: {code: 'ServiceUnavailable', message: 'try later'}})
+    await expect(policy.sendRequest(post(`${CLUSTER}/databases/default/flush`), answer(503, {}, body))).rejects.toMatchObject({code: 'ServiceUnavailable', status: 503})
+    // the SDK may retry these: nothing reached ARM, or nothing is started by them
+    await expect(policy.sendRequest(post(`${CLUSTER}/databases/default/forceLinkToReplicationGroup`), failing('ECONNREFUSED'))).rejects.toBeInstanceOf(RestError)
+    await expect(policy.sendRequest(post(`${CLUSTER}/databases/default/listKeys`), failing('ECONNRESET'))).rejects.toBeInstanceOf(RestError)
+    expect((await policy.sendRequest(post(`${CLUSTER}/databases/default/listKeys`), answer(503))).status).toBe(503)
   })
 
   it('reads Retry-After as the SDK does: milliseconds headers first, seconds, or a date; only on 429 and 503', () => {
