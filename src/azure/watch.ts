@@ -9,7 +9,7 @@
 // - sends an operation's request (force-unlink, force-link, flush) once: after a lost connection or a 5xx ARM may
 //   have started it, and a second one would start it twice or fail and hide the first. Only a connection never made
 //   and a 429 (ARM: "not processed") are retried.
-import type {PipelinePolicy, PipelineRequest, PipelineResponse} from '@azure/core-rest-pipeline'
+import type {PipelinePolicy, PipelineResponse} from '@azure/core-rest-pipeline'
 import {normaliseLocation} from '../domain/ids.js'
 import {duration, type WaitBoard} from '../shared/waits.js'
 import {ArmError, toArmError} from './errors.js'
@@ -60,10 +60,11 @@ export class ArmWatch {
     return {
       name: 'geoRedisArmWatch',
       sendRequest: async (request, next) => {
-        const scope = this.scopeOf(request)
+        const path = new URL(request.url).pathname
+        const scope = this.scopeOf(path)
         const known = this.silent.get(scope.key)
         if (known) throw new ArmError(known.code, `${known.message} earlier in this run; not asked again`, null)
-        const once = request.method === 'POST' && OPERATION_REQUEST.test(new URL(request.url).pathname)
+        const once = request.method === 'POST' && OPERATION_REQUEST.test(path)
         const end = this.board.begin(scope.label, 'ARM not answering', request.timeout || this.timeoutMs)
         let response: PipelineResponse
         try {
@@ -92,18 +93,25 @@ export class ArmWatch {
     }
   }
 
-  private scopeOf(request: PipelineRequest): {key: string; label: string} {
-    const path = new URL(request.url).pathname
+  private scopeOf(path: string): {key: string; label: string} {
     const cluster = CLUSTER_SCOPE.exec(path)
     if (cluster) {
       const key = cluster[1].toLowerCase()
-      return {key, label: this.locations.get(key) ?? decodeURIComponent(cluster[2])}
+      return {key, label: this.locations.get(key) ?? decoded(cluster[2])}
     }
     const location = LOCATION_SCOPE.exec(path)
-    if (location) return {key: `location:${location[1].toLowerCase()}`, label: normaliseLocation(decodeURIComponent(location[1]))}
+    if (location) return {key: `location:${location[1].toLowerCase()}`, label: normaliseLocation(decoded(location[1]))}
     const subscription = SUBSCRIPTION_SCOPE.exec(path)
     if (subscription) return {key: `subscription:${subscription[1].toLowerCase()}`, label: `subscription ${subscription[1]}`}
     return {key: 'tenant', label: 'ARM'}
+  }
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
 
