@@ -228,7 +228,8 @@ export class RunbookLog {
 
 /** stdout once the runbook has ended: what was decided, where the log is, what to do next. */
 export function renderRunbookSummary(result: RunbookResult, exitCode: number): string {
-  const mark: Mark = exitCode === 0 ? 'ok' : exitCode === 130 ? 'warn' : 'bad'
+  // an unknown outcome or a stop signal is a warning: nothing says it failed
+  const mark: Mark = exitCode === 0 ? 'ok' : result.outcome === 'unknown' || exitCode > 128 ? 'warn' : 'bad'
   return [
     `${PAINT[mark](MARKS[mark])} runbook incident, group "${result.group.nickname}"${result.dryRun ? ' (dry run)' : ''}: ${result.decision}`,
     `  runbook log:  ${result.evidence.dir}/runbook.md`,
