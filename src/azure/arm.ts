@@ -1,8 +1,10 @@
 // The ArmPort on the Azure SDK. One RedisEnterpriseManagementClient pipeline (auth, retries, throttling,
-// TLS trust, the read budget) carries every request. Reads use 2025-07-01 specs through the client's own
-// sendOperationRequest because the SDK's 2022-01-01 mappers drop fields the model needs (highAvailability,
-// accessKeysAuthentication, database redisVersion). force-unlink is the SDK's beginForceUnlink; force-link,
-// flush and listSkusForScaling are 2025-07-01 specs on the same client, polled by core-lro like the SDK does.
+// TLS trust, the read budget, the watch on every attempt) carries every request. Reads use 2025-07-01 specs through
+// the client's own sendOperationRequest because the SDK's 2022-01-01 mappers drop fields the model needs
+// (highAvailability, accessKeysAuthentication, database redisVersion). The operations are POST specs on the same
+// client (force-unlink at 2022-01-01, the version of the SDK's beginForceUnlink; force-link, flush and
+// listSkusForScaling at 2025-07-01), polled by core-lro, so every request of an operation has the same timeout,
+// watch and plain-words errors as a read, and the polling has a deadline.
 import {createRequire} from 'node:module'
 import type {TokenCredential} from '@azure/core-auth'
 import type * as CoreClient from '@azure/core-client'
@@ -18,17 +20,19 @@ import type * as CoreLro from '@azure/core-lro'
 import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
 import type {HttpClient} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
-import {OperationError, UsageError} from '../domain/errors.js'
+import {OperationError, signalText, stopSignalOf, UsageError} from '../domain/errors.js'
 import {parseDatabaseId} from '../domain/ids.js'
 import {secrets} from '../shared/redact.js'
+import {duration, waits} from '../shared/waits.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
-import type {AccessKeys, ArmPort, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
+import type {AccessKeys, ArmPort, LostSight, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
 import {ArmBudget} from './budget.js'
 import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, armScopeFor, REDIS_SCOPE, type CloudName} from './clouds.js'
 import {stringClaim} from '../domain/token.js'
 import {toArmError} from './errors.js'
 import {toClusterView, toDatabaseView} from './mappers.js'
 import {verifiedHttpClient} from './transport.js'
+import {ArmWatch} from './watch.js'
 
 export interface ArmSettings {
   cloud: CloudName
@@ -93,12 +97,14 @@ const SPECS = {
   subscriptions: spec('{resourcePath}', 'GET', API_VERSION_SUBSCRIPTIONS),
   next: spec('{nextLink}', 'GET', null),
   post: spec('{resourcePath}', 'POST', API_VERSION_NEW, true),
+  postSdk: spec('{resourcePath}', 'POST', API_VERSION_SDK, true),
   poll: {...spec('{nextLink}', 'GET', null), responses: anyResponse},
 }
 
 export class AzureArm implements ArmPort {
   private readonly clients = new Map<string, RedisEnterpriseManagementClient>()
   private readonly budget: ArmBudget
+  private readonly watch: ArmWatch
   private readonly httpClient: HttpClient
 
   constructor(private readonly settings: ArmSettings) {
@@ -107,6 +113,7 @@ export class AzureArm implements ArmPort {
       bucketSize: settings.budget?.bucketSize ?? 250,
       refillPerSecond: settings.budget?.refillPerSecond ?? 25,
     })
+    this.watch = new ArmWatch(waits, settings.requestTimeoutMs)
     // TLS trust and keep-alive sized to the concurrency, shared by every client
     this.httpClient = verifiedHttpClient({caPem: settings.caPem, maxSockets: settings.concurrency})
   }
@@ -126,7 +133,11 @@ export class AzureArm implements ArmPort {
         retryOptions: {maxRetries: 3, retryDelayInMs: 400, maxRetryDelayInMs: 5000},
         userAgentOptions: {userAgentPrefix: 'geo-redis'},
         httpClient: this.httpClient,
-        additionalPolicies: [{policy: this.budget.policy(), position: 'perRetry'}],
+        // the budget first: time queued for a token is not time ARM takes to answer
+        additionalPolicies: [
+          {policy: this.budget.policy(), position: 'perRetry'},
+          {policy: this.watch.policy(), position: 'perRetry'},
+        ],
       })
       this.clients.set(subscriptionId, client)
     }
@@ -146,12 +157,12 @@ export class AzureArm implements ArmPort {
     await this.settings.credential.getToken(this.scope())
   }
 
-  private async send(operationSpec: OperationSpec, args: OperationArguments): Promise<{body: Json; raw: FullOperationResponse}> {
+  private async send(operationSpec: OperationSpec, args: OperationArguments, abortSignal?: AbortSignal): Promise<{body: Json; raw: FullOperationResponse}> {
     let raw: FullOperationResponse | undefined
     try {
       await this.budget.gate(() =>
         this.client().sendOperationRequest(
-          {...args, options: {...args.options, requestOptions: {timeout: this.settings.requestTimeoutMs}, onResponse: (r) => (raw = r)}},
+          {...args, options: {...args.options, abortSignal, requestOptions: {timeout: this.settings.requestTimeoutMs}, onResponse: (r) => (raw = r)}},
           operationSpec,
         ),
       )
@@ -187,6 +198,7 @@ export class AzureArm implements ArmPort {
     const all: ClusterView[] = []
     await this.readPages(`/subscriptions/${subscriptionId}/providers/Microsoft.Cache/redisEnterprise`, (items) => {
       const page = items.map(toClusterView)
+      for (const c of page) this.watch.knowCluster(c.id, c.location)
       all.push(...page)
       onPage?.(page)
     })
@@ -200,7 +212,9 @@ export class AzureArm implements ArmPort {
   }
 
   async getCluster(clusterId: string): Promise<ClusterView> {
-    return toClusterView((await this.send(SPECS.read, {resourcePath: clusterId})).body)
+    const cluster = toClusterView((await this.send(SPECS.read, {resourcePath: clusterId})).body)
+    this.watch.knowCluster(cluster.id, cluster.location)
+    return cluster
   }
 
   async getDatabase(databaseId: string): Promise<DatabaseView> {
@@ -239,62 +253,49 @@ export class AzureArm implements ArmPort {
     return this.plan(`${databaseId}/flush`, API_VERSION_NEW, {ids: linkedIds})
   }
 
-  async forceUnlink(onDatabaseId: string, unlinkIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
-    const ref = parseDatabaseId(onDatabaseId)
-    if (!ref) throw new Error(`not a database id: ${onDatabaseId}`)
-    const tracker = new OutcomeTracker(options)
-    return tracker.settle(async (stop) => {
-      const poller = await this.client(ref.subscriptionId).databases.beginForceUnlink(
-        ref.resourceGroup,
-        ref.cluster,
-        ref.database,
-        {ids: unlinkIds},
-        {updateIntervalInMs: this.settings.pollIntervalMs, onResponse: (raw) => tracker.saw(raw.status, raw.headers.toJSON(), raw.bodyAsText ?? undefined)},
-      )
-      stop(() => poller.stopPolling())
-      poller.onProgress((state) => options.onProgress?.(state.isCompleted ? 'Succeeded' : 'InProgress', tracker.statusUrl))
-      await poller.pollUntilDone({abortSignal: options.abortSignal})
-    })
+  forceUnlink(onDatabaseId: string, unlinkIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
+    if (!parseDatabaseId(onDatabaseId)) throw new Error(`not a database id: ${onDatabaseId}`)
+    return this.runOperation(`${onDatabaseId}/forceUnlink`, SPECS.postSdk, {ids: unlinkIds}, 'azure-async-operation', options)
   }
 
   forceLink(databaseId: string, groupNickname: string, linkedIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
     const plan = this.planForceLink(databaseId, groupNickname, linkedIds)
-    return this.runOperation(`${databaseId}/forceLinkToReplicationGroup`, plan.body, 'azure-async-operation', options)
+    return this.runOperation(`${databaseId}/forceLinkToReplicationGroup`, SPECS.post, plan.body, 'azure-async-operation', options)
   }
 
   flush(databaseId: string, linkedIds: string[], options: OperationOptions = {}): Promise<OperationOutcome> {
-    return this.runOperation(`${databaseId}/flush`, {ids: linkedIds}, 'location', options)
+    return this.runOperation(`${databaseId}/flush`, SPECS.post, {ids: linkedIds}, 'location', options)
   }
 
-  /** A 2025-07-01 POST long-running operation on the SDK client's pipeline, polled by core-lro. */
+  /** A POST long-running operation on the SDK client's pipeline, polled by core-lro until ARM's verdict or lost sight. */
   private async runOperation(
     path: string,
+    post: OperationSpec,
     body: unknown,
     finalState: 'azure-async-operation' | 'location',
     options: OperationOptions,
   ): Promise<OperationOutcome> {
-    const tracker = new OutcomeTracker(options)
-    const asLro = async (operationSpec: OperationSpec, args: OperationArguments): Promise<LroResponse> => {
-      const {body: parsed, raw} = await this.send(operationSpec, args)
-      tracker.saw(raw.status, raw.headers.toJSON(), raw.bodyAsText ?? undefined)
-      return {flatResponse: parsed, rawResponse: {statusCode: raw.status, headers: raw.headers.toJSON(), body: parsed}}
-    }
-
-    const lro: LongRunningOperation = {
-      requestMethod: 'POST',
-      requestPath: path,
-      sendInitialRequest: () => asLro(SPECS.post, {resourcePath: path, body}),
-      sendPollRequest: (url: string) => asLro(SPECS.poll, {nextLink: url}),
-    }
+    const tracker = new OperationTracker(options)
     return tracker.settle(async (stop) => {
+      const asLro = async (operationSpec: OperationSpec, args: OperationArguments): Promise<LroResponse> => {
+        const {body: parsed, raw} = await this.send(operationSpec, args, stop)
+        const headers = raw.headers.toJSON()
+        tracker.saw(raw.status, headers, raw.bodyAsText ?? undefined)
+        return {flatResponse: parsed, rawResponse: {statusCode: raw.status, headers: pollHeaders(headers), body: parsed}}
+      }
+      const lro: LongRunningOperation = {
+        requestMethod: 'POST',
+        requestPath: path,
+        sendInitialRequest: () => asLro(post, {resourcePath: path, body}),
+        sendPollRequest: (url: string) => asLro(SPECS.poll, {nextLink: url}),
+      }
       const poller = await createHttpPoller(lro, {
         intervalInMs: this.settings.pollIntervalMs,
         resourceLocationConfig: finalState,
         resolveOnUnsuccessful: true,
       })
-      stop(() => poller.stopPolling())
-      poller.onProgress((state) => options.onProgress?.(state.status === 'succeeded' ? 'Succeeded' : 'InProgress', tracker.statusUrl))
-      await poller.pollUntilDone({abortSignal: options.abortSignal})
+      poller.onProgress((state) => tracker.progress(state.status === 'succeeded' ? 'Succeeded' : 'InProgress'))
+      await poller.pollUntilDone({abortSignal: stop})
       const state = poller.getOperationState()
       if (state.status === 'failed' || state.status === 'canceled') throw state.error ?? new Error(state.status)
     })
@@ -319,40 +320,71 @@ export class AzureArm implements ArmPort {
   }
 }
 
-/** Remembers the status URL and the last status document, so a failure reports ARM's own code and message. */
-class OutcomeTracker {
+/** Retry-After between polls is a hint: past the cap the poll interval stays the cap, so a deadline still ends it. */
+function pollHeaders(headers: Record<string, string>): Record<string, string> {
+  const seconds = Number(headers['retry-after'])
+  return Number.isFinite(seconds) && seconds > POLL_INTERVAL_CAP_S ? {...headers, 'retry-after': String(POLL_INTERVAL_CAP_S)} : headers
+}
+
+const POLL_INTERVAL_CAP_S = 60
+
+/**
+ * Follows one operation to ARM's verdict, or to the moment geo-redis loses sight of it: a stop signal, the deadline,
+ * or ARM no longer answering about it. Remembers the status URL and the last status document, so a failure reports
+ * ARM's own code and message, and an unknown outcome says why and where to look.
+ */
+class OperationTracker {
   statusUrl: string | null = null
+  /** ARM answered the request itself (2xx): from here on only ARM's verdict makes the outcome Failed */
+  private accepted = false
+  private lastStatus = 'Accepted'
   private lastBody: Json | null = null
 
   constructor(private readonly options: OperationOptions) {}
 
   /**
-   * Runs the polling and turns its end into an outcome. An abort resolves at once as Interrupted, whether or not
-   * the poller honours the signal (the SDK's legacy poller does not pass it to its polls), and stops the poller so
-   * no request outlives the command. The operation itself goes on in Azure.
+   * Runs the request and its polling, handing `work` the signal that stops both. A stop signal or the deadline
+   * resolves at once as Unknown and stops the polling, so no request outlives the command; the operation itself goes
+   * on in Azure.
    */
-  settle(work: (onStop: (stop: () => void) => void) => Promise<void>): Promise<OperationOutcome> {
-    const signal = this.options.abortSignal
-    let stopPolling = () => {}
+  settle(work: (stop: AbortSignal) => Promise<void>): Promise<OperationOutcome> {
+    const {abortSignal: signal, deadlineMs} = this.options
+    const stop = new AbortController()
     return new Promise<OperationOutcome>((resolve) => {
-      const interrupted = () => {
-        stopPolling()
-        resolve({status: 'Interrupted', statusUrl: this.statusUrl, error: null})
+      let deadline: NodeJS.Timeout | undefined
+      const end = (outcome: OperationOutcome) => {
+        if (stop.signal.aborted) return
+        clearTimeout(deadline)
+        signal?.removeEventListener('abort', stopped)
+        stop.abort()
+        resolve(outcome)
       }
-
-      if (signal?.aborted) return interrupted()
-      signal?.addEventListener('abort', interrupted, {once: true})
-      work((stop) => (stopPolling = stop))
-        .then(() => resolve(this.done()), (error: unknown) => resolve(this.failed(error)))
-        .finally(() => signal?.removeEventListener('abort', interrupted))
+      const stopped = () => {
+        const name = stopSignalOf(signal) ?? 'SIGINT'
+        const when = this.accepted ? `while following the operation (last seen: ${this.lastStatus})` : 'before ARM confirmed the request'
+        end(this.unknown({cause: 'signal', signal: name, message: `stopped by ${signalText(name)} ${when}`}))
+      }
+      if (signal?.aborted) return stopped()
+      signal?.addEventListener('abort', stopped, {once: true})
+      if (deadlineMs) {
+        deadline = setTimeout(() => {
+          const what = this.accepted ? `still ${this.lastStatus}` : 'not confirmed by ARM'
+          end(this.unknown({cause: 'deadline', signal: null, message: `${what} after ${duration(deadlineMs)} (the deadline): geo-redis stopped following it`}))
+        }, deadlineMs)
+      }
+      work(stop.signal).then(
+        () => end({status: 'Succeeded', statusUrl: this.statusUrl, error: null, lostSight: null}),
+        (error: unknown) => end(this.failed(error)),
+      )
     })
   }
 
   saw(status: number, headers: Record<string, string>, text: string | undefined): void {
+    if (status >= 200 && status < 300) this.accepted = true
     const url = headers['azure-asyncoperation'] ?? headers.location
     if (url && !this.statusUrl) {
       this.statusUrl = url
-      this.options.onProgress?.('Accepted', url)
+      this.progress('Accepted')
     }
 
     if (status >= 200 && text) {
@@ -364,23 +396,33 @@ class OutcomeTracker {
     }
   }
 
-  done(): OperationOutcome {
-    return {status: 'Succeeded', statusUrl: this.statusUrl, error: null}
+  progress(status: string): void {
+    this.lastStatus = status
+    this.options.onProgress?.(status, this.statusUrl)
   }
 
-  failed(error: unknown): OperationOutcome {
-    if ((error as Error)?.name === 'AbortError' || this.options.abortSignal?.aborted) {
-      return {status: 'Interrupted', statusUrl: this.statusUrl, error: null}
-    }
+  private unknown(lostSight: LostSight): OperationOutcome {
+    return {status: 'Unknown', statusUrl: this.statusUrl, error: null, lostSight}
+  }
 
+  /** Failed only on ARM's verdict: its status document, its answer to the request, or the operation's result (400). */
+  private failed(error: unknown): OperationOutcome {
     const body = this.lastBody
+    const verdict = body?.status === 'Failed' || body?.status === 'Canceled' ? (body.status as 'Failed' | 'Canceled') : null
     const armError = (body?.error?.error ?? body?.error) as Json | undefined
-    if (armError?.code || armError?.message) {
-      const status = body?.status === 'Canceled' ? 'Canceled' : 'Failed'
-      return {status, statusUrl: this.statusUrl, error: {code: String(armError.code ?? status), message: String(armError.message ?? '')}}
+    if (verdict) {
+      return {status: verdict, statusUrl: this.statusUrl, error: {code: String(armError?.code ?? verdict), message: String(armError?.message ?? '')}, lostSight: null}
     }
 
     const e = toArmError(error)
-    return {status: 'Failed', statusUrl: this.statusUrl, error: {code: e.code, message: e.message}}
+    const refused = !this.accepted && e.status !== null && e.status >= 400 && e.status < 500
+    if (refused || (this.accepted && e.status === 400)) {
+      return {status: 'Failed', statusUrl: this.statusUrl, error: {code: e.code, message: e.message}, lostSight: null}
+    }
+
+    const message = this.accepted
+      ? `lost sight of the operation (last seen: ${this.lastStatus}): ${e.message}`
+      : `ARM did not confirm the request, which may have started (${e.code}: ${e.message})`
+    return this.unknown({cause: 'no-answer', signal: null, message})
   }
 }

@@ -2,8 +2,10 @@
 // subscription (ARM: 250 reads, refilled at 25/s), and a pause of that subscription when ARM says 429.
 // The bound is taken before a request enters the SDK (`gate`), so queued requests cost nothing until their turn
 // (all of them entering the pipeline at once stalled the event loop for tens of ms at 1,000 clusters). The bucket
-// is a pipeline policy that runs once per attempt, so retries count against the budget as ARM counts them.
+// is a pipeline policy that runs once per attempt, so retries count against the budget as ARM counts them. A pause
+// is never longer than RETRY_AFTER_CAP_MS: ARM asking for more fails that request instead (azure/watch.ts).
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
+import {RETRY_AFTER_CAP_MS, retryAfterMs} from './watch.js'
 
 export interface BudgetOptions {
   concurrency: number
@@ -92,8 +94,8 @@ export class ArmBudget {
         this.sent++
         const response = await next(request)
         if (response.status === 429) {
-          const seconds = Number(response.headers.get('retry-after'))
-          if (Number.isFinite(seconds) && seconds > 0) bucket.pausedUntil = Date.now() + seconds * 1000
+          const pause = retryAfterMs(response)
+          if (pause) bucket.pausedUntil = Date.now() + Math.min(pause, RETRY_AFTER_CAP_MS)
         }
 
         return response

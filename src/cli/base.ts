@@ -1,7 +1,7 @@
 // The one BaseCommand: JSON envelope, error → exit code, interactivity, interrupt, progress.
 // Commands implement execute(): parse flags, call one service, return data + exit code + a human renderer.
 import {Command, Errors, type Interfaces} from '@oclif/core'
-import {ExitCode, GeoRedisError, UsageError} from '../domain/errors.js'
+import {ExitCode, GeoRedisError, InterruptedError, STOP_SIGNALS, stopSignalOf, UsageError} from '../domain/errors.js'
 import {closest} from '../domain/suggest.js'
 import {terminalWidth, withoutColour, wrapText} from '../output/table.js'
 import {writeWithSecrets} from '../shared/output-guard.js'
@@ -97,12 +97,22 @@ export abstract class BaseCommand extends Command {
     return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI)
   }
 
-  /** Aborted on Ctrl-C; long operations pass it down and report `interrupted` instead of dying mid-write. */
+  /**
+   * Aborted, with the signal's name as its reason, on Ctrl-C (SIGINT), SIGHUP (the terminal went away) and SIGTERM
+   * (a CI cancel): long operations pass it down, stop waiting and seal their evidence instead of dying mid-write.
+   * Only a command that asks for it takes the signals over; a second one of the same kind ends the process at once.
+   */
   protected get abortSignal(): AbortSignal {
     if (!this.abortController) {
       const controller = new AbortController()
       this.abortController = controller
-      process.once('SIGINT', () => controller.abort())
+      for (const signal of STOP_SIGNALS) {
+        process.once(signal, () => {
+          // a hung-up terminal fails every later write (EIO): the evidence must still be sealed
+          if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
+          controller.abort(signal)
+        })
+      }
     }
 
     return this.abortController.signal
@@ -134,7 +144,10 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
-    return this.exit(reportError(error, this.jsonEnabled()))
+    // stopped by a signal before anything was sent: the exit code says which (130 Ctrl-C, 129 SIGHUP, 143 SIGTERM)
+    const signal = stopSignalOf(this.abortController?.signal)
+    const stopped = error instanceof InterruptedError && signal ? new InterruptedError(error.message, error.suggestion, signal) : error
+    return this.exit(reportError(stopped, this.jsonEnabled()))
   }
 }
 

@@ -57,6 +57,8 @@ export interface GuardedFlagValues extends ArmFlagValues, ProbeFlagValues {
   'skip-probe': boolean
   'evidence-dir': string
   reason?: string
+  /** --deadline, in ms */
+  deadline: number
 }
 
 export function probeSettingsFrom(flags: ProbeFlagValues, settings: ResolvedArmSettings): ProbeSettings {
@@ -127,6 +129,7 @@ export abstract class GuardedCommand extends BaseCommand {
       const result = await runGuarded(arm, prepared, execute, {
         evidence: {root: flags['evidence-dir'], tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null},
         abortSignal,
+        deadlineMs: flags.deadline,
         onProgress,
         consent: async (p) => {
           const answer = await askConsent(p, flags)

@@ -20,6 +20,32 @@ export const groupFlags = {
 export const formatFlag = (options: string[], description = 'output format; table on a terminal') =>
   Flags.string({description, options, default: 'table'})
 
+const DURATION = /^(\d{1,6})(ms|s|m|h)$/
+const UNIT_MS = {ms: 1, s: 1000, m: 60_000, h: 3_600_000} as const
+const DEADLINE_MS = {min: 1000, max: 24 * 3_600_000}
+
+/** "90s", "15m", "1h", "1500ms" → ms, within 1 s to 24 h; anything else (a bare number, "1.5h", "1d") is refused. */
+export function parseDeadline(text: string): number {
+  const match = DURATION.exec(text.trim())
+  const ms = match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : Number.NaN
+  if (!(ms >= DEADLINE_MS.min && ms <= DEADLINE_MS.max)) throw new Error(`Expected a duration from 1s to 24h with its unit, such as 90s, 15m or 1h, but received: ${text}`)
+  return ms
+}
+
+/**
+ * --deadline: how long to follow a long-running operation before its outcome is unknown (then the command says what
+ * to check, and exits 3). `fallback` is the operation's own default, e.g. "15m".
+ */
+export function deadlineFlag(fallback: string) {
+  return Flags.custom<number>({
+    description: `how long to follow the operation before stopping with outcome unknown (it goes on in Azure): 90s, 15m, 1h… from 1s to 24h`,
+    helpValue: '<duration>',
+    default: parseDeadline(fallback),
+    defaultHelp: async () => fallback,
+    parse: async (input) => parseDeadline(input),
+  })()
+}
+
 /** How commands that talk to Redis connect: auth mode, extra CA, time budget. */
 export const dataPlaneFlags = {
   auth: Flags.string({

@@ -1,7 +1,15 @@
 // Progress on stderr: a spinner on a terminal (shown only when work outlasts 300 ms), plain lines otherwise.
-// Never on stdout, so results and JSON stay clean.
+// Never on stdout, so results and JSON stay clean. Whatever the run waits for longer than a few seconds is named,
+// with how long it has waited and the most it will (the board of waits): on the spinner's line on a terminal, as a
+// line now and then otherwise (--json too: a silent wait in a CI log looks like a hang).
+import {waitLine, waits as defaultWaits, type WaitBoard} from '../shared/waits.js'
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+/** a wait is named once it has lasted this long */
+export const WAIT_SHOWN_AFTER_MS = 3000
+/** off a terminal, a wait still open is named again this often */
+export const WAIT_REPEATED_EVERY_MS = 15_000
+const TICK_MS = 250
 
 export interface Progress {
   update(text: string): void
@@ -10,17 +18,42 @@ export interface Progress {
   stop(): void
 }
 
-export function startProgress(text: string, options: {quiet?: boolean; stream?: NodeJS.WriteStream} = {}): Progress {
+export interface ProgressOptions {
+  /** no spinner (--json off a terminal): steps and waits are plain lines */
+  quiet?: boolean
+  stream?: NodeJS.WriteStream
+  waits?: WaitBoard
+}
+
+export function startProgress(text: string, options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr
+  const board = options.waits ?? defaultWaits
   // piped: no spinner frames in logs, only the lines worth keeping
-  if (options.quiet || !stream.isTTY) return {update() {}, note: (line) => stream.write(`${line}\n`), stop() {}}
+  if (options.quiet || !stream.isTTY) {
+    // the wait named last, and how long it had lasted then
+    let named: {startedAt: number; who: string; elapsedMs: number} | null = null
+    const ticker = setInterval(() => {
+      const wait = board.longest(WAIT_SHOWN_AFTER_MS)
+      if (!wait) return
+      const same = named?.startedAt === wait.startedAt && named.who === wait.who
+      if (same && wait.elapsedMs - named!.elapsedMs < WAIT_REPEATED_EVERY_MS) return
+      named = {startedAt: wait.startedAt, who: wait.who, elapsedMs: wait.elapsedMs}
+      stream.write(`  ${waitLine(wait)}\n`)
+    }, TICK_MS)
+    ticker.unref()
+    return {update() {}, note: (line) => void stream.write(`${line}\n`), stop: () => clearInterval(ticker)}
+  }
 
   let frame = 0
   let shown = false
   const clear = () => shown && stream.write('\r\x1b[2K')
   const draw = () => {
     shown = true
-    stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`)
+    const wait = board.longest(WAIT_SHOWN_AFTER_MS)
+    const waiting = wait ? ` · ${waitLine(wait)}` : ''
+    // one row: a line that wraps could not be erased by the next frame
+    const line = `${FRAMES[frame++ % FRAMES.length]} ${text}${waiting}`
+    stream.write(`\r\x1b[2K${stream.columns ? line.slice(0, stream.columns - 1) : line}`)
   }
 
   const start = setTimeout(() => {

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 import type {CommandOutcome} from '../cli/base.js'
 import {GuardedCommand, guardedFlags} from '../cli/confirm.js'
+import {deadlineFlag} from '../cli/flags.js'
 import {executeForceLink, prepareForceLink} from '../services/force-link.js'
 
 export default class ForceLink extends GuardedCommand {
   static override summary = 'rejoin a previously unlinked database to its group; ALL ITS DATA IS DISCARDED'
-  static override description = `Sends forceLinkToReplicationGroup (api-version 2025-07-01) on the joining database, with the group's nickname and linkedDatabases = the joining database plus the members it rejoins. Azure recreates the database: all of its data is discarded and it is unavailable for several minutes. Same consent, dry run and evidence as force-unlink. Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input or refused · 130 interrupted.`
+  static override description = `Sends forceLinkToReplicationGroup (api-version 2025-07-01) on the joining database, with the group's nickname and linkedDatabases = the joining database plus the members it rejoins. Azure recreates the database: all of its data is discarded and it is unavailable for several minutes. Same consent, dry run and evidence as force-unlink. Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input or refused · 3 outcome unknown (the deadline passed or ARM stopped answering: check before acting) · 130/129/143 stopped by SIGINT/SIGHUP/SIGTERM.`
 
   static override examples = [
     '<%= config.bin %> force-link --group geo --member westus2 --dry-run',
@@ -15,6 +16,8 @@ export default class ForceLink extends GuardedCommand {
   static override flags = {
     ...guardedFlags,
     member: Flags.string({description: 'the database to rejoin: cluster name, location or database id', required: true}),
+    // Azure recreates the database and syncs it from the group: longer than an unlink
+    deadline: deadlineFlag('30m'),
   }
 
   protected async execute(): Promise<CommandOutcome> {

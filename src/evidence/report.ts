@@ -8,7 +8,7 @@ export type EvidenceOutcome =
   | 'in-progress'
   | 'succeeded'
   | 'failed'
-  | 'interrupted'
+  | 'unknown'
   | 'refused'
   | 'dry-run'
   | 'nothing-to-do'
@@ -61,6 +61,8 @@ export interface EvidenceRecord {
   error: {code: string; message: string} | null
   /** Azure-AsyncOperation (or Location) URL of the long-running operation */
   statusUrl: string | null
+  /** why the outcome is unknown: how geo-redis lost sight of the operation */
+  lostSight?: string | null
   nextSteps: string[]
 }
 
@@ -71,7 +73,8 @@ const OUTCOME_TEXT: Record<EvidenceOutcome, string> = {
     'In progress: this report was written before the mutating request was sent. If it was never replaced by a final report, the run was cut short (manifest.json says `"complete": false`); read the group state again before acting.',
   succeeded: 'Succeeded: Azure reported the operation as succeeded.',
   failed: 'Failed: the request was sent and Azure reported the operation as failed.',
-  interrupted: 'Interrupted: geo-redis stopped waiting before the operation finished; it may still be running in Azure.',
+  unknown:
+    'Unknown: the request was sent (or may have been) and geo-redis lost sight of the operation before Azure gave a verdict. It may have succeeded, failed, or still be running in Azure: check the status URL or read the group again before acting, and do not send it again until one of them shows how it ended.',
   refused: 'Refused: a guard did not pass; no mutating request was sent.',
   'dry-run': 'Dry run: the plan above was built and no mutating request was sent.',
   'nothing-to-do': 'Nothing to do: the group was already in the requested state; no mutating request was sent.',
@@ -116,12 +119,21 @@ export function renderReport(record: EvidenceRecord): string {
     '',
     '## Outcome',
     '',
-    OUTCOME_TEXT[record.outcome],
+    outcomeText(record),
+    ...(record.lostSight ? ['', `Why unknown: ${inline(record.lostSight)}`] : []),
     ...(record.error ? ['', `ARM error ${code(record.error.code)}:`, '', fenced(record.error.message)] : []),
     ...statusUrl(record),
   ]
   if (record.nextSteps.length > 0) lines.push('', '## Next steps', '', ...record.nextSteps.map((step) => `- ${inline(step)}`))
   return `${lines.join('\n')}\n`
+}
+
+function outcomeText(record: EvidenceRecord): string {
+  // ARM said Succeeded, but reading the group again did not show the change
+  if (record.outcome === 'failed' && record.error?.code === 'NotVerified') {
+    return 'Failed: Azure reported the operation as succeeded, but the group read again afterwards does not show it (below).'
+  }
+  return OUTCOME_TEXT[record.outcome]
 }
 
 function request(r: PlannedRequest, index: number): string[] {
@@ -147,12 +159,12 @@ function probe(probes: ProbeLine[] | null): string[] {
 
 function statusUrl(record: EvidenceRecord): string[] {
   if (!record.statusUrl) {
-    return record.outcome === 'interrupted'
-      ? ['', 'No operation status URL was received before the interruption: read the members’ state again before acting.']
+    return record.outcome === 'unknown'
+      ? ['', 'No operation status URL was received: read the members’ state again before acting.']
       : []
   }
   const lines = ['', `Operation status URL: ${code(record.statusUrl)}`]
-  if (record.outcome === 'interrupted' || record.outcome === 'in-progress') {
+  if (record.outcome === 'unknown' || record.outcome === 'in-progress') {
     // geo-redis has no status command; az rest reuses the operator's az login
     lines.push('', 'Check it later with:', '', fenced(`az rest --method get --url ${shellQuote(record.statusUrl)}`, 'sh'))
   }

@@ -1,5 +1,6 @@
 // Plans, guard verdicts and results of force-unlink / force-link, evidence capture and verify, as text.
 // Warnings come first, then the plan, then what happened; marks follow (✓) done, (✗) failed, (!) warning.
+import {ExitCode, SIGNAL_EXIT} from '../domain/errors.js'
 import type {GuardResult} from '../domain/guards.js'
 import {planTitle, type OperationPlan} from '../domain/plans.js'
 import type {VerifyResult} from '../evidence/verify.js'
@@ -35,7 +36,7 @@ export function renderPlan(plan: OperationPlan, guards: GuardResult[]): string {
 const SUMMARY: Record<GuardedResult['outcome'], string> = {
   succeeded: 'succeeded',
   failed: 'failed',
-  interrupted: 'interrupted while waiting: the operation may still be running in Azure',
+  unknown: 'outcome unknown: geo-redis lost sight of the operation; it may have succeeded, or still be running in Azure',
   refused: 'refused: nothing was sent',
   'dry-run': 'dry run: nothing was sent',
   'nothing-to-do': 'nothing to do: nothing was sent',
@@ -49,7 +50,9 @@ export function renderGuardedResult(result: GuardedResult): {stdout: string; std
   const lines: string[] = []
   if (result.outcome === 'dry-run') lines.push(renderPlan(plan, result.guards), '')
   else if (result.outcome === 'refused') lines.push('Guards:', ...renderGuards(result.guards), '')
-  lines.push(`${good ? theme.ok(OK) : theme.bad(BAD)} ${plan.action} ${target}, group "${plan.group.nickname}": ${SUMMARY[result.outcome]}`)
+  const mark = good ? theme.ok(OK) : result.outcome === 'unknown' ? theme.warn(WARN) : theme.bad(BAD)
+  lines.push(`${mark} ${plan.action} ${target}, group "${plan.group.nickname}": ${SUMMARY[result.outcome]}`)
+  if (result.operation?.lostSight) lines.push(`  why unknown: ${result.operation.lostSight.message}`)
   if (plan.nothingToDo) lines.push(`  ${plan.nothingToDo}`)
   if (result.verification) lines.push(`  ${result.verification.ok ? 'verified' : 'NOT verified'}: ${result.verification.detail}`)
   if (result.operation?.statusUrl) lines.push(`  operation: ${result.operation.statusUrl}`)
@@ -68,28 +71,30 @@ function errorText(result: GuardedResult): string | null {
       const e = result.operation?.error
       return `Error: ${result.plan.action} failed${e ? `: ${e.code}: ${e.message}` : ''}\nTry: ${result.nextSteps.join('; ')}`
     }
-    case 'interrupted': {
-      const url = result.operation?.statusUrl
-      return `Interrupted: geo-redis stopped waiting; the operation may still be running in Azure.\n${
-        url ? `Check it later with: az rest --method get --url '${url}'` : 'No status URL was received: read the group again before acting.'
-      }`
+    case 'unknown': {
+      const why = result.operation?.lostSight?.message ?? 'geo-redis lost sight of the operation'
+      return [`Outcome unknown: ${why}. The request was sent; it may have succeeded, failed, or still be running in Azure.`, ...result.nextSteps.map((s) => `Try: ${s}`)].join('\n')
     }
     default:
       return null
   }
 }
 
-/** 0 done (or nothing to do, or a dry run) · 1 the operation failed · 2 refused · 130 interrupted. */
+/**
+ * 0 done (or nothing to do, or a dry run) · 1 the operation failed · 2 refused · 3 outcome unknown · a stop signal
+ * wins over both of the last two: 128 + its number (130 Ctrl-C, 129 SIGHUP, 143 SIGTERM), before sending or after.
+ */
 export function exitCodeOf(result: GuardedResult): number {
+  if (result.stoppedBy && (result.outcome === 'unknown' || result.refusal?.interrupted)) return SIGNAL_EXIT[result.stoppedBy]
   switch (result.outcome) {
     case 'failed':
-      return 1
+      return ExitCode.partial
     case 'refused':
-      return result.refusal?.interrupted ? 130 : 2
-    case 'interrupted':
-      return 130
+      return ExitCode.usage
+    case 'unknown':
+      return ExitCode.unknown
     default:
-      return 0
+      return ExitCode.ok
   }
 }
 

@@ -166,7 +166,8 @@ export function executeBlocks(result: GuardedResult): Block[] {
     return [line(`dry run: no request was sent; a real run sends ${plan.requests.map((r) => `${r.method} ${r.url}`).join(', ')}`, 'ok')]
   }
   const done = result.outcome === 'succeeded'
-  const blocks = [line(`force-unlink ${plan.target?.name ?? plan.targetQuery}: ${result.outcome}`, done ? 'ok' : result.outcome === 'interrupted' ? 'warn' : 'bad')]
+  const blocks = [line(`force-unlink ${plan.target?.name ?? plan.targetQuery}: ${result.outcome}`, done ? 'ok' : result.outcome === 'unknown' ? 'warn' : 'bad')]
+  if (operation?.lostSight) blocks.push(line(`why unknown: ${operation.lostSight.message}`, 'warn'))
   if (verification) blocks.push(line(`${verification.ok ? 'verified' : 'NOT verified'}: ${verification.detail}`, verification.ok ? 'ok' : 'bad'))
   if (operation?.error) blocks.push(line(`ARM error ${operation.error.code}: ${operation.error.message}`, 'bad'))
   if (operation?.statusUrl) blocks.push(line(`operation: ${operation.statusUrl}`))
@@ -227,7 +228,8 @@ export class RunbookLog {
 
 /** stdout once the runbook has ended: what was decided, where the log is, what to do next. */
 export function renderRunbookSummary(result: RunbookResult, exitCode: number): string {
-  const mark: Mark = exitCode === 0 ? 'ok' : exitCode === 130 ? 'warn' : 'bad'
+  // an unknown outcome or a stop signal is a warning: nothing says it failed
+  const mark: Mark = exitCode === 0 ? 'ok' : result.outcome === 'unknown' || exitCode > 128 ? 'warn' : 'bad'
   return [
     `${PAINT[mark](MARKS[mark])} runbook incident, group "${result.group.nickname}"${result.dryRun ? ' (dry run)' : ''}: ${result.decision}`,
     `  runbook log:  ${result.evidence.dir}/runbook.md`,

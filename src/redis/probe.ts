@@ -49,6 +49,8 @@ export interface ProbeOptions {
    * plus timeoutMs.
    */
   timeoutMs?: number
+  /** told of each step that waits for the member (the board of waits); returns the function that ends the wait */
+  onWait?: (target: RedisTarget, step: 'connection' | 'PING' | 'INFO', boundMs: number) => () => void
 }
 
 /** `key:value` lines of INFO output; section headers and blank lines skipped, values may contain ':'. */
@@ -98,7 +100,15 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
   const {samples = 20, timeoutMs = 2000} = options
   const endpoint = endpointOf(target)
   // one budget per reply: a single slow answer is what tells a frozen server from a far one
-  const reply = <T>(work: Promise<T>, what: string): Promise<T> => new Deadline(timeoutMs).race(work, `${what} ${endpoint}`)
+  const watched = async <T>(step: 'connection' | 'PING' | 'INFO', work: () => Promise<T>): Promise<T> => {
+    const end = options.onWait?.(target, step, timeoutMs)
+    try {
+      return await work()
+    } finally {
+      end?.()
+    }
+  }
+  const reply = <T>(work: Promise<T>, what: 'PING' | 'INFO'): Promise<T> => watched(what, () => new Deadline(timeoutMs).race(work, `${what} ${endpoint}`))
   const probe: MemberProbe = {
     id: target.id,
     endpoint,
@@ -112,7 +122,7 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
   }
   let connection: Connection | undefined
   try {
-    connection = await openConnection(target, {timeoutMs})
+    connection = await watched('connection', () => openConnection(target, {timeoutMs}))
     const {client} = connection
     const rounds: number[] = []
     const pingPhase = new Deadline(timeoutMs)

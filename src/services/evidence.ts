@@ -1,6 +1,7 @@
 // Evidence and the guarded-run lifecycle shared by force-unlink, force-link, evidence capture and the runbook.
 // One bundle per decision: before.json, plan.json and probe.json are written before anything is sent, an
 // in-progress report.md right before the mutation, then after.json, the final report.md and a complete manifest.
+import {signalText, stopSignalOf, type StopSignal} from '../domain/errors.js'
 import {clusterIdOf, idKey} from '../domain/ids.js'
 import {allMembers, label, toMember} from '../domain/group.js'
 import {consentGuard, withGuard, type GuardReport, type GuardResult, type ProbeFact, type Refusal} from '../domain/guards.js'
@@ -8,6 +9,7 @@ import type {GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
 import {planTitle, readCommand, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
 import {oneGroup} from '../domain/resolve.js'
 import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
+import {duration, waits} from '../shared/waits.js'
 import {readInventory, scopeError} from './inventory.js'
 import type {ArmPort, OperationOptions, OperationOutcome} from './ports.js'
 import {probeMembersOf, type MemberProbeResult, type ProbeSettings} from './probe.js'
@@ -71,14 +73,17 @@ export interface PreparedOperation {
 
 export interface Execution {
   operation: OperationOutcome
-  /** the members read again once the operation ended; null when interrupted */
+  /** the members read again once the operation ended; null when a signal stopped it or ARM stopped answering */
   after: MemberStates | null
   /** only after a Succeeded operation */
   verification: Verification | null
 }
 
 export interface ExecuteOptions {
+  /** aborted with a StopSignal as its reason (BaseCommand): stop following the operation, outcome unknown */
   abortSignal?: AbortSignal
+  /** how long to follow the operation before its outcome is unknown (--deadline) */
+  deadlineMs?: number
   onProgress?: ProgressReporter
 }
 
@@ -92,8 +97,10 @@ export interface GuardedResult {
   group: {nickname: string; key: string}
   plan: OperationPlan
   guards: GuardResult[]
-  /** set when refused; `interrupted` when the operator pressed Ctrl-C before anything was sent */
+  /** set when refused; `interrupted` when a signal (Ctrl-C, SIGHUP, SIGTERM) came before anything was sent */
   refusal: (Refusal & {interrupted: boolean}) | null
+  /** the signal that stopped the run, before sending (refused, interrupted) or while following (unknown); else null */
+  stoppedBy: StopSignal | null
   probe: {ran: boolean; reason: string | null; members: ProbeFact[]}
   operation: OperationOutcome | null
   verification: Verification | null
@@ -112,6 +119,14 @@ export interface ConsentAnswer {
   interrupted?: boolean
 }
 
+/** What the runbook read and probed already: its plan is built from these instead of waiting for them again. */
+export interface KnownReads {
+  startedAt: string
+  inventory: Inventory
+  /** the probes of every member of the group, with the settings the plan would probe with */
+  probe?: ProbeSummary
+}
+
 export interface GuardedRunOptions extends ExecuteOptions {
   evidence: EvidenceSettings
   /** asked only when the plan passed its guards, is not a dry run and has something to do */
@@ -126,8 +141,9 @@ export type Executor = (arm: ArmPort, prepared: PreparedOperation, options: Exec
  */
 export async function readFresh(
   arm: ArmPort,
-  options: SubjectSelection & {onProgress?: ProgressReporter; now?: () => Date},
+  options: SubjectSelection & {onProgress?: ProgressReporter; now?: () => Date; known?: KnownReads},
 ): Promise<{startedAt: string; inventory: Inventory}> {
+  if (options.known) return options.known
   const startedAt = (options.now?.() ?? new Date()).toISOString()
   options.onProgress?.(`reading group ${options.group}`, 'status')
   return {startedAt, inventory: await readInventory(arm, {subscriptions: options.subscriptions})}
@@ -139,8 +155,15 @@ export async function probeWhenNeeded(
   group: GeoGroup,
   members: Member[],
   needed: boolean,
-  options: {probe: ProbeSettings | null; onProgress?: ProgressReporter},
+  options: {probe: ProbeSettings | null; onProgress?: ProgressReporter; known?: KnownReads},
 ): Promise<{probe: ProbeSummary; facts: ProbeFact[] | null}> {
+  const known = options.known?.probe
+  if (needed && options.probe && known?.ran) {
+    // probed moments ago (the runbook's assessment): not awaited again
+    const wanted = new Set(members.map((m) => idKey(m.id)))
+    const probe = {...known, members: known.members.filter((r) => wanted.has(idKey(r.id)))}
+    return {probe, facts: probeFacts(probe)}
+  }
   if (needed && options.probe) options.onProgress?.(`probing ${members.length} members`, 'status')
   const probe = await runProbes(arm, group, members, needed ? options.probe : null, needed ? '--skip-probe' : 'nothing to probe: no request is needed')
   return {probe, facts: probeFacts(probe)}
@@ -202,7 +225,11 @@ export async function readMemberStates(arm: ArmPort, ids: string[], now: () => D
   return {readAt: now().toISOString(), members: read.filter((m): m is Member => m !== null), unreadable: [], errors}
 }
 
-/** Sends the planned request, follows it to the end, then reads the members again and verifies. */
+/**
+ * Sends the planned request and follows it to ARM's verdict or the deadline, then reads the members again and
+ * verifies. Not read again: members ARM could not read before (nothing waits twice for a member known to be
+ * failing), and nobody when a signal stopped the run or ARM stopped answering (the run ends without another wait).
+ */
 export async function executePlan(
   arm: ArmPort,
   prepared: PreparedOperation,
@@ -212,19 +239,25 @@ export async function executePlan(
 ): Promise<Execution> {
   const {plan} = prepared
   if (!plan.issuedOn || plan.requests.length === 0) throw new Error(`the ${plan.action} plan has no request to send`)
+  const what = `${plan.action} on ${plan.issuedOn.name}`
+  const deadline = options.deadlineMs ? `; following it for up to ${duration(options.deadlineMs)}` : ''
   let last = ''
-  // the port resolves Interrupted as soon as the signal aborts
+  // on the board of waits for as long as it runs, so the progress line names it and its deadline
+  const endWait = options.deadlineMs ? waits.begin(what, 'in progress in Azure', options.deadlineMs, {behind: true}) : () => {}
+  // the port resolves Unknown as soon as the signal aborts or the deadline passes
   const operation = await send({
     abortSignal: options.abortSignal,
+    deadlineMs: options.deadlineMs,
     onProgress: (status, url) => {
       // off a terminal only changes are worth a line; a spinner shows every poll
-      options.onProgress?.(`${plan.action} on ${plan.issuedOn!.name}: ${status}${status === 'Accepted' && url ? ` (status ${url})` : ''}`, status === last ? 'status' : 'step')
+      options.onProgress?.(`${what}: ${status}${status === 'Accepted' && url ? ` (status ${url})${deadline}` : ''}`, status === last ? 'status' : 'step')
       last = status
     },
-  })
-  if (operation.status === 'Interrupted') return {operation, after: null, verification: null}
+  }).finally(endWait)
+  if (operation.status === 'Unknown' && operation.lostSight?.cause !== 'deadline') return {operation, after: null, verification: null}
   options.onProgress?.('reading the group again', 'status')
-  const ids = [plan.issuedOn.id, ...(plan.target ? [plan.target.id] : []), ...plan.survivors.map((s) => s.id)]
+  const unread = new Set(prepared.before.unreadable.map((m) => idKey(m.id)))
+  const ids = [plan.issuedOn.id, ...(plan.target ? [plan.target.id] : []), ...plan.survivors.map((s) => s.id)].filter((id) => !unread.has(idKey(id)))
   const after = await readMemberStates(arm, ids)
   return {operation, after, verification: operation.status === 'Succeeded' ? verify(plan, after.members) : null}
 }
@@ -245,6 +278,8 @@ export interface ReportUpdate {
   guards?: GuardResult[]
   error?: {code: string; message: string} | null
   statusUrl?: string | null
+  /** why the outcome is unknown */
+  lostSight?: string | null
   nextSteps?: string[]
 }
 
@@ -320,6 +355,7 @@ export class DecisionEvidence {
       outcome: update.outcome,
       error: update.error ?? null,
       statusUrl: update.statusUrl ?? null,
+      lostSight: update.lostSight ?? null,
       nextSteps: update.nextSteps ?? [],
     }
     await this.bundle.writeText('report.md', renderReport(record))
@@ -358,6 +394,15 @@ function decisionText(plan: OperationPlan, outcome: GuardedOutcome, refusal: Ref
   }
 }
 
+/** How to check an operation whose outcome is unknown: its status URL, then the group's state. Never "run it again". */
+export function checkSteps(plan: Pick<OperationPlan, 'connection' | 'group'>, statusUrl: string | null): string[] {
+  return [
+    ...(statusUrl ? [`check the operation: az rest --method get --url '${statusUrl.replace(/'/g, `'\\''`)}'`] : []),
+    `read the group: ${readCommand(plan, ['group', 'show', plan.group.nickname])}`,
+    'do not send it again before one of these shows how it ended: it may have succeeded, or still be running',
+  ]
+}
+
 function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null, operation: OperationOutcome | null): string[] {
   const show = `read the group again: ${readCommand(plan, ['group', 'show', plan.group.nickname])}`
   switch (outcome) {
@@ -367,10 +412,8 @@ function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Ref
       return [`to run it for real: ${plan.command}`]
     case 'refused':
       return refusal?.remediation ? [refusal.remediation] : []
-    case 'interrupted':
-      return operation?.statusUrl
-        ? [`check the operation later: az rest --method get --url '${operation.statusUrl}'`, show]
-        : [show]
+    case 'unknown':
+      return checkSteps(plan, operation?.statusUrl ?? null)
     case 'failed':
       return [show, 'fix what the error names, then run the command again; evidence of this attempt is kept']
     default:
@@ -380,7 +423,7 @@ function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Ref
 
 function outcomeOf(execution: Execution): GuardedOutcome {
   const {operation, verification} = execution
-  if (operation.status === 'Interrupted') return 'interrupted'
+  if (operation.status === 'Unknown') return 'unknown'
   if (operation.status !== 'Succeeded') return 'failed'
   return verification?.ok ? 'succeeded' : 'failed'
 }
@@ -403,7 +446,15 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
     let complete = true
     try {
       if (execution?.after) await evidence.writeAfter(execution.after, execution.verification)
-      await evidence.report({outcome, decision: decisionText(plan, outcome, guards.refusal), guards: guards.guards, error, statusUrl: operation?.statusUrl ?? null, nextSteps})
+      await evidence.report({
+        outcome,
+        decision: decisionText(plan, outcome, guards.refusal),
+        guards: guards.guards,
+        error,
+        statusUrl: operation?.statusUrl ?? null,
+        lostSight: operation?.lostSight?.message ?? null,
+        nextSteps,
+      })
     } catch (writeError) {
       // the request may have been sent: its outcome matters more than the evidence, so report both
       if (!execution) throw writeError
@@ -419,6 +470,7 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
       plan,
       guards: guards.guards,
       refusal: guards.refusal ? {...guards.refusal, interrupted} : null,
+      stoppedBy: operation?.lostSight?.signal ?? (interrupted ? (stopSignalOf(options.abortSignal) ?? 'SIGINT') : null),
       probe: {ran: prepared.probe.ran, reason: prepared.probe.reason, members: probeFacts(prepared.probe) ?? []},
       operation: operation && {...operation, error},
       verification: execution?.verification ?? null,
@@ -432,23 +484,31 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
   if (guards.refusal) return finish('refused')
   if (plan.dryRun) return finish('dry-run')
 
-  const answer = await options.consent(prepared)
-  interrupted = Boolean(answer.interrupted)
-  const consent = consentGuard(plan.group.nickname, answer.given, answer.how)
-  guards = withGuard(guards, consent.guard, consent.refusal)
-  if (!guards.refusal && options.abortSignal?.aborted) {
-    // Ctrl-C while reading or probing: the operator changed their mind before anything was sent
+  // a signal before the request left (while reading, probing, or at the prompt): nothing is sent
+  const stopBeforeSending = () => {
+    const signal = stopSignalOf(options.abortSignal) ?? 'SIGINT'
     interrupted = true
-    guards = withGuard(guards, {name: 'not-interrupted', result: 'refuse', detail: 'Ctrl-C before the request was sent'}, {
+    guards = withGuard(guards, {name: 'not-interrupted', result: 'refuse', detail: `${signalText(signal)} before the request was sent`}, {
       guard: 'not-interrupted',
       message: 'interrupted before the request was sent; nothing was sent',
       remediation: `run it again when ready: ${plan.command}`,
     })
   }
+
+  const answer = await options.consent(prepared)
+  interrupted = Boolean(answer.interrupted)
+  const consent = consentGuard(plan.group.nickname, answer.given, answer.how)
+  guards = withGuard(guards, consent.guard, consent.refusal)
+  if (!guards.refusal && options.abortSignal?.aborted) stopBeforeSending()
   if (guards.refusal) return finish('refused')
 
   await evidence.report({outcome: 'in-progress', decision: decisionText(plan, 'succeeded', null), guards: guards.guards})
-  const execution = await execute(arm, prepared, {abortSignal: options.abortSignal, onProgress: options.onProgress})
+  // the last moment nothing has left: from the next line on, the request may reach ARM
+  if (options.abortSignal?.aborted) {
+    stopBeforeSending()
+    return finish('refused')
+  }
+  const execution = await execute(arm, prepared, {abortSignal: options.abortSignal, deadlineMs: options.deadlineMs, onProgress: options.onProgress})
   return finish(outcomeOf(execution), execution)
 }
 

@@ -12,6 +12,7 @@ import {
   statesOf,
   type ExecuteOptions,
   type Execution,
+  type KnownReads,
   type SubjectSelection,
   type PreparedOperation,
   type ProgressReporter,
@@ -31,6 +32,8 @@ export interface GuardedOptions extends SubjectSelection {
   now?: () => Date
   /** the ARM selection flags to repeat in suggested commands */
   connection?: string[]
+  /** reads and probes made moments ago (the runbook's): used instead of reading and probing again */
+  known?: KnownReads
 }
 
 export interface ForceUnlinkOptions extends GuardedOptions {

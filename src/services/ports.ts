@@ -1,5 +1,6 @@
 // What services need from the outside world. The azure/ and redis/ adapters implement these;
 // services take them as arguments, so they can be driven by the emulator or real Azure alike.
+import type {StopSignal} from '../domain/errors.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 
 export interface AccessKeys {
@@ -12,17 +13,39 @@ export interface SkuOption {
   sizeInGB: number
 }
 
-/** Terminal state of a long-running ARM operation. */
+/**
+ * Why geo-redis no longer knows how an operation it sent ends: `signal` (SIGINT, SIGHUP or SIGTERM while following
+ * it), `deadline` (still running when --deadline ran out), `no-answer` (ARM stopped answering about it: the
+ * connection lost, a timeout, a 5xx, or no verdict on the request itself).
+ */
+export interface LostSight {
+  cause: 'signal' | 'deadline' | 'no-answer'
+  /** the signal, when `cause` is `signal` */
+  signal: StopSignal | null
+  /** in plain words, e.g. "ARM did not answer within 30 s" */
+  message: string
+}
+
+/** How a long-running ARM operation ended, as far as geo-redis could see. */
 export interface OperationOutcome {
-  /** Interrupted: the caller aborted while polling; the operation may still be running in Azure */
-  status: 'Succeeded' | 'Failed' | 'Canceled' | 'Interrupted'
+  /**
+   * Succeeded, Failed, Canceled: ARM's verdict. Unknown: the request was sent (or may have been) and geo-redis lost
+   * sight of it before ARM gave a verdict; it may have succeeded, failed, or still be running in Azure.
+   */
+  status: 'Succeeded' | 'Failed' | 'Canceled' | 'Unknown'
   /** the Azure-AsyncOperation (or Location) URL, to check later */
   statusUrl: string | null
+  /** ARM's code and message when it said Failed or Canceled (or refused the request) */
   error: {code: string; message: string} | null
+  /** why the outcome is Unknown; null otherwise */
+  lostSight: LostSight | null
 }
 
 export interface OperationOptions {
+  /** aborted with a StopSignal as its reason: stop following the operation, outcome Unknown */
   abortSignal?: AbortSignal
+  /** stop following the operation after this long (from sending it), outcome Unknown */
+  deadlineMs?: number
   /** called with each poll's status (e.g. InProgress) and the status URL once known */
   onProgress?: (status: string, statusUrl: string | null) => void
 }

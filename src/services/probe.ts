@@ -1,12 +1,13 @@
 // Probing a group's members from where the CLI runs: one probe per member, in parallel, each bounded. Every member
 // is a row, readable or not: one ARM cannot read is dialled when its endpoint is known, and otherwise still listed
 // with why it was not read.
-import {allMembers} from '../domain/group.js'
+import {allMembers, label} from '../domain/group.js'
 import type {GeoGroup, Member, ScopeError} from '../domain/model.js'
 import type {ReadError} from '../domain/read.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {runCanary, type CanaryPair} from '../redis/canary.js'
 import {endpointOf as redisEndpoint, probeMembers, type MemberProbe} from '../redis/probe.js'
+import {waits} from '../shared/waits.js'
 import {readGroup} from './inventory.js'
 import type {ArmPort} from './ports.js'
 import {buildTargets, type MemberTarget, type TargetOptions} from './targets.js'
@@ -77,9 +78,15 @@ export async function probeMembersOf(
 ): Promise<{results: MemberProbeResult[]; targets: MemberTarget[]}> {
   const targets = await buildTargets(arm, group, members, settings)
   const dialable = targets.filter((t): t is MemberTarget & {target: NonNullable<MemberTarget['target']>} => t.target !== null && !t.authError)
+  const names = new Map(dialable.map((t) => [t.target.id, label(t.member)]))
   const probes = await probeMembers(
     dialable.map((t) => t.target),
-    {samples: settings.samples, timeoutMs: settings.timeoutMs},
+    {
+      samples: settings.samples,
+      timeoutMs: settings.timeoutMs,
+      // on the run's board of waits: the progress line names a member that does not answer
+      onWait: (target, step, boundMs) => waits.begin(names.get(target.id) ?? target.id, `Redis not answering (${step})`, boundMs),
+    },
   )
   const byId = new Map(probes.map((p) => [p.id, p]))
   const results = targets.map((t): MemberProbeResult => {

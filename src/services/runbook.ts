@@ -1,7 +1,8 @@
 // The incident runbook's use cases, one per step that does work: the groups to choose from, the assessment
 // (status, diagnosis, recommendation, the survivors' endpoints), the force-unlink plan and run, and the runbook's
 // own evidence. The force-unlink is prepareForceUnlink + runGuarded + executeForceUnlink: the very code of
-// `geo-redis force-unlink`, so the runbook can never drift from the command. Never prints, never prompts.
+// `geo-redis force-unlink`, so the runbook can never drift from the command. Its plan is built from the reads and
+// probes the assessment made, so nothing already known to be failing is waited for twice. Never prints, never prompts.
 import type {CapacityThresholds} from '../domain/capacity.js'
 import {UsageError} from '../domain/errors.js'
 import type {GuardResult} from '../domain/guards.js'
@@ -16,18 +17,28 @@ import {
   type ProbeReading,
   type Recommendation,
 } from '../domain/incident.js'
-import {idKey, parseDatabaseId} from '../domain/ids.js'
+import {idKey} from '../domain/ids.js'
 import {readCommand} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {allMembers} from '../domain/group.js'
 import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
-import {runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
+import {
+  runGuarded,
+  runProbes,
+  type EvidenceSettings,
+  type GuardedResult,
+  type GuardedRunOptions,
+  type KnownReads,
+  type PreparedOperation,
+  type ProbeSummary,
+  type ProgressReporter,
+} from './evidence.js'
 import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
 import {readGroups} from './inventory.js'
 import type {ArmPort} from './ports.js'
-import {dialled, probeMembersOf, type ProbeSettings} from './probe.js'
+import {dialled, type ProbeSettings} from './probe.js'
 
 export interface GroupChoice {
   inventory: Inventory
@@ -68,12 +79,13 @@ export interface Assessment {
 
 /**
  * Steps "status" to "endpoints": probes every member (one ARM cannot read too, when its endpoint is known), then
- * applies the pure rules of domain/incident.
+ * applies the pure rules of domain/incident. The probes come back with the assessment, for the plan to use.
  */
-export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, options: AssessOptions): Promise<Assessment> {
+export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, options: AssessOptions): Promise<{assessment: Assessment; probe: ProbeSummary}> {
   const {group} = choice
   options.onProgress?.(`probing ${allMembers(group).length} members`, 'status')
-  const {results} = await probeMembersOf(arm, group, options.probe)
+  const probe = await runProbes(arm, group, allMembers(group), options.probe, '')
+  const results = probe.members
   const probes: ProbeReading[] = results.map((r) => ({
     id: r.id,
     reachable: r.reachable,
@@ -89,7 +101,7 @@ export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, op
   const survivors = new Set(diagnosis.survivors.map((s) => idKey(s.id)))
   // without keys no listKeys is sent: this only reads the group already in hand
   const endpoints = await exportEndpoints(arm, {...group, members: group.members.filter((m) => survivors.has(idKey(m.id))), unreadable: [], unresolved: []}, {includeKeys: false})
-  return {
+  const assessment: Assessment = {
     readAt: (options.now?.() ?? new Date()).toISOString(),
     group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems},
     thresholds: options.thresholds,
@@ -99,6 +111,7 @@ export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, op
     endpoints,
     connection: options.connection ?? [],
   }
+  return {assessment, probe}
 }
 
 export interface UnlinkPlanOptions {
@@ -106,15 +119,19 @@ export interface UnlinkPlanOptions {
   resourceGroup?: string
   dryRun: boolean
   probe: ProbeSettings
+  /** the inventory the group was chosen from and the assessment's probes: the plan is built from them */
+  known: KnownReads
   onProgress?: ProgressReporter
 }
 
-/** Step "plan": force-unlink's own plan for the failed member, read fresh; never forced (overrides need the command). */
+/**
+ * Step "plan": force-unlink's own plan for the failed member, from what the runbook has read and probed (a member
+ * known to be failing is not waited for again); never forced (overrides need the command).
+ */
 export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, target: MemberStatus, options: UnlinkPlanOptions): Promise<PreparedOperation> {
-  // read fresh, but only where the group lives: linked databases elsewhere are still read directly
-  const groupSubscriptions = [...new Set(assessment.members.map((m) => parseDatabaseId(m.id)?.subscriptionId.toLowerCase()).filter((s): s is string => Boolean(s)))]
   const prepared = await prepareForceUnlink(arm, {
-    subscriptions: options.subscriptions.length > 0 ? options.subscriptions : groupSubscriptions,
+    subscriptions: options.subscriptions,
+    known: options.known,
     group: assessment.group.nickname,
     // a survivor's resource group keeps a same-named group elsewhere out of the choice
     resourceGroup: options.resourceGroup ?? assessment.diagnosis.survivors[0]?.resourceGroup ?? undefined,
@@ -236,6 +253,7 @@ export class RunbookEvidence {
         outcome: record.outcome,
         error: unlink?.operation?.error ?? null,
         statusUrl: unlink?.operation?.statusUrl ?? null,
+        lostSight: unlink?.operation?.lostSight?.message ?? null,
         nextSteps: record.nextSteps,
       }),
     )
@@ -306,7 +324,7 @@ export function endAfterUnlink(result: GuardedResult, a: Assessment, target: Mem
       ? [`${what}: interrupted at the confirmation, nothing was sent`, 'interrupted (Ctrl-C) at the confirmation: nothing was sent']
       : [`${what}: refused (${result.refusal?.guard ?? 'guard'}), nothing was sent`, `refused by ${result.refusal?.guard ?? 'a guard'}: nothing was sent`],
     failed: [`${what}: failed`, 'the force-unlink failed'],
-    interrupted: [`${what}: interrupted, the operation may still be running in Azure`, 'interrupted (Ctrl-C) while the force-unlink was running'],
+    unknown: [`${what}: outcome unknown, it may have succeeded or still be running in Azure`, `geo-redis lost sight of the force-unlink: ${result.operation?.lostSight?.message ?? 'no verdict from ARM'}`],
   }
   const [decision, why] = text[result.outcome]
   const nextSteps =

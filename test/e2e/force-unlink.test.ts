@@ -197,18 +197,19 @@ describe('force-unlink interrupted while polling', () => {
     await sandbox?.stop()
   })
 
-  it('Ctrl-C exits 130, prints the status URL and how to check it, and records interrupted', async () => {
+  it('Ctrl-C exits 130, prints the status URL and how to check it, and records the outcome as unknown', async () => {
     const args = ['force-unlink', '--group', NICK, '--member', 'northeurope', '--yes', '--confirm', NICK, '--evidence-dir', join(sandbox.dir, 'evidence')]
     const r = await cli(sandbox, args, {interrupt: {when: /: InProgress/}})
     expect(r.code, r.stderr).toBe(130)
     const url = r.stderr.match(/az rest --method get --url '([^']+)'/)?.[1]
     expect(url).toContain('/operationsStatus/')
-    expect(r.stderr).toContain('the operation may still be running in Azure')
+    expect(r.stderr).toContain('Outcome unknown: stopped by Ctrl-C (SIGINT) while following the operation (last seen: InProgress)')
+    expect(r.stderr).toContain('it may have succeeded, failed, or still be running in Azure')
     expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
 
     const dir = r.stdout.match(/evidence: +(\S+)/)![1]
     const report = file(dir, 'report.md')
-    expect(report).toContain('**Outcome: interrupted**')
+    expect(report).toContain('**Outcome: unknown**')
     expect(report).toContain(`az rest --method get --url '${url}'`)
     expect(manifest(dir).complete).toBe(true)
   }, 45_000)

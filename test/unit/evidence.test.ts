@@ -471,13 +471,20 @@ describe('renderReport', () => {
     expect(md).toContain('ARM error `Conflict`:\n\n```\nanother operation is in progress\nretry later\n```')
   })
 
-  it('tells how to check an interrupted operation later', () => {
+  it('tells why an outcome is unknown and how to check it, never to send it again', () => {
     const url = "https://management.azure.com/x/operationsStatus/abc?api-version=2025-07-01&o=it's"
-    const md = renderReport(record({outcome: 'interrupted', finishedAt: null, statusUrl: url}))
-    expect(md).toContain('Interrupted: geo-redis stopped waiting')
-    expect(md).toContain('- Finished: not finished')
+    const md = renderReport(record({outcome: 'unknown', statusUrl: url, lostSight: 'stopped by SIGTERM (e.g. a cancelled CI job) while following the operation (last seen: InProgress)'}))
+    expect(md).toContain('**Outcome: unknown**')
+    expect(md).toContain('do not send it again until one of them shows how it ended')
+    expect(md).toContain('Why unknown: stopped by SIGTERM (e.g. a cancelled CI job) while following the operation (last seen: InProgress)')
     expect(md).toContain(`az rest --method get --url 'https://management.azure.com/x/operationsStatus/abc?api-version=2025-07-01&o=it'\\''s'`)
-    expect(renderReport(record({outcome: 'interrupted', statusUrl: null}))).toContain('No operation status URL was received')
+    expect(renderReport(record({outcome: 'unknown', statusUrl: null}))).toContain('No operation status URL was received')
+  })
+
+  it('a success ARM reported but the group does not show is not called an ARM failure', () => {
+    const md = renderReport(record({outcome: 'failed', error: {code: 'NotVerified', message: 'the operation succeeded but the group does not show it: x still lists y'}}))
+    expect(md).toContain('Failed: Azure reported the operation as succeeded, but the group read again afterwards does not show it')
+    expect(md).not.toContain('Azure reported the operation as failed')
   })
 
   it('marks dry runs and in-progress reports', () => {

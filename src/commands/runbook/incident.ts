@@ -4,12 +4,12 @@ import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS} from '.
 import {connectArm} from '../../cli/connect.js'
 import {duringPrompt} from '../../shared/output-guard.js'
 import {plainText} from '../../shared/text.js'
-import {dataPlaneFlags, groupFlags} from '../../cli/flags.js'
+import {dataPlaneFlags, deadlineFlag, groupFlags} from '../../cli/flags.js'
 import {checkOutputPath} from '../../cli/paths.js'
 import type {Progress} from '../../cli/progress.js'
 import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
 import {assertThresholds} from '../../domain/capacity.js'
-import {InterruptedError, UsageError} from '../../domain/errors.js'
+import {InterruptedError, SIGNAL_EXIT, stopSignalOf, UsageError} from '../../domain/errors.js'
 import {label} from '../../domain/group.js'
 import {consentGuard, type GuardResult} from '../../domain/guards.js'
 import {rejoinSteps, type MemberStatus, type StepId} from '../../domain/incident.js'
@@ -77,7 +77,7 @@ export default class RunbookIncident extends BaseCommand {
 
 Needs a terminal: off one (or with --json) it exits 2 at once; use \`geo-redis force-unlink --yes --confirm\` there.
 
-Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad input, or refused by a guard or the confirmation · 130 interrupted.`
+Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad input, or refused by a guard or the confirmation · 3 the force-unlink's outcome is unknown (check before acting) · 130 interrupted (129 SIGHUP, 143 SIGTERM).`
 
   static override examples = [
     '<%= config.bin %> runbook incident --profile sandbox',
@@ -94,6 +94,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     'dry-run': Flags.boolean({description: 'rehearse every step, the typed confirmation included; send nothing', default: false}),
     warn: Flags.integer({description: 'survivors at this % of memory used: recommend force-unlink', default: 70}),
     crit: Flags.integer({description: 'survivors at this % of memory used: critical', default: 85}),
+    deadline: deadlineFlag('15m'),
   }
 
   private readonly journal = new RunbookLog()
@@ -132,7 +133,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     let exitCode = 0
     try {
       // steps 2 to 5: status, diagnosis, recommendation, endpoints
-      const a = await this.working('probing the members', (onProgress) => assessIncident(arm, {group}, {probe, thresholds, onProgress, connection}))
+      const {assessment: a, probe: probed} = await this.working('probing the members', (onProgress) => assessIncident(arm, {group}, {probe, thresholds, onProgress, connection}))
       run.assessment = a
       await this.show('status', statusBlocks(a))
       await this.show('diagnosis', diagnosisBlocks(a.diagnosis, thresholds))
@@ -145,9 +146,17 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
       run.target = target
       if (target) {
         const prepared = await this.working('building the force-unlink plan', (onProgress) =>
-          planIncidentUnlink(arm, a, target, {subscriptions: settings.subscriptions, resourceGroup: flags['resource-group'], dryRun: flags['dry-run'], probe, onProgress}),
+          planIncidentUnlink(arm, a, target, {
+            subscriptions: settings.subscriptions,
+            resourceGroup: flags['resource-group'],
+            dryRun: flags['dry-run'],
+            probe,
+            // the plan is built from what the runbook read and probed: no second wait for the failing member
+            known: {startedAt, inventory: choice.inventory, probe: probed},
+            onProgress,
+          }),
         )
-        run.unlink = await this.unlink(arm, prepared, {evidence, abortSignal})
+        run.unlink = await this.unlink(arm, prepared, {evidence, abortSignal, deadlineMs: flags.deadline})
         exitCode = exitCodeOf(run.unlink)
       }
       ending = target && run.unlink ? endAfterUnlink(run.unlink, a, target) : endWithoutUnlink(a)
@@ -159,7 +168,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
         throw error
       }
       ending = endStopped(group.nickname, error.how, error.message, connection)
-      exitCode = STOPPED_EXIT[error.how]
+      exitCode = error.how === 'interrupted' ? SIGNAL_EXIT[stopSignalOf(abortSignal) ?? 'SIGINT'] : STOPPED_EXIT[error.how]
     }
     return this.finish(arm, evidence, startedAt, group, run, flags['dry-run'], ending, exitCode)
   }
@@ -204,7 +213,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
   }
 
   /** Steps 7 to 9 through runGuarded, as force-unlink runs them; a dry run rehearses the confirmation too. */
-  private async unlink(arm: ArmPort, prepared: PreparedOperation, options: {evidence: EvidenceSettings; abortSignal: AbortSignal}): Promise<GuardedResult> {
+  private async unlink(arm: ArmPort, prepared: PreparedOperation, options: {evidence: EvidenceSettings; abortSignal: AbortSignal; deadlineMs: number}): Promise<GuardedResult> {
     const {plan, verdict} = planBlocks(prepared)
     const asks = !prepared.guards.refusal && !prepared.plan.nothingToDo
     // when it asks, the confirmation prompt shows the plan right above the question: log it, do not print it twice
@@ -241,7 +250,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
       if (refused?.result === 'refuse') throw new Stopped('cancelled', 'type the group nickname', `dry run: ${refused.detail}, so a real run would be cancelled`)
     }
     try {
-      const result = await runIncidentUnlink(arm, prepared, {evidence: options.evidence, abortSignal: options.abortSignal, onProgress, consent: confirm})
+      const result = await runIncidentUnlink(arm, prepared, {evidence: options.evidence, abortSignal: options.abortSignal, deadlineMs: options.deadlineMs, onProgress, consent: confirm})
       running.progress?.stop()
       if (result.operation || result.outcome === 'dry-run') await this.show('execute', executeBlocks(result))
       return result
