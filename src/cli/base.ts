@@ -1,7 +1,7 @@
 // The one BaseCommand: JSON envelope, error → exit code, interactivity, interrupt, progress.
 // Commands implement execute(): parse flags, call one service, return data + exit code + a human renderer.
 import {Command, Errors, type Interfaces} from '@oclif/core'
-import {ExitCode, GeoRedisError, InterruptedError, STOP_SIGNALS, stopSignalOf, UsageError} from '../domain/errors.js'
+import {ExitCode, GeoRedisError, STOP_SIGNALS, UsageError} from '../domain/errors.js'
 import {closest} from '../domain/suggest.js'
 import {terminalWidth, withoutColour, wrapText} from '../output/table.js'
 import {writeWithSecrets} from '../shared/output-guard.js'
@@ -144,10 +144,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
-    // stopped by a signal before anything was sent: the exit code says which (130 Ctrl-C, 129 SIGHUP, 143 SIGTERM)
-    const signal = stopSignalOf(this.abortController?.signal)
-    const stopped = error instanceof InterruptedError && signal ? new InterruptedError(error.message, error.suggestion, signal) : error
-    return this.exit(reportError(stopped, this.jsonEnabled()))
+    return this.exit(reportError(error, this.jsonEnabled()))
   }
 }
 

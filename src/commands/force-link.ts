@@ -6,7 +6,7 @@ import {executeForceLink, prepareForceLink} from '../services/force-link.js'
 
 export default class ForceLink extends GuardedCommand {
   static override summary = 'rejoin a previously unlinked database to its group; ALL ITS DATA IS DISCARDED'
-  static override description = `Sends forceLinkToReplicationGroup (api-version 2025-07-01) on the joining database, with the group's nickname and linkedDatabases = the joining database plus the members it rejoins. Azure recreates the database: all of its data is discarded and it is unavailable for several minutes. Same consent, dry run and evidence as force-unlink. Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input or refused · 3 outcome unknown (the deadline passed or ARM stopped answering: check before acting) · 130/129/143 stopped by SIGINT/SIGHUP/SIGTERM.`
+  static override description = `Sends forceLinkToReplicationGroup (api-version 2025-07-01) on the joining database, with the group's nickname and linkedDatabases = the joining database plus the members it rejoins. Azure recreates the database: all of its data is discarded and it is unavailable for several minutes. Same consent, dry run and evidence as force-unlink. Exit 0 done, dry run or nothing to do · 1 the operation failed, or its outcome is unknown (the deadline passed or ARM stopped answering: check before acting) · 2 bad input or refused · 130 stopped by Ctrl-C, SIGHUP or SIGTERM.`
 
   static override examples = [
     '<%= config.bin %> force-link --group geo --member westus2 --dry-run',

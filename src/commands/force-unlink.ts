@@ -8,7 +8,7 @@ export default class ForceUnlink extends GuardedCommand {
   static override summary = 'drop a member that is down from its group; the request is sent on a survivor'
   static override description = `Reads the group fresh from ARM, probes every member, checks the guards, shows the plan and asks for the group nickname (off a terminal: --yes --confirm <nickname>). Refuses, sending nothing, when the target still answers (unless --force), when it would leave nothing linked (unless --force), or when the issuing member is not healthy. Writes an evidence bundle before sending and completes it after. See docs/force-unlink.md.
 
-Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input or refused · 3 outcome unknown (the deadline passed or ARM stopped answering: check before acting) · 130/129/143 stopped by SIGINT/SIGHUP/SIGTERM.`
+Exit 0 done, dry run or nothing to do · 1 the operation failed, or its outcome is unknown (the deadline passed or ARM stopped answering: check before acting) · 2 bad input or refused · 130 stopped by Ctrl-C, SIGHUP or SIGTERM.`
 
   static override examples = [
     '<%= config.bin %> force-unlink --group geo --member westus2 --dry-run',

@@ -4,17 +4,12 @@ export const ExitCode = {
   ok: 0,
   partial: 1,
   usage: 2,
-  /** a request was sent and geo-redis lost sight of it (deadline, ARM no longer answering): check before acting */
-  unknown: 3,
   interrupted: 130,
 } as const
 
 /** The signals a run stops on, sealing its evidence first: Ctrl-C, a hung-up terminal, a CI cancel. */
 export const STOP_SIGNALS = ['SIGINT', 'SIGHUP', 'SIGTERM'] as const
 export type StopSignal = (typeof STOP_SIGNALS)[number]
-
-/** 128 + the signal's number, as a shell reports a program the signal ended: 130 stays Ctrl-C's. */
-export const SIGNAL_EXIT: Record<StopSignal, number> = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143}
 
 /** The stop signal an abort carries as its reason (the BaseCommand aborts with the signal's name), else null. */
 export function stopSignalOf(signal: AbortSignal | undefined): StopSignal | null {
@@ -56,8 +51,8 @@ export class OperationError extends GeoRedisError {
 }
 
 export class InterruptedError extends GeoRedisError {
-  constructor(message: string, suggestion?: string, signal: StopSignal = 'SIGINT') {
-    super(message, SIGNAL_EXIT[signal], suggestion, 'Interrupted')
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.interrupted, suggestion, 'Interrupted')
     this.name = 'InterruptedError'
   }
 }

@@ -1,6 +1,6 @@
 // Plans, guard verdicts and results of force-unlink / force-link, evidence capture and verify, as text.
 // Warnings come first, then the plan, then what happened; marks follow (✓) done, (✗) failed, (!) warning.
-import {ExitCode, SIGNAL_EXIT} from '../domain/errors.js'
+import {ExitCode} from '../domain/errors.js'
 import type {GuardResult} from '../domain/guards.js'
 import {planTitle, type OperationPlan} from '../domain/plans.js'
 import type {VerifyResult} from '../evidence/verify.js'
@@ -81,18 +81,19 @@ function errorText(result: GuardedResult): string | null {
 }
 
 /**
- * 0 done (or nothing to do, or a dry run) · 1 the operation failed · 2 refused · 3 outcome unknown · a stop signal
- * wins over both of the last two: 128 + its number (130 Ctrl-C, 129 SIGHUP, 143 SIGTERM), before sending or after.
+ * The contract's four codes: 0 done (or nothing to do, or a dry run) · 1 failed, or unknown (not known to have
+ * succeeded: `outcome` and `operation.lostSight` say which, and a retry is safe because a repeated request is refused
+ * while a link operation is in flight and is "nothing to do" once done) · 2 refused · 130 a stop signal (Ctrl-C,
+ * SIGHUP, SIGTERM; `stoppedBy` says which), before sending or while following the operation.
  */
 export function exitCodeOf(result: GuardedResult): number {
-  if (result.stoppedBy && (result.outcome === 'unknown' || result.refusal?.interrupted)) return SIGNAL_EXIT[result.stoppedBy]
+  if (result.stoppedBy && (result.outcome === 'unknown' || result.refusal?.interrupted)) return ExitCode.interrupted
   switch (result.outcome) {
     case 'failed':
+    case 'unknown':
       return ExitCode.partial
     case 'refused':
       return ExitCode.usage
-    case 'unknown':
-      return ExitCode.unknown
     default:
       return ExitCode.ok
   }

@@ -58,14 +58,14 @@ function expectCheckNotResend(texts: string[], statusUrl: string): void {
 }
 
 describe('sight lost while following a force-unlink', () => {
-  it('ARM gone after the 202: outcome unknown (exit 3) with the status URL and what to check; sealed evidence; never "run it again"', async () => {
+  it('ARM gone after the 202: outcome unknown (exit 1) with the status URL and what to check; sealed evidence; never "run it again"', async () => {
     const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
     try {
       const running = runCli(unlinkArgs(sandbox, '--json'), {env: sandbox.env, timeoutMs: 30_000})
       await until(() => mutatingRequests(sandbox.emulator.requests).some((r) => r.status === 202) && sandbox.emulator.requests.some((r) => /operationsStatus/i.test(r.path)))
       await sandbox.emulator.emulator.stop()
       const r = await running
-      expect(r.code, r.stderr).toBe(3)
+      expect(r.code, r.stderr).toBe(1)
       const result = parsed(r)
       expect(result).toMatchObject({outcome: 'unknown', stoppedBy: null, verification: null, operation: {status: 'Unknown', error: null, lostSight: {cause: 'no-answer', signal: null}}})
       expect(result.operation?.lostSight?.message).toMatch(/^lost sight of the operation \(last seen: InProgress\): (ARM refused the connection|the connection to ARM was lost)/)
@@ -96,7 +96,7 @@ describe('sight lost while following a force-unlink', () => {
     })
     try {
       const r = await runCli(unlinkArgs(sandbox, '--from', 'eastus', '--json'), {env: sandbox.env, timeoutMs: 30_000})
-      expect(r.code, r.stderr).toBe(3)
+      expect(r.code, r.stderr).toBe(1)
       const result = parsed(r)
       expect(result).toMatchObject({
         outcome: 'unknown',
@@ -113,7 +113,7 @@ describe('sight lost while following a force-unlink', () => {
     }
   }, CASE_MS)
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [['SIGTERM', 130], ['SIGHUP', 130]] as const) {
     it(`${signal} while polling: exit ${code}, what to check printed, the evidence sealed with outcome unknown`, async () => {
       const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
       try {
@@ -140,11 +140,11 @@ describe('sight lost while following a force-unlink', () => {
     }, CASE_MS)
   }
 
-  it('SIGTERM while reading, before anything is sent: exit 143, nothing sent', async () => {
+  it('SIGTERM while reading, before anything is sent: exit 130, nothing sent', async () => {
     const sandbox = await startCliSandbox({down: [2], emulator: {latencyMs: 5000}})
     try {
       const r = await runCli(unlinkArgs(sandbox), {env: sandbox.env, timeoutMs: 30_000, interrupt: {afterMs: 2500, signal: 'SIGTERM'}})
-      expect(r.code, r.stderr).toBe(143)
+      expect(r.code, r.stderr).toBe(130)
       expect(r.stderr).toContain('interrupted while reading and probing the group: nothing was sent')
       expect(mutatingRequests(sandbox.emulator.requests)).toEqual([])
     } finally {
@@ -152,12 +152,12 @@ describe('sight lost while following a force-unlink', () => {
     }
   }, CASE_MS)
 
-  it('an operation that stays InProgress ends unknown at --deadline (plus a small margin), exit 3, and the group is read again', async () => {
+  it('an operation that stays InProgress ends unknown at --deadline (plus a small margin), exit 1, and the group is read again', async () => {
     const sandbox = await startCliSandbox({down: [2], emulator: {lroPolls: 1_000_000}})
     try {
       const r = await runCli(unlinkArgs(sandbox, '--deadline', '3s', '--json'), {env: sandbox.env, timeoutMs: 30_000})
       const ended = Date.now()
-      expect(r.code, r.stderr).toBe(3)
+      expect(r.code, r.stderr).toBe(1)
       const result = parsed(r)
       expect(result).toMatchObject({outcome: 'unknown', operation: {status: 'Unknown', lostSight: {cause: 'deadline', message: 'still InProgress after 3 s (the deadline): geo-redis stopped following it'}}})
       const sent = mutatingRequests(sandbox.emulator.requests)[0]

@@ -9,7 +9,7 @@ import {checkOutputPath} from '../../cli/paths.js'
 import type {Progress} from '../../cli/progress.js'
 import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
 import {assertThresholds} from '../../domain/capacity.js'
-import {InterruptedError, SIGNAL_EXIT, stopSignalOf, UsageError} from '../../domain/errors.js'
+import {ExitCode, InterruptedError, UsageError} from '../../domain/errors.js'
 import {label} from '../../domain/group.js'
 import {consentGuard, type GuardResult} from '../../domain/guards.js'
 import {rejoinSteps, type MemberStatus, type StepId} from '../../domain/incident.js'
@@ -77,7 +77,7 @@ export default class RunbookIncident extends BaseCommand {
 
 Needs a terminal: off one (or with --json) it exits 2 at once; use \`geo-redis force-unlink --yes --confirm\` there.
 
-Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad input, or refused by a guard or the confirmation · 3 the force-unlink's outcome is unknown (check before acting) · 130 interrupted (129 SIGHUP, 143 SIGTERM).`
+Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad input, or refused by a guard or the confirmation or its outcome is unknown (check before acting) · 130 interrupted (Ctrl-C, SIGHUP or SIGTERM).`
 
   static override examples = [
     '<%= config.bin %> runbook incident --profile sandbox',
@@ -168,7 +168,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
         throw error
       }
       ending = endStopped(group.nickname, error.how, error.message, connection)
-      exitCode = error.how === 'interrupted' ? SIGNAL_EXIT[stopSignalOf(abortSignal) ?? 'SIGINT'] : STOPPED_EXIT[error.how]
+      exitCode = error.how === 'interrupted' ? ExitCode.interrupted : STOPPED_EXIT[error.how]
     }
     return this.finish(arm, evidence, startedAt, group, run, flags['dry-run'], ending, exitCode)
   }

@@ -1,5 +1,5 @@
-// The exit code of a guarded operation's result: what automation branches on. An unknown outcome is never 1 (a
-// failure a pipeline may retry), and a stop signal shows as a shell would report it.
+// The exit code of a guarded operation's result: what automation branches on. The contract has four codes; an unknown
+// outcome is 1 (its `outcome` says unknown), and any stop signal is 130.
 import {describe, expect, it} from 'vitest'
 import {exitCodeOf, renderGuardedResult} from '../../../src/output/plan.js'
 import type {GuardedResult} from '../../../src/services/evidence.js'
@@ -29,17 +29,17 @@ const unknown = (cause: 'signal' | 'deadline' | 'no-answer', signal: 'SIGINT' | 
   })
 
 describe('exit codes of a guarded operation', () => {
-  it('0 ok, 1 ARM said failed, 2 refused, 3 unknown, 128 + n for a signal before or after sending', () => {
+  it("the contract's codes: 0 ok, 1 ARM said failed or unknown, 2 refused, 130 a signal before or after sending", () => {
     expect(exitCodeOf(result({}))).toBe(0)
     expect(exitCodeOf(result({outcome: 'dry-run'}))).toBe(0)
     expect(exitCodeOf(result({outcome: 'failed'}))).toBe(1)
     expect(exitCodeOf(result({outcome: 'refused', refusal: {guard: 'x', message: 'm', remediation: 'r', interrupted: false}}))).toBe(2)
-    expect(exitCodeOf(unknown('deadline'))).toBe(3)
-    expect(exitCodeOf(unknown('no-answer'))).toBe(3)
+    expect(exitCodeOf(unknown('deadline'))).toBe(1)
+    expect(exitCodeOf(unknown('no-answer'))).toBe(1)
     expect(exitCodeOf(unknown('signal', 'SIGINT'))).toBe(130)
-    expect(exitCodeOf(unknown('signal', 'SIGHUP'))).toBe(129)
-    expect(exitCodeOf(unknown('signal', 'SIGTERM'))).toBe(143)
-    expect(exitCodeOf(result({outcome: 'refused', stoppedBy: 'SIGTERM', refusal: {guard: 'not-interrupted', message: 'm', remediation: 'r', interrupted: true}}))).toBe(143)
+    expect(exitCodeOf(unknown('signal', 'SIGHUP'))).toBe(130)
+    expect(exitCodeOf(unknown('signal', 'SIGTERM'))).toBe(130)
+    expect(exitCodeOf(result({outcome: 'refused', stoppedBy: 'SIGTERM', refusal: {guard: 'not-interrupted', message: 'm', remediation: 'r', interrupted: true}}))).toBe(130)
   })
 
   it('an unknown outcome says why and what to check on stderr, marked as a warning, not a failure', () => {
