@@ -15,10 +15,13 @@ export default class ForceLink extends GuardedCommand {
   static override flags = {
     ...guardedFlags,
     member: Flags.string({description: 'the database to rejoin: cluster name, location or database id', required: true}),
+    adopt: Flags.string({
+      description: 'force-link a database that never belonged to the group (its own view names no such group and no member lists it): name it again, by cluster name or id; ALL ITS KEYS ARE DELETED',
+    }),
   }
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(ForceLink)
-    return this.runGuardedCommand(flags, prepareForceLink, executeForceLink)
+    return this.runGuardedCommand(flags, 'force-link', (arm, options) => prepareForceLink(arm, {...options, adopt: flags.adopt}), executeForceLink)
   }
 }

@@ -23,6 +23,6 @@ Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input o
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(ForceUnlink)
-    return this.runGuardedCommand(flags, (arm, options) => prepareForceUnlink(arm, {...options, from: flags.from}), executeForceUnlink)
+    return this.runGuardedCommand(flags, 'force-unlink', (arm, options) => prepareForceUnlink(arm, {...options, from: flags.from}), executeForceUnlink)
   }
 }

@@ -52,12 +52,14 @@ function notDialled(t: MemberTarget): MemberProbe {
     id: t.member.id,
     endpoint: t.target ? redisEndpoint(t.target) : '',
     reachable: false,
+    answered: false,
     error: t.authError,
     connectMs: null,
     tlsMs: null,
     pingMs: null,
     server: null,
     memory: null,
+    keys: null,
   }
 }
 

@@ -17,16 +17,17 @@ import {
   type Recommendation,
 } from '../domain/incident.js'
 import {idKey, parseDatabaseId} from '../domain/ids.js'
-import {readCommand} from '../domain/plans.js'
+import {suggestCommand} from '../domain/suggest.js'
+import type {SavedPlan} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {allMembers} from '../domain/group.js'
 import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
-import {runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
+import {planCommand, runGuarded, type EvidenceSettings, type GuardedResult, type GuardedRunOptions, type PreparedOperation, type ProgressReporter} from './evidence.js'
 import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
 import {readGroups} from './inventory.js'
-import type {ArmPort} from './ports.js'
+import type {ArmPort, GroupLocks} from './ports.js'
 import {dialled, probeMembersOf, type ProbeSettings} from './probe.js'
 
 export interface GroupChoice {
@@ -95,7 +96,7 @@ export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, op
     thresholds: options.thresholds,
     members,
     diagnosis,
-    recommendation: recommend(diagnosis, options.thresholds),
+    recommendation: recommend(diagnosis, options.thresholds, {nickname: group.nickname, connection: options.connection ?? []}),
     endpoints,
     connection: options.connection ?? [],
   }
@@ -107,6 +108,10 @@ export interface UnlinkPlanOptions {
   dryRun: boolean
   probe: ProbeSettings
   onProgress?: ProgressReporter
+  /** one mutation of the group at a time on this machine (see force-unlink) */
+  locks?: GroupLocks
+  /** --plan: the rehearsal's plan, executed exactly once a fresh read shows nothing moved */
+  plan?: SavedPlan
 }
 
 /** Step "plan": force-unlink's own plan for the failed member, read fresh; never forced (overrides need the command). */
@@ -124,6 +129,8 @@ export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, t
     probe: options.probe,
     onProgress: options.onProgress,
     connection: assessment.connection,
+    locks: options.locks,
+    plan: options.plan,
   })
   if (prepared.group.key !== assessment.group.key) {
     throw new UsageError(
@@ -274,7 +281,7 @@ export function endWithoutUnlink(a: Assessment): RunbookEnding {
   const {recommendation: rec, diagnosis} = a
   const nickname = a.group.nickname
   if (rec.kind === 'nothing-failing') {
-    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: ${readCommand(a, ['check', '--group', nickname, '--probe'])}`]}
+    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: ${suggestCommand(['check', '--group', nickname, '--probe'], a.connection)}`]}
   }
   if (rec.kind === 'no-survivor') {
     return {
@@ -311,7 +318,7 @@ export function endAfterUnlink(result: GuardedResult, a: Assessment, target: Mem
   const [decision, why] = text[result.outcome]
   const nextSteps =
     result.outcome === 'dry-run'
-      ? [`run it for real: ${readCommand(a, ['runbook', 'incident', '--group', a.group.nickname])}, or ${result.plan.command}`]
+      ? [`run this very plan for real: ${suggestCommand(['runbook', 'incident', '--group', a.group.nickname, '--plan', result.evidence.dir], a.connection)}, or \`${planCommand(result.plan, result.evidence.dir)}\``]
       : result.outcome === 'succeeded' || result.outcome === 'nothing-to-do'
         ? rejoinSteps(a.group.nickname, target, a.connection)
         : result.nextSteps
@@ -332,6 +339,6 @@ export function endStopped(nickname: string, how: 'interrupted' | 'timeout' | 'c
     decision: `${how === 'error' ? `stopped on an error: ${what}` : what}: nothing was sent`,
     stop: {name: names[how], result: 'refuse', detail: `${what}; nothing was sent`},
     why: why[how],
-    nextSteps: [`run it again when ready: ${readCommand({connection}, ['runbook', 'incident', '--group', nickname])}`],
+    nextSteps: [`run it again when ready: ${suggestCommand(['runbook', 'incident', '--group', nickname], connection)}`],
   }
 }
