@@ -4,6 +4,7 @@ import {idKey} from './ids.js'
 import {allMembers, label, memberArmState, shortName} from './group.js'
 import type {GeoGroup, Member} from './model.js'
 import {matchesMember} from './resolve.js'
+import {suggestCommand} from './suggest.js'
 
 export interface GuardResult {
   name: string
@@ -134,6 +135,22 @@ function othersArmGuard(name: string, members: Member[], force: boolean, risk: s
   }
 }
 
+/** What a guard's remediation needs to suggest commands: the group, and how this run reached ARM. */
+interface Suggesting {
+  group: Pick<GeoGroup, 'nickname'>
+  /** the ARM selection flags of this run (see suggestCommand) */
+  connection?: string[]
+}
+
+/** `geo-redis group show <nickname>` and `geo-redis probe --group <nickname>`, with this run's connection flags. */
+function groupShow(s: Suggesting): string {
+  return suggestCommand(['group', 'show', s.group.nickname], s.connection)
+}
+
+function probeCommand(s: Suggesting): string {
+  return suggestCommand(['probe', '--group', s.group.nickname], s.connection)
+}
+
 /** Links a view shows in flight: a link or unlink operation that has not finished. */
 export function linksInFlight(members: Member[]): string[] {
   return members.flatMap((m) => m.links.filter((l) => l.state === 'Linking' || l.state === 'Unlinking').map((l) => `${m.cluster} sees ${shortName(l.id)} as ${l.state}`))
@@ -143,7 +160,7 @@ export function linksInFlight(members: Member[]): string[] {
  * Another link operation on the group has not finished: sending now would race it (this is what fences two
  * operators on different machines, once one's request has reached ARM).
  */
-function inFlightGuard(members: Member[], force: boolean): Check {
+function inFlightGuard(members: Member[], force: boolean, s: Suggesting): Check {
   const busy = linksInFlight(members)
   if (busy.length === 0) return {name: 'no-link-operation-in-flight', pass: true, detail: 'every view shows settled links'}
   return {
@@ -152,11 +169,11 @@ function inFlightGuard(members: Member[], force: boolean): Check {
     forced: force,
     detail: busy.join('; '),
     message: `a link operation is in flight on the group (${busy.join('; ')}): another force-unlink or force-link has not finished, and sending now would race it`,
-    remediation: 'wait until every view shows Linked (geo-redis group show), then run this again; --force only if the state is stuck',
+    remediation: `wait until every view shows Linked (${groupShow(s)}), then run this again; --force only if the state is stuck`,
   }
 }
 
-export interface ForceUnlinkSituation {
+export interface ForceUnlinkSituation extends Suggesting {
   group: GeoGroup
   targetQuery: string
   /** a member of the group, or, when no readable member lists it any more, the database it was (`formerMember`) */
@@ -209,9 +226,9 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
         },
   )
 
-  checks.push(inFlightGuard(s.group.members, s.force))
+  checks.push(inFlightGuard(s.group.members, s.force, s))
   checks.push(armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'))
-  checks.push(issuerProbeGuard(issuer, s.probes, 'unlinking from a member that may be down too could leave no working side', '--skip-probe --force'))
+  checks.push(issuerProbeGuard(issuer, s.probes, 'unlinking from a member that may be down too could leave no working side', '--skip-probe --force', s))
   checks.push(targetProbeGuard(target, s.probes, s.force))
   // what the issuer will still list once the target is gone; fewer than one other member dissolves the group
   const remaining = issuer.links.filter((l) => idKey(l.id) !== idKey(issuer.id) && idKey(l.id) !== idKey(target.id))
@@ -234,7 +251,7 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
 }
 
 /** `risk`: what sending on a member that may be down costs; `skipFlags`: how to go on without a data-plane path. */
-function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: string, skipFlags: string): Check {
+function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: string, skipFlags: string, s: Suggesting): Check {
   const name = 'issuer-answers-probe'
   if (!probes) return {name, pass: true, detail: 'not probed (--skip-probe)'}
   const p = probeOf(probes, issuer)
@@ -244,7 +261,7 @@ function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: stri
     pass: false,
     detail: `${issuer.cluster} did not answer: ${p?.error ?? 'not probed'}`,
     message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${p?.error ?? 'not probed'}): ${risk}`,
-    remediation: `pick a member that answers with --from, check the network path with \`geo-redis probe\`, or, if the data plane is not reachable from here, ${skipFlags}`,
+    remediation: `pick a member that answers with --from, check the network path with ${probeCommand(s)}, or, if the data plane is not reachable from here, ${skipFlags}`,
   }
 }
 
@@ -297,7 +314,7 @@ function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boo
   return {name: TARGET, pass: true, detail: `${arm ? `${arm}; ` : ''}${target.cluster} does not answer at ${p.endpoint}: ${p.error ?? 'no answer'}`}
 }
 
-export interface ForceLinkSituation {
+export interface ForceLinkSituation extends Suggesting {
   group: GeoGroup
   memberQuery: string
   /** the database to rejoin; null when not found */
@@ -346,7 +363,7 @@ function belongsGuard(s: ForceLinkSituation, joining: Member): Check {
       pass: false,
       detail: `${label(joining)} never belonged to "${s.group.nickname}" (${now}, and no member lists it)`,
       message: `${label(joining)} never belonged to group "${s.group.nickname}" (${now}, and no member lists it): force-link would recreate it and discard its data (${cost})`,
-      remediation: `check --member: former members carry the group's nickname or are listed by a member (geo-redis group show ${s.group.nickname}); to adopt this database anyway, re-run with --adopt ${joining.cluster}`,
+      remediation: `check --member: former members carry the group's nickname or are listed by a member (${groupShow(s)}); to adopt this database anyway, re-run with --adopt ${joining.cluster}`,
     }
   }
   if (!matchesMember(joining, s.adopt, false)) {
@@ -365,7 +382,7 @@ function belongsGuard(s: ForceLinkSituation, joining: Member): Check {
       forced: s.force,
       detail: `adopting ${label(joining)}: ${cost}`,
       message: `adopting ${label(joining)} discards all of its data, and ${cost}`,
-      remediation: `let it answer the probe (drop --skip-probe, check the network path with geo-redis probe), or add --force to adopt it without knowing`,
+      remediation: `let it answer the probe (drop --skip-probe; the network path: ${probeCommand(s)}), or add --force to adopt it without knowing`,
     }
   }
   return {name, pass: true, detail: `adopting ${label(joining)} (--adopt): ${cost}`}
@@ -377,7 +394,7 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
   const {joining, survivors} = s
   if (!joining) return report(checks)
   checks.push(belongsGuard(s, joining))
-  checks.push(inFlightGuard([...survivors, joining], s.force))
+  checks.push(inFlightGuard([...survivors, joining], s.force, s))
 
   checks.push(
     survivors.length > 0
@@ -387,7 +404,7 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
           pass: false,
           detail: 'no other readable member',
           message: `group "${s.group.nickname}" has no readable member besides ${label(joining)} to link to`,
-          remediation: 'check access to the other members with `geo-redis inventory`',
+          remediation: `check access to the other members with ${groupShow(s)}`,
         },
   )
   checks.push(armGuard('joining-healthy-in-arm', joining, 'the joining database'))
@@ -404,7 +421,7 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
           pass: false,
           detail: disagree.join('; '),
           message: `the remaining members of "${s.group.nickname}" do not agree who is linked (${disagree.join('; ')}), so it is unclear which side to rejoin`,
-          remediation: 'inspect with `geo-redis group show`, and force-unlink stale members first',
+          remediation: `inspect with ${groupShow(s)}, and force-unlink stale members first`,
         },
   )
   return report(checks)
@@ -432,7 +449,7 @@ export function flushReach(group: GeoGroup, issuer: Member): FlushReach {
   return {ids, unreached}
 }
 
-export interface FlushSituation {
+export interface FlushSituation extends Suggesting {
   group: GeoGroup
   /** the member the request is sent on (--from, or the healthiest) */
   issuer: Member
@@ -457,11 +474,11 @@ export function evaluateFlush(s: FlushSituation): GuardReport {
           detail: `group is ${group.status}: ${problems}${s.force ? `; ${keep}` : ''}`,
           forced: s.force,
           message: `group "${group.nickname}" is ${group.status} (${problems}): a flush sent on ${issuer.cluster} reaches only the databases it lists as Linked, so ${keep}`,
-          remediation: `repair the group first (geo-redis group show ${group.nickname}; force-unlink or force-link), or re-run with --force to flush only the members it reaches`,
+          remediation: `repair the group first (${groupShow(s)}; force-unlink or force-link), or re-run with --force to flush only the members it reaches`,
         },
-    inFlightGuard(group.members, s.force),
+    inFlightGuard(group.members, s.force, s),
     armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'),
-    issuerProbeGuard(issuer, s.probes, 'a flush sent on a member that may be down could fail half-way, emptying some members and not others', '--skip-probe'),
+    issuerProbeGuard(issuer, s.probes, 'a flush sent on a member that may be down could fail half-way, emptying some members and not others', '--skip-probe', s),
     othersArmGuard('members-healthy-in-arm', others, s.force, 'a flush on a member that is not running may fail half-way, emptying some members and not others'),
   ])
 }

@@ -53,7 +53,7 @@ describe('the basis of a plan', () => {
 describe('the group again from fresh views', () => {
   it('replaces the views read again, keeps the others, and drops a member no view lists any more', () => {
     const group = buildGroup()
-    const [a, b, c] = group.members
+    const [a, b] = group.members
     const fresh = withFreshViews(group, [{...a, links: linked([a, b])}, {...b, links: linked([a, b])}], [], a.id)!
     // cache3 still lists the others: it stays in the group (member order: by location), which now disagrees
     expect(fresh.members.map((m) => m.cluster)).toEqual(['cache2', 'cache3', 'cache1'])
