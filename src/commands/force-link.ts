@@ -5,7 +5,7 @@ import {executeForceLink, prepareForceLink} from '../services/force-link.js'
 
 export default class ForceLink extends GuardedCommand {
   static override summary = 'rejoin a previously unlinked database to its group; ALL ITS DATA IS DISCARDED'
-  static override description = `Sends forceLinkToReplicationGroup (api-version 2025-07-01) on the joining database, with the group's nickname and linkedDatabases = the joining database plus the members it rejoins. Azure recreates the database: all of its data is discarded and it is unavailable for several minutes. Same consent, dry run and evidence as force-unlink. Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input or refused · 130 interrupted.`
+  static override description = `Sends forceLinkToReplicationGroup (api-version 2025-07-01) on the joining database, with the group's nickname and linkedDatabases = the joining database plus the members it rejoins. Azure recreates the database: all of its data is discarded and it is unavailable for several minutes. Takes back only a database that belonged to the group (its own view names the group, or a member lists it); anything else needs --adopt naming it again, and a probe that shows how many keys it would delete. Same consent, dry run, --plan, lock and evidence as force-unlink. Exit 0 done, dry run or nothing to do · 1 the operation failed · 2 bad input or refused · 130 interrupted.`
 
   static override examples = [
     '<%= config.bin %> force-link --group geo --member westus2 --dry-run',

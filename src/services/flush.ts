@@ -32,7 +32,7 @@ export async function prepareFlush(arm: ArmPort, options: FlushOptions): Promise
     // a group always has a readable member, so there is always an issuer; in a group that is not fully linked the
     // one that reaches the most members leaves the fewest keeping their data (only with --force)
     const issuer = (from && findMember(g.members, from.id)) ?? from ?? chooseIssuer(g.members, probed.facts, (m) => flushReach(g, m).ids.length)!
-    const guards = evaluateFlush({group: g, issuer, probes: probed.facts, force: options.force, connection: options.connection})
+    const guards = evaluateFlush({group: g, issuer, probes: probed.facts, force: options.force, connection: options.connection ?? []})
     const plan = flushPlan({...planBasis({...options, member: options.from ?? ''}, g, guards, probed), issuer, fromFlag: from !== null})
     plan.requests = [arm.planFlush(issuer.id, plan.ids)]
     return {guards, plan}

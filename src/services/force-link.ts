@@ -33,7 +33,7 @@ export async function prepareForceLink(arm: ArmPort, options: ForceLinkOptions):
   const decide = (g: GeoGroup, read: Member[]) => {
     const now = joining && (findMember(read, joining.id) ?? findMember(g.members, joining.id) ?? joining)
     const survivors = now ? survivorsOf(g, now) : []
-    const situation = {group: g, memberQuery: options.member, joining: now, survivors, adopt, probes: probed.facts, force: options.force, connection: options.connection}
+    const situation = {group: g, memberQuery: options.member, joining: now, survivors, adopt, probes: probed.facts, force: options.force, connection: options.connection ?? []}
     const guards = evaluateForceLink(situation)
     const plan = forceLinkPlan({...planBasis(options, g, guards, probed), joining: now, inGroup, survivors, adopt})
     if (plan.issuedOn) plan.requests = [arm.planForceLink(plan.issuedOn.id, g.nickname, plan.ids)]

@@ -65,7 +65,7 @@ export async function prepareForceUnlink(arm: ArmPort, options: ForceUnlinkOptio
     const now: Member | null = current ?? target
     const linkedPeers = current ? linkedPeersOf(g, current) : []
     const issuer = now && linkedPeers.length > 0 ? (from ? (findMember(g.members, from.id) ?? from) : chooseIssuer(linkedPeers, facts)) : null
-    const situation = {group: g, targetQuery: options.member, target: now, targetInGroup: Boolean(current), issuer, linkedPeers, probes: facts, force: options.force, connection: options.connection}
+    const situation = {group: g, targetQuery: options.member, target: now, targetInGroup: Boolean(current), issuer, linkedPeers, probes: facts, force: options.force, connection: options.connection ?? []}
     const guards = evaluateForceUnlink(situation)
     const plan = forceUnlinkPlan({...planBasis(options, g, guards, probed), ...situation, fromFlag: from !== null})
     if (plan.issuedOn) plan.requests = [arm.planForceUnlink(plan.issuedOn.id, plan.ids)]
