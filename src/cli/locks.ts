@@ -24,10 +24,17 @@ export function groupLocks(connection: string[], home = geoRedisHome()): HeldGro
   const held: Lock[] = []
   return {
     async hold(groupKey, nickname, what) {
+      const path = groupLockPath(groupKey, home)
       try {
-        held.push(await acquireLockFile(groupLockPath(groupKey, home), what, 0))
+        held.push(await acquireLockFile(path, what, 0))
       } catch (error) {
-        if (!(error instanceof LockBusyError)) throw error
+        if (!(error instanceof LockBusyError)) {
+          throw new UsageError(
+            `cannot take the lock of group "${nickname}" at ${path}: ${(error as Error).message}; nothing was sent`,
+            'set GEO_REDIS_HOME to a folder this user can write (the lock keeps two runs on this machine from changing the group at once)',
+            'GroupLockUnavailable',
+          )
+        }
         const {holder} = error
         throw new UsageError(
           `another geo-redis run is changing group "${nickname}": ${holder.what} (pid ${holder.pid} on ${holder.host}, since ${holder.since}); nothing was sent`,

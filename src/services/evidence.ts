@@ -242,11 +242,15 @@ export async function readMemberStates(arm: ArmPort, ids: string[], now: () => D
  * Right before sending: the views of the issuer, the target and the survivors read again, and the plan decided again
  * on them (same probes, same options). It refuses when anything moved, a link operation is in flight (what fences a
  * run on another machine once its request has reached ARM), a guard no longer holds, or the request would differ.
+ * A member ARM could not read is not read again: it has no view to compare, and in a region that does not answer
+ * the read would only wait out ARM's timeout once more; the probe already decided whether it is down.
  */
 export async function recheckBeforeSending(arm: ArmPort, prepared: PreparedOperation): Promise<{guard: GuardResult; refusal: Refusal | null}> {
   const {plan} = prepared
   const anchor = plan.issuedOn && plan.action !== 'force-link' ? plan.issuedOn.id : (plan.survivors[0]?.id ?? '')
-  const read = await readMemberStates(arm, [plan.issuedOn, plan.target, ...plan.survivors].flatMap((m) => (m ? [m.id] : [])))
+  const unread = new Set(prepared.group.unreadable.map((m) => idKey(m.id)))
+  const ids = [plan.issuedOn, plan.target, ...plan.survivors].flatMap((m) => (m && !unread.has(idKey(m.id)) ? [m.id] : []))
+  const read = await readMemberStates(arm, ids)
   const group = withFreshViews(prepared.group, read.members, read.errors, anchor)
   const name = 'unchanged-before-sending'
   const fresh = group && prepared.decide(group, read.members)

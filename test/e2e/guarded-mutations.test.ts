@@ -212,6 +212,15 @@ describe('the dry run is the plan', () => {
     expect(posts(sb)).toEqual([])
   }, CASE_MS)
 
+  it('flush dry runs plan the same issuer too', async () => {
+    const issuers = new Set<string>()
+    for (let i = 0; i < 5; i++) {
+      const r = await runCli(['flush', '--group', NICK, '--dry-run', '--force', '--json', '--evidence-dir', join(sb.dir, 'evidence')], {env: sb.env, timeoutMs: CLI_MS})
+      issuers.add((JSON.parse(r.stdout) as GuardedResult).plan.issuedOn!.id)
+    }
+    expect(issuers.size).toBe(1)
+  }, CASE_MS)
+
   it('a dry run with a wrong --confirm exits 2, as the real run would; a right one passes', async () => {
     const wrong = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--confirm', 'sandbox', '--json'])
     expect(wrong.code).toBe(2)

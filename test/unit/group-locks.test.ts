@@ -46,6 +46,12 @@ describe('group locks', () => {
     expect(existsSync(groupLockPath(KEY, dir))).toBe(false)
   })
 
+  it('a home where no lock can be written is bad input, saying where and what to set', async () => {
+    const file = join(home(), 'not-a-folder')
+    writeFileSync(file, '')
+    await expect(groupLocks([], file).hold(KEY, 'geo', 'flush')).rejects.toMatchObject({code: 'GroupLockUnavailable', exitCode: 2, suggestion: expect.stringContaining('GEO_REDIS_HOME')})
+  })
+
   it('takes over a lock whose holder died on this host, and never one written on another host', async () => {
     const dir = home()
     holdAs(dir, {pid: DEAD_PID, host: hostname()})
