@@ -245,7 +245,7 @@ export async function readMemberStates(arm: ArmPort, ids: string[], now: () => D
  * A member ARM could not read is not read again: it has no view to compare, and in a region that does not answer
  * the read would only wait out ARM's timeout once more; the probe already decided whether it is down.
  */
-export async function recheckBeforeSending(arm: ArmPort, prepared: PreparedOperation): Promise<{guard: GuardResult; refusal: Refusal | null}> {
+async function recheckBeforeSending(arm: ArmPort, prepared: PreparedOperation): Promise<{guard: GuardResult; refusal: Refusal | null}> {
   const {plan} = prepared
   const anchor = plan.issuedOn && plan.action !== 'force-link' ? plan.issuedOn.id : (plan.survivors[0]?.id ?? '')
   const unread = new Set(prepared.group.unreadable.map((m) => idKey(m.id)))

@@ -151,7 +151,7 @@ describe('two force-unlinks at once, on different targets', () => {
   }, CASE_MS)
 
   it('on two machines: a run that reads while the other\'s request is in flight sees Unlinking and is refused', async () => {
-    const sb = await start({down: [1, 2], emulator: {lroPolls: 40}})
+    const sb = await start({down: [1, 2], emulator: {lroPolls: 100}})
     const first = cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--yes', '--confirm', NICK])
     for (let i = 0; i < 200 && posts(sb).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50))
     expect(posts(sb)).toHaveLength(1)
