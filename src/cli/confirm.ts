@@ -2,7 +2,8 @@
 // On a terminal the operator types the group nickname; off one, --yes plus --confirm <nickname>. --json is never consent.
 import {Flags} from '@oclif/core'
 import {InterruptedError, UsageError} from '../domain/errors.js'
-import {planTitle} from '../domain/plans.js'
+import {planTitle, type GuardedAction, type SavedPlan} from '../domain/plans.js'
+import {suggestCommand} from '../domain/suggest.js'
 import {DEFAULT_EVIDENCE_ROOT} from '../evidence/bundle.js'
 import {duringPrompt} from '../shared/output-guard.js'
 import {plainText} from '../shared/text.js'
@@ -14,7 +15,9 @@ import type {ProbeSettings} from '../services/probe.js'
 import {BaseCommand, type CommandOutcome} from './base.js'
 import {connectArm} from './connect.js'
 import {dataPlaneFlags, dataPlaneTarget, groupFlags} from './flags.js'
+import {groupLocks} from './locks.js'
 import {checkOutputPath} from './paths.js'
+import {readPlanFile} from './plan-file.js'
 import {armFlags, connectionArgs, resolveArmSettings, type ArmFlagValues, type ResolvedArmSettings} from './settings.js'
 
 /** an unanswered prompt is a "no", never a hang */
@@ -38,6 +41,9 @@ export const guardedFlags = {
   confirm: Flags.string({description: 'the group nickname, typed again: must match exactly'}),
   force: Flags.boolean({description: 'let the overridable guards pass (they stay in the evidence, marked forced)', default: false}),
   'skip-probe': Flags.boolean({description: 'do not probe the data plane (e.g. no network path from here); recorded in the plan', default: false}),
+  plan: Flags.string({
+    description: 'execute exactly the plan a dry run wrote (its evidence folder, or the plan.json in it), once a fresh read shows that nothing it was decided on moved',
+  }),
 }
 
 export interface ProbeFlagValues {
@@ -59,15 +65,20 @@ export interface GuardedFlagValues extends ArmFlagValues, ProbeFlagValues {
   reason?: string
   /** --deadline, in ms */
   deadline: number
+  plan?: string
 }
 
 export function probeSettingsFrom(flags: ProbeFlagValues, settings: ResolvedArmSettings): ProbeSettings {
   return {...dataPlaneTarget(flags, settings), samples: PROBE_SAMPLES, timeoutMs: flags['timeout-ms']}
 }
 
-/** Off a terminal a prompt is impossible: fail before any network call, naming exactly the flags to pass. */
+/**
+ * Off a terminal a prompt is impossible: fail before any network call, naming exactly the flags to pass. A dry run
+ * needs no consent, but consent flags given to one are held to the same rules, so a rehearsal fails where the real
+ * run would (a wrong --confirm is judged once the group's nickname is read).
+ */
 export function consentFlagsProblem(flags: Pick<GuardedFlagValues, 'dry-run' | 'yes' | 'confirm' | 'group'>, interactive: boolean): UsageError | null {
-  if (flags['dry-run'] || (flags.yes && flags.confirm !== undefined) || (!flags.yes && interactive)) return null
+  if ((flags.yes && flags.confirm !== undefined) || (!flags.yes && (interactive || flags['dry-run']))) return null
   const missing = [!flags.yes && '--yes', flags.confirm === undefined && `--confirm ${flags.group}`].filter(Boolean).join(' ')
   return new UsageError(
     flags.yes ? `--yes needs --confirm with the group nickname: pass ${missing}` : `confirmation needed and there is no terminal to ask on: pass ${missing}`,
@@ -96,17 +107,36 @@ export async function askConsent(prepared: PreparedOperation, flags: Pick<Guarde
 
 export type Prepare = (arm: ArmPort, options: GuardedOptions) => Promise<PreparedOperation>
 
-/** force-unlink and force-link: flags → prepare → consent → execute, all through runGuarded, with evidence. */
+/**
+ * --plan, read and checked before any network request: a plan for this action and for the group --group names,
+ * whose issuer --from (when given) does not contradict.
+ */
+export async function savedPlanOf(flags: {plan?: string; group?: string; from?: string}, action: GuardedAction): Promise<SavedPlan | undefined> {
+  if (flags.plan === undefined) return undefined
+  const saved = await readPlanFile(flags.plan, action)
+  if (flags.group !== undefined && saved.group.nickname.toLowerCase() !== flags.group.trim().toLowerCase()) {
+    throw new UsageError(`--plan ${saved.path} is for group "${saved.group.nickname}", not "${flags.group}"`, `pass --group ${saved.group.nickname}, or the plan of group "${flags.group}"`, 'BadPlanFile')
+  }
+  if (flags.from !== undefined) {
+    throw new UsageError('--from and --plan both name the member to send on', `leave --from out: the plan sends on ${saved.issuedOn?.name ?? 'its issuer'}`, 'BadPlanFile')
+  }
+  return saved
+}
+
+/** force-unlink, force-link and flush: flags → prepare → consent → execute, all through runGuarded, with evidence. */
 export abstract class GuardedCommand extends BaseCommand {
-  protected async runGuardedCommand(flags: GuardedFlagValues, prepare: Prepare, execute: Executor): Promise<CommandOutcome> {
+  protected async runGuardedCommand(flags: GuardedFlagValues & {from?: string}, action: GuardedAction, prepare: Prepare, execute: Executor): Promise<CommandOutcome> {
     // --json means a script is reading: consent must come from flags, never from a prompt it cannot answer
     const problem = consentFlagsProblem(flags, this.interactive && !this.jsonEnabled())
     if (problem) throw problem
     checkOutputPath(flags['evidence-dir'], '--evidence-dir', 'folder')
     const settings = resolveArmSettings(flags)
     const probe = flags['skip-probe'] ? null : probeSettingsFrom(flags, settings)
+    const plan = await savedPlanOf(flags, action)
+    const connection = connectionArgs(flags)
     const abortSignal = this.abortSignal
     const arm = await connectArm(settings)
+    const locks = groupLocks(connection)
     let progress = this.progress(`reading group ${flags.group}`)
     const onProgress: ProgressReporter = (line, kind) => (kind === 'step' ? progress.note(`  ${line}`) : progress.update(line))
     try {
@@ -119,11 +149,17 @@ export abstract class GuardedCommand extends BaseCommand {
         dryRun: flags['dry-run'],
         probe,
         onProgress,
-        connection: connectionArgs(flags),
+        connection,
+        locks,
+        plan,
       })
       const prepared = await this.untilAborted(
         reading,
-        () => new InterruptedError('interrupted while reading and probing the group: nothing was sent', `run it again when ready: geo-redis ${this.id}`),
+        () => {
+          const subject = action === 'flush' ? (flags.from ? ['--from', flags.from] : []) : ['--member', flags.member]
+          const again = suggestCommand([action, '--group', flags.group, ...subject], connection)
+          return new InterruptedError('interrupted while reading and probing the group: nothing was sent', `run it again when ready: ${again}`)
+        },
       )
       progress.stop()
       const result = await runGuarded(arm, prepared, execute, {
@@ -131,6 +167,7 @@ export abstract class GuardedCommand extends BaseCommand {
         abortSignal,
         deadlineMs: flags.deadline,
         onProgress,
+        confirm: flags.confirm,
         consent: async (p) => {
           const answer = await askConsent(p, flags)
           progress = this.progress(`${p.action} ${p.plan.target?.name ?? ''}`)
@@ -148,6 +185,7 @@ export abstract class GuardedCommand extends BaseCommand {
       }
     } finally {
       progress.stop()
+      locks.release()
     }
   }
 }

@@ -3,7 +3,7 @@ import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {connectArm} from '../cli/connect.js'
 import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, warnUnread} from '../cli/flags.js'
 import {checkOutputPath} from '../cli/paths.js'
-import {armFlags, MAX_WAIT_MS, resolveArmSettings} from '../cli/settings.js'
+import {armFlags, connectionArgs, MAX_WAIT_MS, resolveArmSettings} from '../cli/settings.js'
 import {GeoRedisError, UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
 import {renderJunitNotStarted} from '../output/junit.js'
@@ -69,6 +69,7 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
         target,
         timeoutMs: flags['timeout-ms'],
         onProgress: (text) => progress.update(text),
+        connection: connectionArgs(flags),
       }).finally(() => progress.stop())
     } catch (error) {
       // a pipeline's dashboard reads the file: it says why the run could not start rather than go missing

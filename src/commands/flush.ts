@@ -25,6 +25,6 @@ Exit 0 done or dry run · 1 the operation failed, or its outcome is unknown (the
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Flush)
     // no --member: the group is the subject, and --from narrows same-named groups instead
-    return this.runGuardedCommand({...flags, member: flags.from ?? ''}, (arm, options) => prepareFlush(arm, {...options, from: flags.from}), executeFlush)
+    return this.runGuardedCommand({...flags, member: flags.from ?? ''}, 'flush', (arm, options) => prepareFlush(arm, {...options, from: flags.from}), executeFlush)
   }
 }

@@ -103,6 +103,9 @@ export function memberArmState(m: Pick<Member, 'provisioningState' | 'resourceSt
 /** Azure's fixed port for a Managed Redis database (every database listens on it; OSSCluster adds 85xx). */
 const AZURE_DATABASE_PORT = 10000
 
+/** A Managed Redis cluster has one database, and Azure names it "default". */
+export const AZURE_DATABASE_NAME = 'default'
+
 export interface Endpoint {
   host: string
   port: number
@@ -112,8 +115,9 @@ export interface Endpoint {
 /**
  * Where a member listens. A readable member: its cluster's host, its database's port and protocol. A member ARM
  * cannot read: the host its cluster still shows in ARM's cluster list, Azure's fixed database port and TLS (Azure's
- * default), but only when that host is its own: null when the host is unknown or another member shares it (then
- * only the unread port could tell them apart, as in the sandbox, where every member is on localhost).
+ * default), but only when that host is its own: null when the host is unknown, or when another member shows the same
+ * host (every Azure cluster has a host name of its own, so that is a misread, and dialling it could reach the other
+ * member and take its answer for this one's).
  */
 export function memberEndpoint(m: Member, group?: Pick<GeoGroup, 'members' | 'unreadable'>): Endpoint | null {
   if (!m.readError) return {host: m.hostName, port: m.port, tls: m.clientProtocol !== 'Plaintext'}
@@ -253,6 +257,42 @@ function describeGroup(members: Member[], unreadable: Member[]): GeoGroup {
     unreadable,
     problems,
   }
+}
+
+/** What ARM's cluster list showed of a member's cluster, as its placeholder (or its readable view) carries it. */
+function clusterOf(m: Member): ClusterView {
+  return {
+    id: clusterIdOf(m.id),
+    name: m.cluster,
+    subscriptionId: m.subscriptionId,
+    resourceGroup: m.resourceGroup,
+    location: m.location,
+    sku: m.sku,
+    hostName: m.hostName,
+    provisioningState: m.clusterProvisioningState,
+    resourceState: m.clusterResourceState,
+    redisVersion: m.redisVersion,
+    minimumTlsVersion: m.minimumTlsVersion,
+    highAvailability: m.highAvailability,
+  }
+}
+
+/**
+ * The group as it is once some of its members were read again: `fresh` replaces their earlier views, a member whose
+ * read failed now (`errors`) becomes a placeholder if a view still lists it, and the group is assembled again, so a
+ * member no view lists any more falls out of it. The group that holds `anchor` (a member that is read again), or
+ * null when that is not read.
+ */
+export function withFreshViews(group: GeoGroup, fresh: Member[], errors: ScopeError[], anchor: string): GeoGroup | null {
+  const again = new Set([...fresh.map((m) => idKey(m.id)), ...errors.map((e) => idKey(e.scope))])
+  const members = [...group.members.filter((m) => !again.has(idKey(m.id))), ...fresh]
+  const known = allMembers(group)
+  const context: ReadContext = {
+    clusters: new Map(known.map((m) => [idKey(clusterIdOf(m.id)), clusterOf(m)])),
+    // the fresh failures first: the most recent answer says why it is unread
+    errors: [...errors, ...group.unreadable.map((p) => ({scope: p.id, code: p.readError!.code, message: p.readError!.message, cause: p.readError!.cause}))],
+  }
+  return assembleGroups(members, context).find((g) => g.members.some((m) => idKey(m.id) === idKey(anchor))) ?? null
 }
 
 /**

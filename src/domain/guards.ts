@@ -3,7 +3,8 @@
 import {idKey} from './ids.js'
 import {allMembers, label, memberArmState, shortName} from './group.js'
 import type {GeoGroup, Member} from './model.js'
-import {CAUSE_TEXT, causeMeansDown, type ReadError} from './read.js'
+import {matchesMember} from './resolve.js'
+import {suggestCommand} from './suggest.js'
 
 export interface GuardResult {
   name: string
@@ -28,11 +29,21 @@ export interface GuardReport {
 /** What the data-plane probe saw for one member, reduced to what guards and plans need. */
 export interface ProbeFact {
   id: string
+  /** answered PING, with credentials that worked */
   reachable: boolean
+  /** a server answered at all (PONG, a refused AUTH, a certificate, any reply): its data plane is alive */
+  answered: boolean
   /** median PING round trip */
   latencyMs: number | null
+  /** "host:port"; empty when it was not dialled (ARM cannot read it and its endpoint is unknown) */
   endpoint: string
+  /** "kind: message" */
   error: string | null
+  /** dns, refused, timeout, tls, auth or other */
+  errorKind: string | null
+  /** keys it holds and memory it uses, when it answered INFO */
+  keys: number | null
+  usedBytes: number | null
 }
 
 /** One guard's verdict; `refusal` only when it refuses; `forced` when it passes only because of --force. */
@@ -124,10 +135,51 @@ function othersArmGuard(name: string, members: Member[], force: boolean, risk: s
   }
 }
 
-export interface ForceUnlinkSituation {
+/** What a guard's remediation needs to suggest commands: the group, and how this run reached ARM. */
+interface Suggesting {
+  group: Pick<GeoGroup, 'nickname'>
+  /** the ARM selection flags of this run (see suggestCommand) */
+  connection?: string[]
+}
+
+/** `geo-redis group show <nickname>` and `geo-redis probe --group <nickname>`, with this run's connection flags. */
+function groupShow(s: Suggesting): string {
+  return suggestCommand(['group', 'show', s.group.nickname], s.connection)
+}
+
+function probeCommand(s: Suggesting): string {
+  return suggestCommand(['probe', '--group', s.group.nickname], s.connection)
+}
+
+/** Links a view shows in flight: a link or unlink operation that has not finished. */
+export function linksInFlight(members: Member[]): string[] {
+  return members.flatMap((m) => m.links.filter((l) => l.state === 'Linking' || l.state === 'Unlinking').map((l) => `${m.cluster} sees ${shortName(l.id)} as ${l.state}`))
+}
+
+/**
+ * Another link operation on the group has not finished: sending now would race it (this is what fences two
+ * operators on different machines, once one's request has reached ARM).
+ */
+function inFlightGuard(members: Member[], force: boolean, s: Suggesting): Check {
+  const busy = linksInFlight(members)
+  if (busy.length === 0) return {name: 'no-link-operation-in-flight', pass: true, detail: 'every view shows settled links'}
+  return {
+    name: 'no-link-operation-in-flight',
+    pass: force,
+    forced: force,
+    detail: busy.join('; '),
+    message: `a link operation is in flight on the group (${busy.join('; ')}): another force-unlink or force-link has not finished, and sending now would race it`,
+    remediation: `wait until every view shows Linked (${groupShow(s)}), then run this again; --force only if the state is stuck`,
+  }
+}
+
+export interface ForceUnlinkSituation extends Suggesting {
   group: GeoGroup
   targetQuery: string
+  /** a member of the group, or, when no readable member lists it any more, the database it was (`formerMember`) */
   target: Member | null
+  /** the target is a member of the group (false: already unlinked) */
+  targetInGroup: boolean
   /** the surviving member the request is sent on; null when none could be chosen */
   issuer: Member | null
   /** members other than the target that still list it: the side the request changes */
@@ -142,8 +194,11 @@ const SPLIT_COST =
 
 export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
   const choices = allMembers(s.group).map((m) => `${m.cluster} (${m.location || 'location unknown'})`).join(', ')
-  const checks: Check[] = [targetGuard('target-in-group', s.group, s.targetQuery, s.target, choices)]
   const {target, issuer} = s
+  if (target && !s.targetInGroup) {
+    return report([{name: 'target-in-group', pass: true, detail: `no readable member of "${s.group.nickname}" lists ${label(target)}: already unlinked`}])
+  }
+  const checks: Check[] = [targetGuard('target-in-group', s.group, s.targetQuery, target, choices)]
   if (!target || !issuer) return report(checks)
 
   if (idKey(issuer.id) === idKey(target.id)) {
@@ -171,8 +226,9 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
         },
   )
 
+  checks.push(inFlightGuard(s.group.members, s.force, s))
   checks.push(armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'))
-  checks.push(issuerProbeGuard(issuer, s.probes, 'unlinking from a member that may be down too could leave no working side', '--skip-probe --force'))
+  checks.push(issuerProbeGuard(issuer, s.probes, 'unlinking from a member that may be down too could leave no working side', '--skip-probe --force', s))
   checks.push(targetProbeGuard(target, s.probes, s.force))
   // what the issuer will still list once the target is gone; fewer than one other member dissolves the group
   const remaining = issuer.links.filter((l) => idKey(l.id) !== idKey(issuer.id) && idKey(l.id) !== idKey(target.id))
@@ -195,7 +251,7 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
 }
 
 /** `risk`: what sending on a member that may be down costs; `skipFlags`: how to go on without a data-plane path. */
-function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: string, skipFlags: string): Check {
+function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: string, skipFlags: string, s: Suggesting): Check {
   const name = 'issuer-answers-probe'
   if (!probes) return {name, pass: true, detail: 'not probed (--skip-probe)'}
   const p = probeOf(probes, issuer)
@@ -205,69 +261,131 @@ function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: stri
     pass: false,
     detail: `${issuer.cluster} did not answer: ${p?.error ?? 'not probed'}`,
     message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${p?.error ?? 'not probed'}): ${risk}`,
-    remediation: `pick a member that answers with --from, check the network path with \`geo-redis probe\`, or, if the data plane is not reachable from here, ${skipFlags}`,
+    remediation: `pick a member that answers with --from, check the network path with ${probeCommand(s)}, or, if the data plane is not reachable from here, ${skipFlags}`,
   }
+}
+
+const TARGET = 'target-does-not-answer'
+
+/** A member the operator named is not down after all, or cannot be judged: refused unless --force. */
+function targetRefusal(detail: string, message: string, remediation: string, force: boolean): Check {
+  return {name: TARGET, pass: force, forced: force, detail, message: `${message}; unlinking a healthy member splits the group: ${SPLIT_COST}`, remediation}
 }
 
 /**
- * A target ARM cannot read has no known data-plane endpoint of its own to trust, so why ARM could not read it
- * decides: a region that does not answer, or a deleted database, is what force-unlink is for; no access (or a
- * subscription outside the run, or an odd answer) says nothing about whether it is down.
+ * The data plane decides whether the target is down, whether ARM can read it or not: any Redis answer (PONG, a
+ * refused AUTH, a certificate) means it is alive. A target ARM cannot read is dialled at the host its cluster still
+ * shows in ARM's cluster list and Azure's fixed port. Not probed (--skip-probe, an endpoint nobody knows, a name that
+ * does not resolve from here) says nothing: refused unless --force.
  */
-function unreadableTargetGuard(target: Member, readError: ReadError, force: boolean): Check {
-  const name = 'target-does-not-answer'
-  const why = `ARM cannot read ${target.cluster}: ${readError.cause} (${readError.code})`
-  if (causeMeansDown(readError.cause)) {
-    return {name, pass: true, detail: `${why}: ${CAUSE_TEXT[readError.cause]}; data plane not probed`}
-  }
-
-  const remediation: Record<string, string> = {
-    forbidden: 'get read access (Reader) to its subscription and re-run, or add --force if you know it is down',
-    'not-listed': `pass --subscription ${target.subscriptionId} with an identity that can read it and re-run, or add --force if you know it is down`,
-  }
-  return {
-    name,
-    pass: force,
-    detail: force ? why : `${why}: cannot tell whether it is down`,
-    forced: force,
-    message: `${why}, ${CAUSE_TEXT[readError.cause]}, which says nothing about whether it is down (${readError.message}); unlinking a healthy member splits the group: ${SPLIT_COST}`,
-    remediation: remediation[readError.cause] ?? 're-run when ARM answers, or add --force if you know it is down',
-  }
-}
-
 function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boolean): Check {
-  const name = 'target-does-not-answer'
-  if (target.readError) return unreadableTargetGuard(target, target.readError, force)
-  if (!probes) {
-    return {
-      name,
-      pass: force,
-      detail: force ? 'not probed (--skip-probe)' : 'not probed (--skip-probe): cannot tell whether it is down',
-      forced: force,
-      message: `with --skip-probe geo-redis cannot tell whether ${label(target)} is down; unlinking a healthy member splits the group: ${SPLIT_COST}`,
-      remediation: 'drop --skip-probe so the target is probed, or add --force if you know it is down',
-    }
-  }
+  const unread = target.readError
+  const arm = unread ? `ARM cannot read ${target.cluster} (${unread.cause}, ${unread.code})` : null
+  const cannotTell = (why: string, remediation: string) =>
+    targetRefusal(
+      force ? why : `${why}: cannot tell whether it is down`,
+      `${arm ? `${arm}, and ` : ''}geo-redis cannot tell whether ${label(target)} is down: ${why}`,
+      remediation,
+      force,
+    )
+  if (!probes) return cannotTell('not probed (--skip-probe)', 'drop --skip-probe so the target is probed, or add --force if you know it is down')
   const p = probeOf(probes, target)
-  if (!p?.reachable) return {name, pass: true, detail: `${target.cluster} does not answer: ${p?.error ?? 'not probed'}`}
-  return {
-    name,
-    pass: force,
-    detail: force ? `${target.cluster} answers at ${p.endpoint}` : `${target.cluster} answers at ${p.endpoint} in ${p.latencyMs ?? '?'} ms`,
-    forced: force,
-    message: `${label(target)} answers at ${p.endpoint}: it is not down. Splitting a healthy group costs data: ${SPLIT_COST}`,
-    remediation: 'if the split is intended (e.g. the region is cut off from the others but still serves clients), re-run with --force',
+  if ((!p || p.endpoint === '') && unread?.cause === 'not-found') {
+    // ARM does answer, and its answer is that the database is gone: there is nothing left to probe
+    return {name: TARGET, pass: true, detail: `${arm}: deleted; no endpoint is left to probe`}
   }
+  if (!p || p.endpoint === '') {
+    return cannotTell(
+      'not probed: its endpoint is unknown (ARM\'s cluster list shows no host of its own for it)',
+      'check it from a machine that can reach it, or add --force if you know it is down',
+    )
+  }
+  if (p.answered) {
+    const how = p.reachable ? `in ${p.latencyMs ?? '?'} ms` : `(${p.error ?? 'it answered'})`
+    const detail = `${target.cluster} answers at ${p.endpoint}${force ? '' : ` ${how}`}`
+    const remediation = 'if the split is intended (e.g. the region is cut off from the others but still serves clients), re-run with --force'
+    return arm
+      ? targetRefusal(detail, `control-plane outage: ARM does not answer for ${label(target)}, but its Redis does, at ${p.endpoint} ${how}: it is not down`, remediation, force)
+      : targetRefusal(detail, `${label(target)} answers at ${p.endpoint}: it is not down`, remediation, force)
+  }
+  if (p.errorKind === 'dns') {
+    return cannotTell(`its host name does not resolve from here (${p.error})`, 'check DNS from here (a private zone?) or probe it from inside its network, or add --force if you know it is down')
+  }
+  return {name: TARGET, pass: true, detail: `${arm ? `${arm}; ` : ''}${target.cluster} does not answer at ${p.endpoint}: ${p.error ?? 'no answer'}`}
 }
 
-export interface ForceLinkSituation {
+export interface ForceLinkSituation extends Suggesting {
   group: GeoGroup
   memberQuery: string
   /** the database to rejoin; null when not found */
   joining: Member | null
   /** the members it rejoins */
   survivors: Member[]
+  /** --adopt: the database named again, to force-link one that never belonged to the group */
+  adopt: string | null
+  /** null: probes skipped (--skip-probe) */
+  probes: ProbeFact[] | null
   force: boolean
+}
+
+/** Why a database belongs to a group: its own view carries the group's nickname, or a member's view lists it. */
+export function belonging(group: GeoGroup, db: Member): string | null {
+  if (group.nickname && db.groupNickname?.toLowerCase() === group.nickname.toLowerCase()) return `its own view names group "${db.groupNickname}"`
+  const listers = group.members.filter((m) => idKey(m.id) !== idKey(db.id) && lists(m, db.id))
+  return listers.length > 0 ? `${names(listers)} ${listers.length > 1 ? 'list' : 'lists'} it` : null
+}
+
+/** "12 keys, 3.1 MB", from the probe; null when it did not answer INFO. */
+function contents(p: ProbeFact | undefined): string | null {
+  if (!p?.reachable || p.keys === null) return null
+  return `${p.keys} key${p.keys === 1 ? '' : 's'}${p.usedBytes === null ? '' : `, ${(p.usedBytes / 1024 / 1024).toFixed(1)} MB used`}`
+}
+
+/** What a database that never belonged holds, in the words of the plan's warning: "N keys (M MB) will be deleted". */
+export function adoptionCost(p: ProbeFact | undefined): string {
+  const held = contents(p)
+  return held ? `${held}: ${p!.keys} key${p!.keys === 1 ? '' : 's'} will be deleted` : 'its key count is unknown (it did not answer the probe)'
+}
+
+/**
+ * force-link takes back only what belonged: a database whose own view names the group, or that a member lists.
+ * Anything else is adopted only with --adopt naming it again, and only once a probe has shown what it holds.
+ */
+function belongsGuard(s: ForceLinkSituation, joining: Member): Check {
+  const name = 'joining-belongs-to-group'
+  const why = belonging(s.group, joining)
+  if (why) return {name, pass: true, detail: `${label(joining)} belonged to "${s.group.nickname}": ${why}`}
+  const now = joining.groupNickname ? `its own view names group "${joining.groupNickname}"` : 'it is a standalone cache'
+  const cost = adoptionCost(probeOf(s.probes, joining))
+  if (s.adopt === null) {
+    return {
+      name,
+      pass: false,
+      detail: `${label(joining)} never belonged to "${s.group.nickname}" (${now}, and no member lists it)`,
+      message: `${label(joining)} never belonged to group "${s.group.nickname}" (${now}, and no member lists it): force-link would recreate it and discard its data (${cost})`,
+      remediation: `check --member: former members carry the group's nickname or are listed by a member (${groupShow(s)}); to adopt this database anyway, re-run with --adopt ${joining.cluster}`,
+    }
+  }
+  if (!matchesMember(joining, s.adopt, false)) {
+    return {
+      name,
+      pass: false,
+      detail: `--adopt names "${s.adopt}", not ${joining.cluster}`,
+      message: `--adopt names "${s.adopt}", but the database force-link would adopt is ${label(joining)}: adopting discards all of its data, so --adopt must name it again`,
+      remediation: `pass --adopt ${joining.cluster} if ${label(joining)} is the database to adopt, or fix --member`,
+    }
+  }
+  if (!contents(probeOf(s.probes, joining))) {
+    return {
+      name,
+      pass: s.force,
+      forced: s.force,
+      detail: `adopting ${label(joining)}: ${cost}`,
+      message: `adopting ${label(joining)} discards all of its data, and ${cost}`,
+      remediation: `let it answer the probe (drop --skip-probe; the network path: ${probeCommand(s)}), or add --force to adopt it without knowing`,
+    }
+  }
+  return {name, pass: true, detail: `adopting ${label(joining)} (--adopt): ${cost}`}
 }
 
 export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
@@ -275,6 +393,8 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
   const checks: Check[] = [targetGuard('member-in-group', s.group, s.memberQuery, s.joining, choices)]
   const {joining, survivors} = s
   if (!joining) return report(checks)
+  checks.push(belongsGuard(s, joining))
+  checks.push(inFlightGuard([...survivors, joining], s.force, s))
 
   checks.push(
     survivors.length > 0
@@ -284,7 +404,7 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
           pass: false,
           detail: 'no other readable member',
           message: `group "${s.group.nickname}" has no readable member besides ${label(joining)} to link to`,
-          remediation: 'check access to the other members with `geo-redis inventory`',
+          remediation: `check access to the other members with ${groupShow(s)}`,
         },
   )
   checks.push(armGuard('joining-healthy-in-arm', joining, 'the joining database'))
@@ -301,7 +421,7 @@ export function evaluateForceLink(s: ForceLinkSituation): GuardReport {
           pass: false,
           detail: disagree.join('; '),
           message: `the remaining members of "${s.group.nickname}" do not agree who is linked (${disagree.join('; ')}), so it is unclear which side to rejoin`,
-          remediation: 'inspect with `geo-redis group show`, and force-unlink stale members first',
+          remediation: `inspect with ${groupShow(s)}, and force-unlink stale members first`,
         },
   )
   return report(checks)
@@ -329,7 +449,7 @@ export function flushReach(group: GeoGroup, issuer: Member): FlushReach {
   return {ids, unreached}
 }
 
-export interface FlushSituation {
+export interface FlushSituation extends Suggesting {
   group: GeoGroup
   /** the member the request is sent on (--from, or the healthiest) */
   issuer: Member
@@ -354,10 +474,11 @@ export function evaluateFlush(s: FlushSituation): GuardReport {
           detail: `group is ${group.status}: ${problems}${s.force ? `; ${keep}` : ''}`,
           forced: s.force,
           message: `group "${group.nickname}" is ${group.status} (${problems}): a flush sent on ${issuer.cluster} reaches only the databases it lists as Linked, so ${keep}`,
-          remediation: `repair the group first (geo-redis group show ${group.nickname}; force-unlink or force-link), or re-run with --force to flush only the members it reaches`,
+          remediation: `repair the group first (${groupShow(s)}; force-unlink or force-link), or re-run with --force to flush only the members it reaches`,
         },
+    inFlightGuard(group.members, s.force, s),
     armGuard('issuer-healthy-in-arm', issuer, 'the issuing member'),
-    issuerProbeGuard(issuer, s.probes, 'a flush sent on a member that may be down could fail half-way, emptying some members and not others', '--skip-probe'),
+    issuerProbeGuard(issuer, s.probes, 'a flush sent on a member that may be down could fail half-way, emptying some members and not others', '--skip-probe', s),
     othersArmGuard('members-healthy-in-arm', others, s.force, 'a flush on a member that is not running may fail half-way, emptying some members and not others'),
   ])
 }
@@ -371,7 +492,11 @@ export function consentGuard(nickname: string, given: string | null, how: string
     refusal: {
       guard: 'operator-consent',
       message: `confirmation refused: ${detail}; nothing was sent`,
-      remediation: given === null ? `run it again when ready, and type ${nickname} (or pass --yes --confirm ${nickname})` : `confirm with the exact group nickname: --confirm ${nickname}`,
+      // the way it was given is the way to give it again: a prompt is answered by typing, flags by --confirm
+      remediation:
+        how === '--confirm' || how === '--yes --confirm'
+          ? `confirm with the exact group nickname: --confirm ${nickname}`
+          : `run it again when ready, and type ${nickname} exactly${given === null ? '' : ` (you typed "${given}")`}`,
     },
   }
 }

@@ -8,7 +8,7 @@ import {memoryUse, type CapacityLevel, type CapacityThresholds, type MemoryUse} 
 import {allMembers, memberArmState} from './group.js'
 import {idKey} from './ids.js'
 import type {GeoGroup, Member} from './model.js'
-import {readCommand} from './plans.js'
+import {suggestCommand} from './suggest.js'
 import {causeMeansDown, type ReadCause} from './read.js'
 import {skuMemoryGB} from './sku.js'
 
@@ -217,7 +217,14 @@ export interface Recommendation {
 const IRREVERSIBLE = (name: string) =>
   `force-unlink is irreversible for ${name}'s data: writes it took that have not synced stay on it, and it rejoins only by being deleted and recreated, or force-linked (its data discarded)`
 
-export function recommend(d: Diagnosis, t: CapacityThresholds): Recommendation {
+/** The group a recommendation is about and how this run reached ARM, for the commands it suggests. */
+export interface Subject {
+  nickname: string
+  connection: string[]
+}
+
+export function recommend(d: Diagnosis, t: CapacityThresholds, subject: Subject): Recommendation {
+  const cmd = (...words: string[]) => suggestCommand(words, subject.connection)
   const unknownNote = d.unknown.map((s) => `${s.name} cannot be judged from here: ${s.reasons.join('; ')}`)
   if (d.failing.length === 0) {
     return {kind: 'nothing-failing', title: 'no action: no member is failing', reasons: ['every member ARM could read is Succeeded/Running and answers the probe', ...unknownNote], candidates: []}
@@ -230,7 +237,7 @@ export function recommend(d: Diagnosis, t: CapacityThresholds): Recommendation {
       reasons: [
         `no member is readable, Succeeded/Running and answering from here (failing: ${failed})`,
         'force-unlink is sent on a healthy survivor, and unlinking with no working side left loses the group',
-        'check the network path from where you run geo-redis (`geo-redis probe`), the Azure status page, and escalate to Azure support',
+        `check the network path from where you run geo-redis (${cmd('probe', '--group', subject.nickname)}), the Azure status page, and escalate to Azure support`,
         ...unknownNote,
       ],
       candidates: [],
@@ -261,7 +268,7 @@ export function recommend(d: Diagnosis, t: CapacityThresholds): Recommendation {
       headroom,
       `${failed} may recover by itself and catch up with its data intact`,
       IRREVERSIBLE(failed),
-      `meanwhile, watch the survivors' memory (this runbook again, or \`geo-redis capacity --warn ${t.warnPct} --crit ${t.critPct}\`) and force-unlink once one reaches ${t.warnPct}%`,
+      `meanwhile, watch the survivors' memory (this runbook again, or ${cmd('capacity', '--group', subject.nickname, '--warn', String(t.warnPct), '--crit', String(t.critPct))}) and force-unlink once one reaches ${t.warnPct}%`,
       ...unknownNote,
     ],
     candidates: d.failing,
@@ -271,7 +278,7 @@ export function recommend(d: Diagnosis, t: CapacityThresholds): Recommendation {
 /** Once the failed region is back: how to bring the member into the group again. */
 export function rejoinSteps(nickname: string, member: Pick<MemberStatus, 'id' | 'cluster' | 'location'>, connection: string[] = []): string[] {
   const where = member.location ?? 'its region'
-  const cmd = (...words: string[]) => readCommand({connection}, words)
+  const cmd = (...words: string[]) => suggestCommand(words, connection)
   return [
     `wait until ${where} has recovered and ${member.cluster} is Succeeded/Running in ARM: ${cmd('group', 'show', nickname)}`,
     `rejoin it with: ${cmd('force-link', '--group', nickname, '--member', member.id)} (ALL of its data is discarded; it is unavailable for several minutes)`,
@@ -283,7 +290,7 @@ export function rejoinSteps(nickname: string, member: Pick<MemberStatus, 'id' | 
 /** After choosing to redirect clients only: what to keep doing while the member is down. */
 export function redirectNextSteps(nickname: string, failing: Pick<MemberStatus, 'id' | 'name'>[], t: CapacityThresholds, connection: string[] = []): string[] {
   const names = failing.map((m) => m.name).join(', ')
-  const cmd = (...words: string[]) => readCommand({connection}, words)
+  const cmd = (...words: string[]) => suggestCommand(words, connection)
   return [
     `route clients to the survivors' endpoints (step ${stepNumber('endpoints')}) and take ${names} out of rotation`,
     `watch the survivors' memory: ${cmd('capacity', '--group', nickname, '--warn', String(t.warnPct), '--crit', String(t.critPct))}`,

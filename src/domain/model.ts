@@ -128,6 +128,8 @@ export interface ScopeError {
   message: string
   /** set on every failed ARM read: why, in the one vocabulary of causes */
   cause?: ReadCause
+  /** a cluster whose databases could not be listed: where ARM's cluster list shows it */
+  location?: string
 }
 
 export interface Inventory {

@@ -1,9 +1,10 @@
 // Force-unlink, force-link and flush plans: who sends what to whom, what it costs, and how to check it worked.
 // Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink/planFlush) and is passed in.
-import {armHealthy, flushReach, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
-import {compareText, label, memberArmState, shortName} from './group.js'
+import {adoptionCost, armHealthy, belonging, flushReach, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
+import {allMembers, compareText, label, memberArmState, shortName} from './group.js'
 import {idKey} from './ids.js'
 import type {GeoGroup, Member, PlannedRequest} from './model.js'
+import {commandLine, suggestCommand} from './suggest.js'
 
 export type GuardedAction = 'force-unlink' | 'force-link' | 'flush'
 
@@ -43,12 +44,30 @@ export interface OperationPlan {
   steps: string[]
   probe: {ran: boolean; reason: string | null}
   dryRun: boolean
-  /** the command to run it for real (for a dry run) */
+  /** the command that builds this plan again (without consent: the operator types it, or adds --yes --confirm) */
   command: string
   /** the ARM selection flags of this run, repeated in every command suggested */
   connection: string[]
   /** what to do once it succeeded */
   nextSteps: string[]
+  /** what the plan was decided on: `--plan` and the read right before sending refuse when it moved */
+  basis: PlanBasis
+}
+
+/** One member as the plan's guards saw it. */
+export interface BasisMember {
+  id: string
+  /** "Succeeded/Running", both states when either is not, or "unread: <cause>" */
+  state: string
+  /** its own view, sorted: "<lower-cased id> <state>" */
+  links: string[]
+  /** answers: a server answered the probe; silent: dialled, nothing answered; not probed */
+  probe: 'answers' | 'silent' | 'not probed'
+}
+
+export interface PlanBasis {
+  /** every member known, readable or not (and a force-link's joining database), in member order */
+  members: BasisMember[]
 }
 
 /** "force-unlink cache2/default (eastus) from group "geo"": what a plan does, in one line. */
@@ -68,14 +87,25 @@ export function linkedPeersOf(group: GeoGroup, target: Member): Member[] {
   return group.members.filter((m) => idKey(m.id) !== idKey(target.id) && lists(m, target.id))
 }
 
+/** Round trips this close are the same distance: a bucket boundary is the only place noise can flip a choice. */
+const LATENCY_BUCKETS_MS = [20, 100]
+
+/** 0: the same or a nearby region (under 20 ms), 1: the same continent (under 100 ms), 2: farther, 3: unknown. */
+export function latencyBucket(ms: number | null | undefined): number {
+  if (ms === null || ms === undefined) return LATENCY_BUCKETS_MS.length + 1
+  const i = LATENCY_BUCKETS_MS.findIndex((limit) => ms < limit)
+  return i === -1 ? LATENCY_BUCKETS_MS.length : i
+}
+
 /**
- * The healthiest candidate: Succeeded/Running in ARM, then answering the probe, then the widest `reach` (how many
- * members a request sent on it affects, when that can differ), then the lowest latency.
+ * The healthiest candidate, the same on every run of an unchanged group: Succeeded/Running in ARM, then answering
+ * the probe, then the widest `reach` (how many members a request sent on it affects, when that can differ), then
+ * the nearest latency bucket (wide, so a jitter of a millisecond never flips it), then the id. --from overrides it.
  */
 export function chooseIssuer(candidates: Member[], probes: ProbeFact[] | null, reach: (m: Member) => number = () => 0): Member | null {
   const rank = (m: Member): number[] => {
     const p = probeOf(probes, m)
-    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, -reach(m), p?.latencyMs ?? Number.POSITIVE_INFINITY]
+    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, -reach(m), latencyBucket(p?.latencyMs)]
   }
   const sorted = [...candidates].sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)]
@@ -98,6 +128,8 @@ export interface PlanInput {
   force: boolean
   /** how the operator reached ARM (--profile, --subscription, …), repeated in every command we suggest */
   connection: string[]
+  /** --adopt, repeated in the command that builds the plan again */
+  adopt?: string | null
 }
 
 function basePlan(
@@ -106,6 +138,7 @@ function basePlan(
   target: Member | null,
   targetInGroup: boolean | null = target ? true : null,
 ): Omit<OperationPlan, 'issuedOn' | 'ids' | 'survivors' | 'nothingToDo' | 'steps' | 'nextSteps' | 'command'> {
+  const outside = target && !targetInGroup ? [target] : []
   const forced = input.guards.guards.filter((g) => g.forced).map((g) => `FORCED (${g.name}): ${g.detail?.replace(/^forced: /, '') ?? ''}`)
   const skipped = input.probes ? [] : [`data-plane probes skipped: ${input.skipReason ?? 'not run'}; reachability of members was not checked`]
   return {
@@ -120,37 +153,102 @@ function basePlan(
     probe: {ran: input.probes !== null, reason: input.probes ? null : input.skipReason},
     dryRun: input.dryRun,
     connection: input.connection,
+    basis: basisOf([...allMembers(input.group), ...outside], input.probes),
   }
 }
 
-/** A read-only command to suggest, with this run's ARM connection. */
-export function readCommand(plan: Pick<OperationPlan, 'connection'>, words: string[]): string {
-  return ['geo-redis', ...words, ...plan.connection].join(' ')
+/** What a plan is decided on, member by member. */
+export function basisOf(members: Member[], probes: ProbeFact[] | null): PlanBasis {
+  const probe = (m: Member): BasisMember['probe'] => {
+    const p = probeOf(probes, m)
+    return !p || p.endpoint === '' ? 'not probed' : p.answered ? 'answers' : 'silent'
+  }
+  return {
+    members: members.map((m) => ({
+      id: m.id,
+      state: m.readError ? `unread: ${m.readError.cause}` : memberArmState(m).text,
+      links: m.links.map((l) => `${idKey(l.id)} ${l.state}`).sort(compareText),
+      probe: probe(m),
+    })),
+  }
 }
 
-/** A command to copy and paste: same ARM connection as this run, so it cannot silently aim somewhere else. */
+/** Basis links as an operator reads them: "sandbox-eastus/default Linked, …". */
+function listing(links: string[]): string {
+  return links.length > 0 ? links.map((l) => `${shortName(l.slice(0, l.lastIndexOf(' ')))}${l.slice(l.lastIndexOf(' '))}`).join(', ') : 'nobody'
+}
+
+/** What moved between the basis a plan was decided on and a later read, in the operator's words; empty when nothing did. */
+export function basisChanges(planned: PlanBasis, now: PlanBasis): string[] {
+  const byId = (b: PlanBasis) => new Map(b.members.map((m) => [idKey(m.id), m]))
+  const [before, after] = [byId(planned), byId(now)]
+  const changes: string[] = []
+  for (const [key, was] of before) {
+    const is = after.get(key)
+    const name = shortName(was.id)
+    if (!is) {
+      changes.push(`${name} is no longer in the group`)
+      continue
+    }
+    if (is.state !== was.state) changes.push(`${name} was ${was.state}, is now ${is.state}`)
+    if (is.links.join('|') !== was.links.join('|')) changes.push(`${name} listed ${listing(was.links)}, now lists ${listing(is.links)}`)
+    if (is.probe !== was.probe) changes.push(`${name}'s probe was "${was.probe}", is now "${is.probe}"`)
+  }
+  for (const [key, is] of after) if (!before.has(key)) changes.push(`${shortName(is.id)} is now in the group`)
+  return changes
+}
+
+/** What a plan file keeps that a later run is held to. */
+export type SavedPlan = Pick<OperationPlan, 'action' | 'group' | 'target' | 'issuedOn' | 'requests' | 'basis'>
+
+const name = (m: PlanMember | null) => (m ? m.name : 'nobody')
+const requestText = (plan: Pick<OperationPlan, 'requests'>) => plan.requests.map((r) => `${r.method} ${r.url} ${JSON.stringify(r.body)}`).join('; ') || 'none'
+
+/**
+ * What differs between a plan made earlier (a dry run's plan.json) and the plan built now on a fresh read: another
+ * group, target, issuer or request, or a basis that moved. Empty: the very same plan, on the same basis.
+ */
+export function planDrift(saved: SavedPlan, now: OperationPlan): string[] {
+  const drift: string[] = []
+  if (saved.group.key !== now.group.key) drift.push(`the plan is for the group whose key is ${saved.group.key}, this run found ${now.group.key}`)
+  if (idKey(saved.target?.id ?? '') !== idKey(now.target?.id ?? '')) drift.push(`the plan is for ${name(saved.target)}, this run names ${name(now.target)}`)
+  if (idKey(saved.issuedOn?.id ?? '') !== idKey(now.issuedOn?.id ?? '')) drift.push(`the plan sends on ${name(saved.issuedOn)}, this run would send on ${name(now.issuedOn)}`)
+  else if (requestText(saved) !== requestText(now)) drift.push(`the plan sends ${requestText(saved)}, this run would send ${requestText(now)}`)
+  return [...drift, ...basisChanges(saved.basis, now.basis)]
+}
+
+/** A guarded command on this plan's group; never consent (see commandLine). */
 function command(action: GuardedAction, input: PlanInput, parts: (string | false | undefined)[]): string {
-  const quote = (v: string) => (/^[A-Za-z0-9._\-/]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`)
-  const nickname = input.group.nickname
-  const args = ['--group', nickname, ...parts, ...input.connection, '--yes', '--confirm', nickname]
-  return ['geo-redis', action, ...args.filter((p): p is string => Boolean(p)).map(quote)].join(' ')
+  return commandLine([action, '--group', input.group.nickname, ...parts.filter((p): p is string => Boolean(p))], input.connection)
 }
 
 export interface ForceUnlinkPlanInput extends PlanInput {
+  /** a member of the group, or the database it was when no readable member lists it any more */
   target: Member | null
+  /** false: the target is no longer in the group (already unlinked) */
+  targetInGroup: boolean
   issuer: Member | null
   linkedPeers: Member[]
   /** the issuer was named with --from */
   fromFlag: boolean
 }
 
+/** "sandbox-westus2/default lists sandbox-eastus/default": each view, for evidence that nobody lists a member. */
+function views(members: Member[], except: string): string {
+  const listed = (m: Member) => m.links.filter((l) => idKey(l.id) !== idKey(m.id) && idKey(l.id) !== idKey(except)).map((l) => shortName(l.id))
+  return members.map((m) => `${label(m)} lists ${listed(m).join(', ') || 'nobody else'}`).join('; ')
+}
+
 export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
   const {target, issuer, group} = input
-  const base = basePlan('force-unlink', input, target)
+  const base = basePlan('force-unlink', input, target, target ? input.targetInGroup : null)
   // the id as the issuer lists it: that is the spelling its own linkedDatabases carries
   const unlinkId = target && issuer ? (issuer.links.find((l) => idKey(l.id) === idKey(target.id))?.id ?? target.id) : null
-  const survivors = target ? input.linkedPeers : []
-  const nothingToDo = target && survivors.length === 0 ? `no readable member lists ${label(target)} any more: it is already unlinked` : null
+  const others = target ? group.members.filter((m) => idKey(m.id) !== idKey(target.id)) : []
+  // nobody lists it: the survivors' own views are the evidence, whether ARM can read the target or not
+  const nothingToDo =
+    target && input.linkedPeers.length === 0 ? `no readable member lists ${label(target)} any more: it is already unlinked (${views(others, target.id)})` : null
+  const survivors = nothingToDo ? others : input.linkedPeers
   const warnings = target && !nothingToDo
     ? [`${label(target)} stops replicating with "${group.nickname}": writes it accepted that have not synced stay on it, and it must be deleted and recreated, or force-linked (discarding its data), to rejoin`, ...base.warnings]
     : []
@@ -179,8 +277,8 @@ export function forceUnlinkPlan(input: ForceUnlinkPlanInput): OperationPlan {
     ]),
     nextSteps: target
       ? [
-          `when ${target.location} has recovered, rejoin ${target.cluster} with: ${command('force-link', input, ['--member', target.id])} (this discards its data), or delete and recreate it as a member`,
-          `check the group: ${readCommand(input, ['group', 'show', group.nickname])}`,
+          `when ${target.location || 'its region'} has recovered, rejoin ${target.cluster} with: \`${command('force-link', input, ['--member', target.id])}\` (this discards its data), or delete and recreate it as a member`,
+          `check the group: ${suggestCommand(['group', 'show', group.nickname], input.connection)}`,
         ]
       : [],
   }
@@ -208,8 +306,10 @@ export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
   const base = basePlan('force-link', input, joining, joining ? input.inGroup : null)
   const nothingToDo = joining && alreadyLinked(joining, survivors) ? `every other member already lists ${label(joining)} as Linked` : null
   const answering = joining && probeOf(input.probes, joining)?.reachable
+  const stranger = joining && !belonging(group, joining)
   const warnings = joining && !nothingToDo
     ? [
+        ...(stranger ? [`ADOPTING ${label(joining)}, WHICH NEVER BELONGED TO "${group.nickname}": ${adoptionCost(probeOf(input.probes, joining))}`] : []),
         `ALL DATA IN ${label(joining)} IS DISCARDED: Azure recreates the database to rejoin "${group.nickname}", and it is unavailable for several minutes`,
         ...(answering ? [`${joining.cluster} answers clients now: writes it accepted since it was unlinked are lost`] : []),
         ...(group.unresolved.length > 0 ? [`${group.unresolved.length} linked database(s) could not be read and are not in linkedDatabases: ${group.unresolved.join(', ')}`] : []),
@@ -232,8 +332,14 @@ export function forceLinkPlan(input: ForceLinkPlanInput): OperationPlan {
             `read the group again and check that ${joining.cluster} and ${survivors.map((m) => m.cluster).join(', ')} list each other`,
           ]
         : [],
-    command: command('force-link', input, ['--member', joining?.id ?? input.targetQuery, input.force && '--force', input.skipProbe && '--skip-probe']),
-    nextSteps: joining ? [`check the group: ${readCommand(input, ['group', 'show', group.nickname])}`] : [],
+    command: command('force-link', input, [
+      '--member',
+      joining?.id ?? input.targetQuery,
+      ...(input.adopt ? ['--adopt', input.adopt] : []),
+      input.force && '--force',
+      input.skipProbe && '--skip-probe',
+    ]),
+    nextSteps: joining ? [`check the group: ${suggestCommand(['group', 'show', group.nickname], input.connection)}`] : [],
   }
 }
 
@@ -288,7 +394,10 @@ export function flushPlan(input: FlushPlanInput): OperationPlan {
       input.force && '--force',
       input.skipProbe && '--skip-probe',
     ]),
-    nextSteps: [`check the group: ${readCommand(input, ['group', 'show', group.nickname])}`, `check every member answers: ${readCommand(input, ['probe', '--group', group.nickname])}`],
+    nextSteps: [
+      `check the group: ${suggestCommand(['group', 'show', group.nickname], input.connection)}`,
+      `check every member answers: ${suggestCommand(['probe', '--group', group.nickname], input.connection)}`,
+    ],
   }
 }
 

@@ -3,8 +3,8 @@
 // group, --member keeps groups with that member (cluster name, location or database id, case-insensitive), readable
 // or not. Unknown is a UsageError listing the candidates; ambiguous is a UsageError saying how to pick.
 import {UsageError} from './errors.js'
-import {allMembers, compareText, label} from './group.js'
-import {idKey, normaliseLocation} from './ids.js'
+import {allMembers, AZURE_DATABASE_NAME, compareText, label, placeholderMember} from './group.js'
+import {idKey, normaliseLocation, parseDatabaseId} from './ids.js'
 import type {GeoGroup, Inventory, Member} from './model.js'
 
 export interface GroupSelection {
@@ -162,6 +162,25 @@ export function rejoinTarget(inventory: Groups, selection: GroupSelection & {gro
   }
 
   return {group, joining: outside[0] ?? null, inGroup: false}
+}
+
+/**
+ * The database a force-unlink names when no member of the group lists it any more (it was unlinked): a readable
+ * database outside the group by id or cluster name; or one ARM could not read, by id or cluster name, or, for a
+ * cluster whose databases could not be listed (its region down), by location too, as its placeholder. Null when
+ * nothing known matches (a typo stays "not a member").
+ */
+export function formerMember(inventory: Groups, group: GeoGroup, query: string): Member | null {
+  const readable = [...inventory.groups.filter((g) => g !== group).flatMap((g) => g.members), ...(inventory.standalone ?? [])].filter((m) => matchesMember(m, query, false))
+  const unread = (inventory.errors ?? []).flatMap((e) => {
+    // a database read that failed, or a cluster whose database list failed (its one database is "default")
+    const id = parseDatabaseId(e.scope) ? e.scope : `${e.scope}/databases/${AZURE_DATABASE_NAME}`
+    if (!parseDatabaseId(id) || !e.cause) return []
+    const m = {...placeholderMember(id, {clusters: new Map(), errors: inventory.errors ?? []}), location: e.location ? normaliseLocation(e.location) : ''}
+    return matchesMember(m, query, e.location !== undefined) ? [m] : []
+  })
+  const found = [...readable, ...unread]
+  return found.length === 1 ? found[0] : null
 }
 
 /** Nicknames (lower-cased) that more than one group carries: those groups need another name to be told apart. */

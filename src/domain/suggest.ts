@@ -30,3 +30,24 @@ export function closest(word: string, known: readonly string[], limit = 3): stri
     .slice(0, limit)
     .map((c) => c.k)
 }
+
+// ------------------------------------------------------------------------------------------- suggested commands
+
+/** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9._\-/:=@+,%]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The one builder of every command geo-redis suggests: `geo-redis <words>` with this run's ARM connection flags
+ * (--profile, --subscription, …) so a pasted command cannot silently aim somewhere else. Never consent: a suggested
+ * mutation leaves --yes/--confirm to the operator, who types the nickname (a pipeline adds them knowingly).
+ */
+export function commandLine(words: string[], connection: readonly string[] = []): string {
+  return ['geo-redis', ...words, ...connection].map(shellWord).join(' ')
+}
+
+/** The same, in backticks, as prose shows every command: where it starts and ends is never in doubt. */
+export function suggestCommand(words: string[], connection: readonly string[] = []): string {
+  return `\`${commandLine(words, connection)}\``
+}

@@ -34,9 +34,9 @@ export function renderCheck(result: CheckResult, format: CheckFormat, tool: Tool
 /** What to do about a scope that could not be read, by why: remediation follows the cause. */
 const READ_REMEDIATION: Record<ReadCause, string> = {
   forbidden: 'grant the identity read access (Reader) to it; the check fails until every scope is read',
-  'not-found': 'it is gone: if a group still links a database in it, force-unlink that member from a member that stays (`geo-redis force-unlink`)',
+  'not-found': "it is gone: if a group still links a database in it, force-unlink that member from a member that stays (its unresolved-member finding names the command)",
   'region-not-answering':
-    'ARM or the region does not answer: re-run; if it lasts, follow the incident runbook (`geo-redis runbook incident`) for the members it holds, and force-unlink a member whose region stays down (`geo-redis force-unlink`)',
+    "ARM or the region does not answer: re-run; if it lasts, follow the incident runbook for the groups with members there, and force-unlink a member whose region stays down (each unresolved-member finding names the commands)",
   'not-listed': 'its subscription is outside this run: pass --subscription with it, with an identity that can read it',
   unknown: 're-run; the check fails until every scope is read',
 }
@@ -48,7 +48,7 @@ function readFinding(e: ScopeError): Finding {
     severity: 'error',
     members: [e.scope],
     message: e.cause ? `${e.cause}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`,
-    remediation: e.code === NO_GROUPS ? "check --subscription and the identity's access with `geo-redis inventory`" : READ_REMEDIATION[e.cause ?? 'unknown'],
+    remediation: e.code === NO_GROUPS ? "check --subscription and the identity's access with geo-redis inventory" : READ_REMEDIATION[e.cause ?? 'unknown'],
   }
 }
 

@@ -9,6 +9,7 @@ import {renderPlan} from './plan.js'
 import {formatBytes} from './probe.js'
 import {markdownTable, table, type Row} from './table.js'
 import {plainText} from '../shared/text.js'
+import {suggestCommand} from '../domain/suggest.js'
 import {theme} from './theme.js'
 
 export type Mark = 'ok' | 'bad' | 'warn'
@@ -132,7 +133,7 @@ export function endpointsBlocks(a: Assessment): Block[] {
   return [
     line(`route clients to these ${endpoints.members.length} survivor(s)${failed ? `; take ${failed} out of rotation` : ''}`, 'ok'),
     {kind: 'code', text: renderEndpoints(endpoints, 'env')},
-    line(`the same as \`geo-redis endpoints export --group ${endpoints.group} --format env\` without the failed member(s); add --include-keys for access keys`),
+    line(`the same as ${suggestCommand(['endpoints', 'export', '--group', endpoints.group, '--format', 'env'], a.connection)} without the failed member(s); add --include-keys for access keys`),
   ]
 }
 
@@ -182,7 +183,7 @@ export function evidenceBlocks(dir: string, unlink: GuardedResult | null): Block
         : `evidence: ${dir} (runbook.md is this log; runbook.json holds the assessment and your answers)`,
       'ok',
     ),
-    line(`verify: geo-redis evidence verify ${dir}`),
+    line(`verify: ${suggestCommand(['evidence', 'verify', dir])}`),
   ]
 }
 

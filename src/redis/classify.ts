@@ -46,6 +46,24 @@ function messageOf(errors: ErrorLike[], err: unknown): string {
   return texts.length > 0 ? [...new Set(texts)].join('; ') : String(err)
 }
 
+// a certificate came back (it could be checked), or bytes that are not TLS (a plaintext server answering the hello)
+const ANSWERED_TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH|ALTNAME|WRONG_VERSION_NUMBER/
+const ANSWERED_TLS_MESSAGE = /certificate|wrong version number|packet length too long/i
+
+/**
+ * A server answered before the attempt failed: a Redis reply (NOAUTH, WRONGPASS, any error reply), a certificate
+ * presented in a TLS handshake, or a reply that is not TLS. A refused or timed-out connection, a failed name lookup
+ * and a connection cut before any answer are silence. The data plane is then alive, whatever ARM says.
+ */
+export function serverAnswered(err: unknown): boolean {
+  const errors = chain(err)
+  const codes = errors.map((e) => (typeof e.code === 'string' ? e.code : ''))
+  const message = messageOf(errors, err)
+  if (codes.some((c) => DNS_CODES.has(c) || c === 'ECONNREFUSED' || c === 'ETIMEDOUT')) return false
+  if (errors.some((e) => (e as {name?: unknown}).name === 'ReplyError') || AUTH_MESSAGE.test(message)) return true
+  return codes.some((c) => ANSWERED_TLS_CODE.test(c)) || ANSWERED_TLS_MESSAGE.test(message)
+}
+
 /** Pure: looks at codes first (stable), then at messages (ReplyErrors and OpenSSL texts carry no code). */
 export function classifyError(err: unknown): Failure {
   const errors = chain(err)

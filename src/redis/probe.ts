@@ -1,5 +1,5 @@
 // Reachability, latency and memory of each member, seen from where the operator runs the CLI.
-import {classifyError, type Failure} from './classify.js'
+import {classifyError, serverAnswered, type Failure} from './classify.js'
 import {Deadline, elapsedMs, openConnection, type Connection, type RedisTarget} from './connect.js'
 
 export interface LatencySummary {
@@ -27,6 +27,8 @@ export interface MemberProbe {
   endpoint: string
   /** connected, authenticated and answered every step within the budget; a refused AUTH makes it false too */
   reachable: boolean
+  /** a server answered, even if only to refuse AUTH or with a certificate: its data plane is alive */
+  answered: boolean
   error: Failure | null
   connectMs: number | null
   tlsMs: number | null
@@ -36,6 +38,8 @@ export interface MemberProbe {
   pingSamples?: number
   server: ServerInfo | null
   memory: MemoryInfo | null
+  /** keys in all of its databases (INFO keyspace); null when not read */
+  keys: number | null
 }
 
 export interface ProbeOptions {
@@ -64,8 +68,15 @@ function infoFields(text: string): Map<string, string> {
   return fields
 }
 
-/** Pure: the fields we report from INFO server, memory and stats output (any concatenation of sections). */
-export function parseInfo(text: string): {server: ServerInfo; memory: MemoryInfo} {
+/** Keys summed over the `dbN:keys=…,expires=…` lines of INFO keyspace (none: an empty server). */
+function keyCount(fields: Map<string, string>): number {
+  let keys = 0
+  for (const [name, value] of fields) if (/^db\d+$/.test(name)) keys += Number(/(?:^|,)keys=(\d+)/.exec(value)?.[1] ?? 0)
+  return keys
+}
+
+/** Pure: the fields we report from INFO server, memory, stats and keyspace output (any concatenation of sections). */
+export function parseInfo(text: string): {server: ServerInfo; memory: MemoryInfo; keys: number} {
   const fields = infoFields(text)
   const numeric = (key: string): number | null => {
     const raw = fields.get(key)
@@ -81,6 +92,7 @@ export function parseInfo(text: string): {server: ServerInfo; memory: MemoryInfo
       fragmentation: numeric('mem_fragmentation_ratio'),
       evictedKeys: numeric('evicted_keys'),
     },
+    keys: keyCount(fields),
   }
 }
 
@@ -113,12 +125,14 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
     id: target.id,
     endpoint,
     reachable: false,
+    answered: false,
     error: null,
     connectMs: null,
     tlsMs: null,
     pingMs: null,
     server: null,
     memory: null,
+    keys: null,
   }
   let connection: Connection | undefined
   try {
@@ -132,10 +146,11 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
       rounds.push(elapsedMs(sent))
     }
     // sent together: one round trip
-    const sections = await reply(Promise.all([client.info('server'), client.info('memory'), client.info('stats')]), 'INFO')
+    const sections = await reply(Promise.all([client.info('server'), client.info('memory'), client.info('stats'), client.info('keyspace')]), 'INFO')
     return {
       ...probe,
       reachable: true,
+      answered: true,
       connectMs: connection.connectMs,
       tlsMs: connection.tlsMs,
       pingMs: summarizeLatency(rounds),
@@ -144,7 +159,7 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
     }
   } catch (error) {
     // timings of a half-done probe would read as healthy numbers: report only the failure
-    return {...probe, error: classifyError(error)}
+    return {...probe, answered: serverAnswered(error), error: classifyError(error)}
   } finally {
     connection?.client.disconnect()
   }

@@ -1,11 +1,11 @@
 // Background processes for the sandbox: spawn detached (outliving the command), tell whether a recorded pid is
 // still the process we started (its command line, so a recycled pid of someone else's process is never
-// signalled), stop with SIGTERM then SIGKILL, and find free loopback ports.
+// signalled), stop with SIGTERM then SIGKILL, and tell whether a loopback address and port are free.
 import {execFileSync, spawn} from 'node:child_process'
-import {once} from 'node:events'
 import {accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, statSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {delimiter, join} from 'node:path'
+import {isAlive} from '../shared/lock-file.js'
 
 export interface Recorded {
   pid: number
@@ -13,30 +13,9 @@ export interface Recorded {
   match: string[]
 }
 
+export {isAlive}
+
 export type Liveness = 'running' | 'gone' | 'foreign'
-
-/** Exists and is not a zombie; EPERM means it exists but belongs to another user. */
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
-  return processStatus(pid) !== 'Z'
-}
-
-/** One-letter state from /proc (R, S, T stopped, Z zombie …); null when unknown (not Linux, or gone). */
-export function processStatus(pid: number): string | null {
-  if (process.platform !== 'linux') return null
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ")"
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || null
-  } catch {
-    return null
-  }
-}
 
 /** The command line of a live process, arguments joined by spaces; null when gone or unreadable. */
 export function commandLine(pid: number): string | null {
@@ -149,24 +128,13 @@ export function spawnDetached(command: string, args: string[], options: {logFile
   }
 }
 
-/** A port the kernel considers free right now on 127.0.0.1 (another process may still take it before we bind). */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (typeof address !== 'object' || address === null) throw new Error('no free port from the kernel')
-  return address.port
-}
-
-/** Whether nothing listens on 127.0.0.1:`port` (we can bind it). */
-export async function portIsFree(port: number): Promise<boolean> {
+/** Whether nothing listens on `host`:`port` (we can bind it). */
+export async function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   const server = createServer()
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => resolve())
+      server.listen(port, host, () => resolve())
     })
     return true
   } catch {

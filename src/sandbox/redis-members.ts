@@ -1,6 +1,7 @@
-// The sandbox's databases: one redis-server each, bound to 127.0.0.1 at its own port, requiring the access key ARM's
+// The sandbox's databases: one redis-server each, bound to its own loopback address at port 10000 (as each Azure
+// cluster has its own host), requiring the access key ARM's
 // listKeys returns, TLS-only with a leaf of the sandbox CA (unless plaintext), no persistence. Everything a restart
-// needs (port, password, TLS files) lives in the member's redis.conf, so `sandbox restore` starts the same server.
+// needs (address, port, password, TLS files) lives in the member's redis.conf, so `sandbox restore` starts the same server.
 // The process title carries a marker so the sandbox recognises its own redis-servers by command line.
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
@@ -26,10 +27,10 @@ function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
-export function redisConfig(member: Pick<MemberRecord, 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
+export function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
   const lines = [
     '# written by geo-redis sandbox up; the sandbox starts and stops this server',
-    'bind 127.0.0.1',
+    `bind ${member.host}`,
     'protected-mode yes',
     ...(member.tls && tls
       ? [
@@ -56,8 +57,8 @@ export function redisConfig(member: Pick<MemberRecord, 'port' | 'tls' | 'dir'>, 
 }
 
 /** Command-line fragments of this member's redis-server (its process title). */
-export function redisMatch(port: number): string[] {
-  return ['redis-server', `127.0.0.1:${port}`, TITLE_MARKER]
+export function redisMatch(member: Pick<MemberRecord, 'host' | 'port'>): string[] {
+  return ['redis-server', `${member.host}:${member.port}`, TITLE_MARKER]
 }
 
 export function writeMemberConfig(member: MemberRecord, password: string, tls: TlsFiles | null): void {
@@ -66,19 +67,20 @@ export function writeMemberConfig(member: MemberRecord, password: string, tls: T
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`port ${port} is already in use`)
+  constructor(readonly address: string) {
+    super(`${address} is already in use`)
     this.name = 'PortInUseError'
   }
 }
 
-export function memberTarget(member: Pick<MemberRecord, 'id' | 'port' | 'tls'>, password: string, caPem: string | undefined): RedisTarget {
+/** The member as a Redis client reaches it: its address (which the sandbox certificate names) and port. */
+export function memberTarget(member: Pick<MemberRecord, 'id' | 'host' | 'port' | 'tls'>, password: string, caPem: string | undefined): RedisTarget {
   return {
     id: member.id,
-    host: '127.0.0.1',
+    host: member.host,
     port: member.port,
     tls: member.tls,
-    ...(member.tls ? {servername: 'localhost', ca: caPem} : {}),
+    ...(member.tls ? {ca: caPem} : {}),
     auth: {password},
   }
 }
@@ -119,7 +121,7 @@ export async function startRedisMember(
 ): Promise<ProcessRecord> {
   const log = join(member.dir, 'redis.out')
   const spawned: Spawned = spawnDetached(redisServer, [member.config], {logFile: log, cwd: member.dir})
-  const record: ProcessRecord = {pid: spawned.pid, match: redisMatch(member.port), log: join(member.dir, 'redis.log')}
+  const record: ProcessRecord = {pid: spawned.pid, match: redisMatch(member), log: join(member.dir, 'redis.log')}
   onSpawned(record)
   let last: PingResult | undefined
   const ready = await waitFor(
@@ -135,9 +137,9 @@ export async function startRedisMember(
 
   const tail = logTail(record.log, log)
   if (!spawned.hasExited()) await stopProcess(record, {graceMs: 2000})
-  if (/Address already in use/i.test(tail)) throw new PortInUseError(member.port)
+  if (/Address already in use/i.test(tail)) throw new PortInUseError(`${member.host}:${member.port}`)
   const why = spawned.hasExited() ? 'exited' : `did not answer PING within ${READY_WITHIN_MS / 1000} s (${last?.error ?? 'no reply'})`
-  throw new Error(`redis-server for ${member.cluster} on port ${member.port} ${why}:\n${tail}`)
+  throw new Error(`redis-server for ${member.cluster} on ${member.host}:${member.port} ${why}:\n${tail}`)
 }
 
 function logTail(...files: string[]): string {

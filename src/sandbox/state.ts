@@ -1,13 +1,13 @@
 // The sandbox's own record of what it started: $GEO_REDIS_HOME/sandbox/state.json (mode 0600, in a 0700 directory),
 // and one lock file beside the directory so two commands never change the sandbox at once.
-import {closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {geoRedisHome} from '../cli/profiles.js'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {UsageError} from '../domain/errors.js'
-import {isAlive} from './processes.js'
+import {acquireLockFile, LockBusyError, type Lock} from '../shared/lock-file.js'
 
-export const STATE_VERSION = 1
+export const STATE_VERSION = 2
 export const SANDBOX_PROFILE = 'sandbox'
 
 /** A process the sandbox started. `match`: fragments that must all appear in its command line for a pid to be ours. */
@@ -27,6 +27,8 @@ export interface MemberRecord {
   /** display name, e.g. "North Europe" */
   location: string
   role: 'member' | 'standalone'
+  /** its own loopback address: its cluster's hostName in the emulator's world */
+  host: string
   port: number
   tls: boolean
   /** the redis-server's working directory (config, log, pid file) */
@@ -135,87 +137,19 @@ export function recordedProcesses(state: SandboxState): {name: string; process: 
   return list
 }
 
-export interface Lock {
-  release(): void
-}
-
 /**
- * An exclusive lock file holding the owner's pid. A lock left by a process that is gone is taken over.
- * `waitMs` 0: fail at once when another live command holds it.
+ * One sandbox command at a time: the lock file beside the state folder. `waitMs` 0: fail at once when another live
+ * command holds it.
  */
 export async function acquireLock(paths: SandboxPaths, what: string, waitMs: number): Promise<Lock> {
-  mkdirSync(join(paths.lock, '..'), {recursive: true, mode: 0o700})
-  const end = Date.now() + waitMs
-  for (;;) {
-    try {
-      const fd = openSync(paths.lock, 'wx', 0o600)
-      writeSync(fd, JSON.stringify({pid: process.pid, what, since: new Date().toISOString()}))
-      closeSync(fd)
-      let released = false
-      return {
-        release() {
-          if (released) return
-          released = true
-          // only our own lock: if it was taken over meanwhile, the new owner's stays
-          const holder = lockHolder(paths.lock)
-          if (holder !== null && holder !== 'being-written' && holder.pid === process.pid) rmSync(paths.lock, {force: true})
-        },
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    }
-    const holder = lockHolder(paths.lock)
-    if (holder === 'being-written') {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      continue
-    }
-    if (holder === null || !isAlive(holder.pid)) {
-      // the holder is gone (crashed, killed): take its lock over by renaming it aside, which only one racer can do,
-      // and put it back if what was renamed turns out to be a newer, live lock
-      takeOverStale(paths.lock, holder === null ? null : holder.pid)
-      continue
-    }
-    if (Date.now() >= end) {
-      throw new UsageError(
-        `another sandbox command (${holder.what}, pid ${holder.pid}) is running`,
-        'wait for it to finish, then try again; `geo-redis sandbox status` shows what runs',
-        'SandboxBusy',
-      )
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-function takeOverStale(lock: string, deadPid: number | null): void {
-  const aside = `${lock}.${process.pid}.stale`
   try {
-    renameSync(lock, aside)
-  } catch {
-    return // another command got there first
-  }
-
-  const renamed = lockHolder(aside)
-  const stale = renamed === null || (renamed !== 'being-written' && renamed.pid === deadPid)
-  try {
-    if (!stale) linkSync(aside, lock)
-  } catch {
-    // a third command locked meanwhile; the renamed lock's owner runs on unaware: rare enough (three commands
-    // racing one stale lock) to accept
-  }
-
-  rmSync(aside, {force: true})
-}
-
-function lockHolder(path: string): {pid: number; what: string} | 'being-written' | null {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as {pid?: unknown; what?: unknown}
-    return typeof parsed.pid === 'number' ? {pid: parsed.pid, what: String(parsed.what ?? 'unknown')} : null
-  } catch {
-    // gone meanwhile, being written right now, or garbage: garbage older than a second is stale
-    try {
-      return Date.now() - statSync(path).mtimeMs < 1000 ? 'being-written' : null
-    } catch {
-      return null
-    }
+    return await acquireLockFile(paths.lock, what, waitMs)
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error
+    throw new UsageError(
+      `another sandbox command (${error.holder.what}, pid ${error.holder.pid}) is running`,
+      'wait for it to finish, then try again; `geo-redis sandbox status` shows what runs',
+      'SandboxBusy',
+    )
   }
 }

@@ -53,6 +53,8 @@ export interface CheckOptions {
   timeoutMs: number
   onProgress?: (text: string) => void
   now?: () => Date
+  /** the ARM selection flags, repeated in every command a remediation suggests */
+  connection?: string[]
 }
 
 /** What the rules see of one group besides its ARM view. */
@@ -61,6 +63,7 @@ export interface GroupInputs {
   replication?: ReplicationPair[]
   thresholds: Thresholds
   include: RuleNeeds[]
+  connection?: string[]
 }
 
 /** Error code when no group was selected without a nickname: an empty check must not pass. */
@@ -86,7 +89,7 @@ export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<Che
 
   const checked = await Promise.all(
     groups.map(async (group) => {
-      if (!probe) return checkGroup(group, {thresholds: options.thresholds, include})
+      if (!probe) return checkGroup(group, {thresholds: options.thresholds, include, connection: options.connection})
       options.onProgress?.(`probing ${group.nickname || group.key}`)
       try {
         const probed = await probeGroup(arm, group, {...options.target, samples: 1, timeoutMs: options.timeoutMs, canary: options.canary})
@@ -95,12 +98,13 @@ export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<Che
           replication: probed.canary?.pairs,
           thresholds: options.thresholds,
           include,
+          connection: options.connection,
         })
       } catch (error) {
         // bad input (e.g. Entra over plaintext) stays a usage error; anything else costs this group its probe only
         if (error instanceof UsageError) throw error
         errors.push({scope: group.key, code: 'ProbeFailed', message: (error as Error).message ?? String(error)})
-        return checkGroup(group, {thresholds: options.thresholds, include: ['arm']})
+        return checkGroup(group, {thresholds: options.thresholds, include: ['arm'], connection: options.connection})
       }
     }),
   )
@@ -110,7 +114,7 @@ export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<Che
 /** Pure: the rules over one group. */
 export function checkGroup(group: GeoGroup, inputs: GroupInputs): CheckedGroup {
   const {findings, evaluated} = evaluateRules(
-    {group, health: inputs.health, replication: inputs.replication, thresholds: inputs.thresholds},
+    {group, health: inputs.health, replication: inputs.replication, thresholds: inputs.thresholds, connection: inputs.connection},
     {include: inputs.include},
   )
   const worst = worstSeverity(findings)

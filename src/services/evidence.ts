@@ -3,15 +3,16 @@
 // in-progress report.md right before the mutation, then after.json, the final report.md and a complete manifest.
 import {signalText, stopSignalOf, type StopSignal} from '../domain/errors.js'
 import {clusterIdOf, idKey} from '../domain/ids.js'
-import {allMembers, label, toMember} from '../domain/group.js'
+import {allMembers, label, toMember, withFreshViews} from '../domain/group.js'
 import {consentGuard, withGuard, type GuardReport, type GuardResult, type ProbeFact, type Refusal} from '../domain/guards.js'
 import type {GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
-import {planTitle, readCommand, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
+import {basisChanges, planDrift, planTitle, type SavedPlan, type GuardedAction, type OperationPlan, type PlanInput, type Verification} from '../domain/plans.js'
+import {shellWord, suggestCommand} from '../domain/suggest.js'
 import {oneGroup} from '../domain/resolve.js'
 import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../evidence/index.js'
 import {duration, waits} from '../shared/waits.js'
 import {readInventory, scopeError} from './inventory.js'
-import type {ArmPort, OperationOptions, OperationOutcome} from './ports.js'
+import type {ArmPort, GroupLocks, OperationOptions, OperationOutcome} from './ports.js'
 import {probeMembersOf, type MemberProbeResult, type ProbeSettings} from './probe.js'
 
 export interface ToolInfo {
@@ -69,6 +70,11 @@ export interface PreparedOperation {
   plan: OperationPlan
   guards: GuardReport
   probe: ProbeSummary
+  /**
+   * The guards and plan again on a later read of the group (`read`: the members read then, a force-link's joining
+   * database among them), with the same probes and options: the read right before sending is judged by this.
+   */
+  decide: (group: GeoGroup, read: Member[]) => {guards: GuardReport; plan: OperationPlan}
 }
 
 export interface Execution {
@@ -131,6 +137,8 @@ export interface GuardedRunOptions extends ExecuteOptions {
   evidence: EvidenceSettings
   /** asked only when the plan passed its guards, is not a dry run and has something to do */
   consent: (prepared: PreparedOperation) => Promise<ConsentAnswer>
+  /** --confirm as given: a dry run checks it too, so a rehearsal fails where the real run would */
+  confirm?: string
 }
 
 export type Executor = (arm: ArmPort, prepared: PreparedOperation, options: ExecuteOptions) => Promise<Execution>
@@ -147,6 +155,30 @@ export async function readFresh(
   const startedAt = (options.now?.() ?? new Date()).toISOString()
   options.onProgress?.(`reading group ${options.group}`, 'status')
   return {startedAt, inventory: await readInventory(arm, {subscriptions: options.subscriptions})}
+}
+
+/** Takes the group's lock for a run that may send (never for a dry run): see GroupLocks. */
+export async function holdGroup(options: {dryRun: boolean; locks?: GroupLocks}, group: GeoGroup, what: string): Promise<void> {
+  if (!options.dryRun) await options.locks?.hold(group.key, group.nickname, `${what} on group "${group.nickname}"`)
+}
+
+/**
+ * With --plan: the plan built now on a fresh read must be the saved one (same group, target, issuer and request) on
+ * the same basis (membership, states, links, what the probes saw). What moved refuses it, first among the guards.
+ */
+export function againstSavedPlan(guards: GuardReport, plan: OperationPlan, saved: SavedPlan | undefined): GuardReport {
+  if (!saved) return guards
+  const drift = planDrift(saved, plan)
+  const name = 'plan-still-holds'
+  if (drift.length === 0) return withGuard(guards, {name, result: 'pass', detail: 'the group is as the plan found it, and the request is the planned one'}, null)
+  return {
+    guards: [{name, result: 'refuse', detail: drift.join('; ')}, ...guards.guards],
+    refusal: {
+      guard: name,
+      message: `the group moved since the plan was made: ${drift.join('; ')}; nothing was sent`,
+      remediation: `make a new plan and review it: \`${plan.command} --dry-run\``,
+    },
+  }
 }
 
 /** Probes `members` only when a request is needed: an already-done change is "nothing to do" without them. */
@@ -201,9 +233,13 @@ export function probeFacts(probe: ProbeSummary): ProbeFact[] | null {
   return probe.members.map((r) => ({
     id: r.id,
     reachable: r.reachable,
+    answered: r.answered,
     latencyMs: r.pingMs?.p50 ?? null,
     endpoint: r.endpoint,
     error: r.error ? `${r.error.kind}: ${r.error.message}` : null,
+    errorKind: r.error?.kind ?? null,
+    keys: r.keys,
+    usedBytes: r.memory?.usedBytes ?? null,
   }))
 }
 
@@ -223,6 +259,37 @@ export async function readMemberStates(arm: ArmPort, ids: string[], now: () => D
     }),
   )
   return {readAt: now().toISOString(), members: read.filter((m): m is Member => m !== null), unreadable: [], errors}
+}
+
+/**
+ * Right before sending: the views of the issuer, the target and the survivors read again, and the plan decided again
+ * on them (same probes, same options). It refuses when anything moved, a link operation is in flight (what fences a
+ * run on another machine once its request has reached ARM), a guard no longer holds, or the request would differ.
+ * A member ARM could not read is not read again: it has no view to compare, and in a region that does not answer
+ * the read would only wait out ARM's timeout once more; the probe already decided whether it is down.
+ */
+async function recheckBeforeSending(arm: ArmPort, prepared: PreparedOperation): Promise<{guard: GuardResult; refusal: Refusal | null}> {
+  const {plan} = prepared
+  const anchor = plan.issuedOn && plan.action !== 'force-link' ? plan.issuedOn.id : (plan.survivors[0]?.id ?? '')
+  const unread = new Set(prepared.group.unreadable.map((m) => idKey(m.id)))
+  const ids = [plan.issuedOn, plan.target, ...plan.survivors].flatMap((m) => (m && !unread.has(idKey(m.id)) ? [m.id] : []))
+  const read = await readMemberStates(arm, ids)
+  const group = withFreshViews(prepared.group, read.members, read.errors, anchor)
+  const name = 'unchanged-before-sending'
+  const fresh = group && prepared.decide(group, read.members)
+  const changes = fresh ? basisChanges(plan.basis, fresh.plan.basis) : [`${plan.issuedOn?.name ?? 'the issuer'} could not be read again`]
+  if (fresh && JSON.stringify(fresh.plan.requests) !== JSON.stringify(plan.requests)) changes.push('the request would be another one')
+  const refused = fresh?.guards.refusal
+  if (changes.length === 0 && !refused) return {guard: {name, result: 'pass', detail: `read again at ${read.readAt}: nothing moved`}, refusal: null}
+  const what = [...changes, ...(refused ? [`guard ${refused.guard} now refuses: ${refused.message}`] : [])].join('; ')
+  return {
+    guard: {name, result: 'refuse', detail: what},
+    refusal: {
+      guard: name,
+      message: `the group moved between the plan and the send: ${what}; nothing was sent`,
+      remediation: `look at it again with \`${plan.command} --dry-run\`${refused?.remediation ? `; ${refused.remediation}` : ''}`,
+    },
+  }
 }
 
 /**
@@ -397,19 +464,24 @@ function decisionText(plan: OperationPlan, outcome: GuardedOutcome, refusal: Ref
 /** How to check an operation whose outcome is unknown: its status URL, then the group's state. Never "run it again". */
 export function checkSteps(plan: Pick<OperationPlan, 'connection' | 'group'>, statusUrl: string | null): string[] {
   return [
-    ...(statusUrl ? [`check the operation: az rest --method get --url '${statusUrl.replace(/'/g, `'\\''`)}'`] : []),
-    `read the group: ${readCommand(plan, ['group', 'show', plan.group.nickname])}`,
+    ...(statusUrl ? [`check the operation: az rest --method get --url ${shellWord(statusUrl)}`] : []),
+    `read the group: ${suggestCommand(['group', 'show', plan.group.nickname], plan.connection)}`,
     'do not send it again before one of these shows how it ended: it may have succeeded, or still be running',
   ]
 }
 
-function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null, operation: OperationOutcome | null): string[] {
-  const show = `read the group again: ${readCommand(plan, ['group', 'show', plan.group.nickname])}`
+/** The command that runs exactly this plan (the bundle's plan.json) once its basis is re-checked. */
+export function planCommand(plan: OperationPlan, dir: string): string {
+  return `${plan.command} --plan ${shellWord(dir)}`
+}
+
+function nextStepsFor(plan: OperationPlan, outcome: GuardedOutcome, refusal: Refusal | null, operation: OperationOutcome | null, dir: string): string[] {
+  const show = `read the group again: ${suggestCommand(['group', 'show', plan.group.nickname], plan.connection)}`
   switch (outcome) {
     case 'succeeded':
       return plan.nextSteps
     case 'dry-run':
-      return [`to run it for real: ${plan.command}`]
+      return [`to run exactly this plan (its basis is checked again first, and you type the nickname to confirm): \`${planCommand(plan, dir)}\``]
     case 'refused':
       return refusal?.remediation ? [refusal.remediation] : []
     case 'unknown':
@@ -442,7 +514,7 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
     const warnings: string[] = []
     const operation = execution?.operation ?? null
     const error = operation?.error ?? (execution?.verification && !execution.verification.ok ? {code: 'NotVerified', message: `the operation succeeded but the group does not show it: ${execution.verification.detail}`} : null)
-    const nextSteps = nextStepsFor(plan, outcome, guards.refusal, operation)
+    const nextSteps = nextStepsFor(plan, outcome, guards.refusal, operation, evidence.dir)
     let complete = true
     try {
       if (execution?.after) await evidence.writeAfter(execution.after, execution.verification)
@@ -482,7 +554,15 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
 
   if (plan.nothingToDo) return finish('nothing-to-do')
   if (guards.refusal) return finish('refused')
-  if (plan.dryRun) return finish('dry-run')
+  if (plan.dryRun) {
+    // a rehearsal refuses the consent the real run would refuse
+    if (options.confirm !== undefined) {
+      const consent = consentGuard(plan.group.nickname, options.confirm, '--confirm')
+      guards = withGuard(guards, consent.guard, consent.refusal)
+      if (guards.refusal) return finish('refused')
+    }
+    return finish('dry-run')
+  }
 
   // a signal before the request left (while reading, probing, or at the prompt): nothing is sent
   const stopBeforeSending = () => {
@@ -491,7 +571,7 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
     guards = withGuard(guards, {name: 'not-interrupted', result: 'refuse', detail: `${signalText(signal)} before the request was sent`}, {
       guard: 'not-interrupted',
       message: 'interrupted before the request was sent; nothing was sent',
-      remediation: `run it again when ready: ${plan.command}`,
+      remediation: `run it again when ready: \`${plan.command}\``,
     })
   }
 
@@ -500,6 +580,12 @@ export async function runGuarded(arm: ArmPort, prepared: PreparedOperation, exec
   const consent = consentGuard(plan.group.nickname, answer.given, answer.how)
   guards = withGuard(guards, consent.guard, consent.refusal)
   if (!guards.refusal && options.abortSignal?.aborted) stopBeforeSending()
+  if (!guards.refusal) {
+    // the group may have moved while the operator read the plan: judge it again on a fresh read, right before sending
+    options.onProgress?.('reading the views again before sending', 'status')
+    const fresh = await recheckBeforeSending(arm, prepared)
+    guards = withGuard(guards, fresh.guard, fresh.refusal)
+  }
   if (guards.refusal) return finish('refused')
 
   await evidence.report({outcome: 'in-progress', decision: decisionText(plan, 'succeeded', null), guards: guards.guards})
@@ -546,7 +632,7 @@ export async function captureEvidence(arm: ArmPort, options: CaptureOptions): Pr
   await evidence.report({
     outcome: 'succeeded',
     decision: `captured the state of group "${group.nickname}" (${all.length} members${unread}, ${group.status}); nothing was changed`,
-    nextSteps: [`verify the bundle: geo-redis evidence verify ${evidence.dir}`],
+    nextSteps: [`verify the bundle: ${suggestCommand(['evidence', 'verify', evidence.dir])}`],
   })
   return {
     action: 'capture',

@@ -4,8 +4,9 @@
 import {evaluateFlush, flushReach} from '../domain/guards.js'
 import {chooseIssuer, flushPlan, verifyFlush} from '../domain/plans.js'
 import {allMembers} from '../domain/group.js'
-import {memberOf, subjectGroup} from '../domain/resolve.js'
-import {executePlan, planBasis, probeWhenNeeded, readFresh, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
+import type {GeoGroup} from '../domain/model.js'
+import {findMember, memberOf, subjectGroup} from '../domain/resolve.js'
+import {againstSavedPlan, executePlan, holdGroup, planBasis, probeWhenNeeded, readFresh, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
 import type {GuardedOptions} from './force-unlink.js'
 import type {ArmPort} from './ports.js'
 
@@ -23,16 +24,21 @@ export async function prepareFlush(arm: ArmPort, options: FlushOptions): Promise
   // --from also narrows same-named groups, as --member does for force-unlink
   const {startedAt, inventory} = await readFresh(arm, options)
   const group = subjectGroup(inventory, {...options, member: options.from})
-  // the request is sent on a readable member
-  const from = options.from ? memberOf(group, options.from, '--from', group.members) : null
+  await holdGroup(options, group, 'flush')
+  // the request is sent on a readable member: --from's, or the plan's (which the drift guard judges if it moved)
+  const from = options.plan ? findMember(group.members, options.plan.issuedOn?.id ?? '') : options.from ? memberOf(group, options.from, '--from', group.members) : null
   const probed = await probeWhenNeeded(arm, group, allMembers(group), true, options)
-  // a group always has a readable member, so there is always an issuer; in a group that is not fully linked the
-  // one that reaches the most members leaves the fewest keeping their data (only with --force)
-  const issuer = from ?? chooseIssuer(group.members, probed.facts, (m) => flushReach(group, m).ids.length)!
-  const guards = evaluateFlush({group, issuer, probes: probed.facts, force: options.force})
-  const plan = flushPlan({...planBasis({...options, member: options.from ?? ''}, group, guards, probed), issuer, fromFlag: from !== null})
-  plan.requests = [arm.planFlush(issuer.id, plan.ids)]
-  return {action: 'flush', startedAt, group, before: statesOf(inventory, group), plan, guards, probe: probed.probe}
+  const decide = (g: GeoGroup) => {
+    // a group always has a readable member, so there is always an issuer; in a group that is not fully linked the
+    // one that reaches the most members leaves the fewest keeping their data (only with --force)
+    const issuer = (from && findMember(g.members, from.id)) ?? from ?? chooseIssuer(g.members, probed.facts, (m) => flushReach(g, m).ids.length)!
+    const guards = evaluateFlush({group: g, issuer, probes: probed.facts, force: options.force, connection: options.connection ?? []})
+    const plan = flushPlan({...planBasis({...options, member: options.from ?? ''}, g, guards, probed), issuer, fromFlag: from !== null})
+    plan.requests = [arm.planFlush(issuer.id, plan.ids)]
+    return {guards, plan}
+  }
+  const {guards, plan} = decide(group)
+  return {action: 'flush', startedAt, group, before: statesOf(inventory, group), plan, guards: againstSavedPlan(guards, plan, options.plan), probe: probed.probe, decide}
 }
 
 /** Sends exactly the prepared request, follows it to the end (final state via Location), then checks the members. */

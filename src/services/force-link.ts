@@ -3,30 +3,44 @@
 import {allMembers} from '../domain/group.js'
 import {evaluateForceLink} from '../domain/guards.js'
 import {idKey} from '../domain/ids.js'
+import type {GeoGroup, Member} from '../domain/model.js'
 import {alreadyLinked, forceLinkPlan, verifyForceLink} from '../domain/plans.js'
-import {rejoinTarget} from '../domain/resolve.js'
-import {executePlan, planBasis, probeWhenNeeded, readFresh, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
+import {findMember, rejoinTarget} from '../domain/resolve.js'
+import {againstSavedPlan, executePlan, holdGroup, planBasis, probeWhenNeeded, readFresh, statesOf, type ExecuteOptions, type Execution, type PreparedOperation} from './evidence.js'
 import type {GuardedOptions} from './force-unlink.js'
 import type {ArmPort} from './ports.js'
 
-export type ForceLinkOptions = GuardedOptions
+export interface ForceLinkOptions extends GuardedOptions {
+  /** --adopt: the joining database named again, to force-link one that never belonged to the group */
+  adopt?: string
+}
 
 /**
  * Reads the group fresh, evaluates the guards and builds the plan. Sends nothing that mutates. The joining database
  * is found by the one resolver, among the group's members or, by id or cluster name, outside it (ARM may show it
- * standalone once unlinked, or alone in a group of its own); the plan carries whether it is a member.
+ * standalone once unlinked, or alone in a group of its own); the plan carries whether it is a member. Only what
+ * belonged is taken back: anything else needs --adopt, and a probe that shows what it holds.
  */
 export async function prepareForceLink(arm: ArmPort, options: ForceLinkOptions): Promise<PreparedOperation> {
   const {startedAt, inventory} = await readFresh(arm, options)
   const {group, joining, inGroup} = rejoinTarget(inventory, options)
-  const survivors = joining ? group.members.filter((m) => idKey(m.id) !== idKey(joining.id)) : []
+  await holdGroup(options, group, `force-link ${joining?.cluster ?? options.member}`)
+  const survivorsOf = (g: GeoGroup, j: Member) => g.members.filter((m) => idKey(m.id) !== idKey(j.id))
   // a joining database outside the group is probed and recorded with it
   const seen = joining && !inGroup ? {...group, members: [...group.members, joining]} : group
-  const probed = await probeWhenNeeded(arm, seen, allMembers(seen), joining !== null && !alreadyLinked(joining, survivors), options)
-  const guards = evaluateForceLink({group, memberQuery: options.member, joining, survivors, force: options.force})
-  const plan = forceLinkPlan({...planBasis(options, group, guards, probed), joining, inGroup, survivors})
-  if (plan.issuedOn) plan.requests = [arm.planForceLink(plan.issuedOn.id, group.nickname, plan.ids)]
-  return {action: 'force-link', startedAt, group, before: statesOf(inventory, group, seen.members), plan, guards, probe: probed.probe}
+  const probed = await probeWhenNeeded(arm, seen, allMembers(seen), joining !== null && !alreadyLinked(joining, survivorsOf(group, joining)), options)
+  const adopt = options.adopt ?? null
+  const decide = (g: GeoGroup, read: Member[]) => {
+    const now = joining && (findMember(read, joining.id) ?? findMember(g.members, joining.id) ?? joining)
+    const survivors = now ? survivorsOf(g, now) : []
+    const situation = {group: g, memberQuery: options.member, joining: now, survivors, adopt, probes: probed.facts, force: options.force, connection: options.connection ?? []}
+    const guards = evaluateForceLink(situation)
+    const plan = forceLinkPlan({...planBasis(options, g, guards, probed), joining: now, inGroup, survivors, adopt})
+    if (plan.issuedOn) plan.requests = [arm.planForceLink(plan.issuedOn.id, g.nickname, plan.ids)]
+    return {guards, plan}
+  }
+  const {guards, plan} = decide(group, [])
+  return {action: 'force-link', startedAt, group, before: statesOf(inventory, group, seen.members), plan, guards: againstSavedPlan(guards, plan, options.plan), probe: probed.probe, decide}
 }
 
 /** Sends exactly the prepared request (2025-07-01 on the SDK client's pipeline), polls it, then verifies the links. */

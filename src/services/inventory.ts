@@ -42,7 +42,7 @@ export async function readInventory(arm: ArmPort, options: InventoryOptions): Pr
         .then((dbs) => void databases.push(...dbs))
         .catch((error) => {
           failed.add(idKey(cluster.id))
-          errors.push(scopeError(cluster.id, error))
+          errors.push({...scopeError(cluster.id, error), location: cluster.location})
         })
         .finally(() => options.onProgress?.(++done, total)),
     )

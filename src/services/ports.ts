@@ -50,6 +50,13 @@ export interface OperationOptions {
   onProgress?: (status: string, statusUrl: string | null) => void
 }
 
+/**
+ * One mutation of a group at a time on this machine (a lock per group key under $GEO_REDIS_HOME). `hold` throws a
+ * UsageError naming the run that holds it; what is held is released by whoever made the port, once the run ends.
+ */
+export interface GroupLocks {
+  hold(groupKey: string, nickname: string, what: string): Promise<void>
+}
 
 export interface ArmPort {
   /** subscription ids the identity can list (GET /subscriptions) */

@@ -6,7 +6,8 @@ import type {GeoGroup, Member, ScopeError} from '../domain/model.js'
 import type {ReadError} from '../domain/read.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {runCanary, type CanaryPair} from '../redis/canary.js'
-import {endpointOf as redisEndpoint, probeMembers, type MemberProbe} from '../redis/probe.js'
+import type {RedisTarget} from '../redis/connect.js'
+import {endpointOf as redisEndpoint, probeMember, probeMembers, type MemberProbe, type ProbeOptions} from '../redis/probe.js'
 import {waits} from '../shared/waits.js'
 import {readGroup} from './inventory.js'
 import type {ArmPort} from './ports.js'
@@ -53,12 +54,14 @@ function notDialled(t: MemberTarget): MemberProbe {
     id: t.member.id,
     endpoint: t.target ? redisEndpoint(t.target) : '',
     reachable: false,
+    answered: false,
     error: t.authError,
     connectMs: null,
     tlsMs: null,
     pingMs: null,
     server: null,
     memory: null,
+    keys: null,
   }
 }
 
@@ -67,6 +70,16 @@ function anonymous(result: MemberProbe): MemberProbe {
   if (result.error?.kind !== 'auth') return result
   const why = 'answers, but ARM cannot read it, so geo-redis has no access key for it (--auth entra needs none)'
   return {...result, error: {kind: 'auth', message: `${why}: ${result.error.message}`}}
+}
+
+/**
+ * A member ARM cannot read may speak TLS (Azure's default) or plaintext (clientProtocol Plaintext), and nothing says
+ * which: it is dialled both ways at once, and the way that got an answer is its row (else the TLS one). A TLS hello
+ * to a plaintext server only times out, which would read as "down" while it is up. Credentials go over TLS only.
+ */
+async function probeEitherProtocol(target: RedisTarget, options: ProbeOptions): Promise<MemberProbe> {
+  const [tls, plain] = await probeMembers([target, {...target, tls: false, auth: null}], options)
+  return [tls, plain].find((p) => p.reachable) ?? [tls, plain].find((p) => p.answered) ?? tls
 }
 
 /** Probes `members` of `group` (default: every member, readable or not), one row each in the order given. */
@@ -79,15 +92,13 @@ export async function probeMembersOf(
   const targets = await buildTargets(arm, group, members, settings)
   const dialable = targets.filter((t): t is MemberTarget & {target: NonNullable<MemberTarget['target']>} => t.target !== null && !t.authError)
   const names = new Map(dialable.map((t) => [t.target.id, label(t.member)]))
-  const probes = await probeMembers(
-    dialable.map((t) => t.target),
-    {
-      samples: settings.samples,
-      timeoutMs: settings.timeoutMs,
-      // on the run's board of waits: the progress line names a member that does not answer
-      onWait: (target, step, boundMs) => waits.begin(names.get(target.id) ?? target.id, `Redis not answering (${step})`, boundMs),
-    },
-  )
+  const options = {
+    samples: settings.samples,
+    timeoutMs: settings.timeoutMs,
+    // on the run's board of waits: the progress line names a member that does not answer
+    onWait: (target: RedisTarget, step: 'connection' | 'PING' | 'INFO', boundMs: number) => waits.begin(names.get(target.id) ?? target.id, `Redis not answering (${step})`, boundMs),
+  }
+  const probes = await Promise.all(dialable.map((t) => (t.member.readError ? probeEitherProtocol(t.target, options) : probeMember(t.target, options))))
   const byId = new Map(probes.map((p) => [p.id, p]))
   const results = targets.map((t): MemberProbeResult => {
     const probed = byId.get(t.member.id)

@@ -18,13 +18,15 @@ import {
   type Recommendation,
 } from '../domain/incident.js'
 import {idKey} from '../domain/ids.js'
-import {readCommand} from '../domain/plans.js'
+import {suggestCommand} from '../domain/suggest.js'
+import type {SavedPlan} from '../domain/plans.js'
 import type {GeoGroup, Inventory} from '../domain/model.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {allMembers} from '../domain/group.js'
 import {createBundle, renderReport, reopenBundle, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord} from '../evidence/index.js'
 import {exportEndpoints, type EndpointsExport} from './endpoints.js'
 import {
+  planCommand,
   runGuarded,
   runProbes,
   type EvidenceSettings,
@@ -37,7 +39,7 @@ import {
 } from './evidence.js'
 import {executeForceUnlink, prepareForceUnlink} from './force-unlink.js'
 import {readGroups} from './inventory.js'
-import type {ArmPort} from './ports.js'
+import type {ArmPort, GroupLocks} from './ports.js'
 import {dialled, type ProbeSettings} from './probe.js'
 
 export interface GroupChoice {
@@ -107,7 +109,7 @@ export async function assessIncident(arm: ArmPort, choice: {group: GeoGroup}, op
     thresholds: options.thresholds,
     members,
     diagnosis,
-    recommendation: recommend(diagnosis, options.thresholds),
+    recommendation: recommend(diagnosis, options.thresholds, {nickname: group.nickname, connection: options.connection ?? []}),
     endpoints,
     connection: options.connection ?? [],
   }
@@ -122,6 +124,10 @@ export interface UnlinkPlanOptions {
   /** the inventory the group was chosen from and the assessment's probes: the plan is built from them */
   known: KnownReads
   onProgress?: ProgressReporter
+  /** one mutation of the group at a time on this machine (see force-unlink) */
+  locks?: GroupLocks
+  /** --plan: the rehearsal's plan, executed exactly once a fresh read shows nothing moved */
+  plan?: SavedPlan
 }
 
 /**
@@ -141,6 +147,8 @@ export async function planIncidentUnlink(arm: ArmPort, assessment: Assessment, t
     probe: options.probe,
     onProgress: options.onProgress,
     connection: assessment.connection,
+    locks: options.locks,
+    plan: options.plan,
   })
   if (prepared.group.key !== assessment.group.key) {
     throw new UsageError(
@@ -292,7 +300,7 @@ export function endWithoutUnlink(a: Assessment): RunbookEnding {
   const {recommendation: rec, diagnosis} = a
   const nickname = a.group.nickname
   if (rec.kind === 'nothing-failing') {
-    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: ${readCommand(a, ['check', '--group', nickname, '--probe'])}`]}
+    return {outcome: 'nothing-to-do', decision: 'no member is failing: nothing to do', stop: null, why: 'no member is failing', nextSteps: [`check the group in full: ${suggestCommand(['check', '--group', nickname, '--probe'], a.connection)}`]}
   }
   if (rec.kind === 'no-survivor') {
     return {
@@ -329,7 +337,7 @@ export function endAfterUnlink(result: GuardedResult, a: Assessment, target: Mem
   const [decision, why] = text[result.outcome]
   const nextSteps =
     result.outcome === 'dry-run'
-      ? [`run it for real: ${readCommand(a, ['runbook', 'incident', '--group', a.group.nickname])}, or ${result.plan.command}`]
+      ? [`run this very plan for real: ${suggestCommand(['runbook', 'incident', '--group', a.group.nickname, '--plan', result.evidence.dir], a.connection)}, or \`${planCommand(result.plan, result.evidence.dir)}\``]
       : result.outcome === 'succeeded' || result.outcome === 'nothing-to-do'
         ? rejoinSteps(a.group.nickname, target, a.connection)
         : result.nextSteps
@@ -350,6 +358,6 @@ export function endStopped(nickname: string, how: 'interrupted' | 'timeout' | 'c
     decision: `${how === 'error' ? `stopped on an error: ${what}` : what}: nothing was sent`,
     stop: {name: names[how], result: 'refuse', detail: `${what}; nothing was sent`},
     why: why[how],
-    nextSteps: [`run it again when ready: ${readCommand({connection}, ['runbook', 'incident', '--group', nickname])}`],
+    nextSteps: [`run it again when ready: ${suggestCommand(['runbook', 'incident', '--group', nickname], connection)}`],
   }
 }

@@ -14,9 +14,9 @@ import {idKey, normaliseLocation} from '../domain/ids.js'
 import {SANDBOX, sandboxWorld, syntheticFleet} from '../sandbox/emulator/scenarios.js'
 import {nameOf, type World} from '../sandbox/emulator/world.js'
 import type {ReplicatorView} from '../sandbox/replicator.js'
+import {loopbackAddress, MEMBER_PORT} from '../sandbox/addresses.js'
 import {
   commandLine,
-  freePort,
   hostProcesses,
   isAlive,
   liveness,
@@ -65,7 +65,7 @@ export const SANDBOX_OPERATOR = {
 
 const EMULATOR_READY_MS = 15_000
 const REPLICATOR_READY_MS = 10_000
-const PORT_ATTEMPTS = 3
+const ADDRESS_ATTEMPTS = 20
 const LOCK_WAIT_MS = 15_000
 const ADMIN_TIMEOUT_MS = 3000
 /** beyond this every ARM call of a client times out anyway */
@@ -432,11 +432,14 @@ async function start(options: UpOptions, redisServer: string | null, paths: Sand
   const save = () => writeState(state, paths)
   let profileWritten = false
   try {
+    // each member on a loopback address of its own at port 10000, known before the certificate that names them
+    const endpoints: {host: string; port: number}[] = []
+    for (let i = 0; !options.fleet && i < options.members + 1; i++) endpoints.push(await freeMemberEndpoint())
     progress('creating the sandbox certificate authority')
     // node-forge only when a CA is made: status, down and drills never load it
     const {createCa, createLeaf} = await import('../sandbox/certs.js')
     const ca = createCa('geo-redis sandbox CA')
-    const leaf = createLeaf(ca, {hosts: ['localhost', '127.0.0.1', '::1']})
+    const leaf = createLeaf(ca, {hosts: ['localhost', '127.0.0.1', '::1', ...endpoints.map((e) => e.host)]})
     writeFileAtomicSync(paths.ca, ca.cert, 0o644)
     writeFileAtomicSync(paths.serverCert, leaf.cert, 0o644)
     writeFileAtomicSync(paths.serverKey, leaf.key)
@@ -449,18 +452,17 @@ async function start(options: UpOptions, redisServer: string | null, paths: Sand
     } else {
       const count = options.members + 1
       const keys = Array.from({length: count}, () => ({primaryKey: randomKey(), secondaryKey: randomKey()}))
-      const ports: number[] = []
-      for (let i = 0; i < count; i++) ports.push(await freePort())
-      const template = sandboxWorld({members: options.members, nickname: options.nickname, redisPorts: ports, plaintext: options.plaintext, keys})
-      state.members = template.databases.map((db, i): MemberRecord => {
-        const cluster = template.clusters.find((c) => idKey(`${c.id}/databases/default`) === idKey(db.id))!
+      world = sandboxWorld({members: options.members, nickname: options.nickname, endpoints, plaintext: options.plaintext, keys})
+      state.members = world.databases.map((db, i): MemberRecord => {
+        const cluster = world.clusters.find((c) => idKey(`${c.id}/databases/default`) === idKey(db.id))!
         const dir = join(paths.dir, `redis-${i + 1}`)
         return {
           id: db.id,
           cluster: nameOf(cluster.id),
           location: cluster.location,
           role: i < options.members ? 'member' : 'standalone',
-          port: ports[i],
+          host: endpoints[i].host,
+          port: endpoints[i].port,
           tls: !options.plaintext,
           dir,
           config: join(dir, 'redis.conf'),
@@ -473,33 +475,23 @@ async function start(options: UpOptions, redisServer: string | null, paths: Sand
         await Promise.all(
           state.members.map(async (member, i) => {
             const password = keys[i].primaryKey
-            for (let attempt = 1; ; attempt++) {
-              writeMemberConfig(member, password, member.tls ? tls : null)
-              try {
-                await startRedisMember(member, redisServer, memberTarget(member, password, ca.cert), (record) => {
-                  member.process = record
-                  save()
-                })
-                progress(`(✓) redis-server ${member.cluster} on 127.0.0.1:${member.port}${member.tls ? ' (TLS)' : ''}, pid ${member.process?.pid}`)
-                return
-              } catch (error) {
-                member.process = null
-                if (!(error instanceof PortInUseError) || attempt >= PORT_ATTEMPTS) throw error
-                member.port = await freePort()
+            writeMemberConfig(member, password, member.tls ? tls : null)
+            try {
+              await startRedisMember(member, redisServer, memberTarget(member, password, ca.cert), (record) => {
+                member.process = record
                 save()
-              }
+              })
+            } catch (error) {
+              member.process = null
+              // the address was free a moment ago and no other process allocates it: someone bound it on purpose
+              if (error instanceof PortInUseError) throw new OperationError(`cannot start ${member.cluster}: ${error.message}`, 'run `geo-redis sandbox up` again')
+              throw error
             }
+            progress(`(✓) redis-server ${member.cluster} on ${member.host}:${member.port}${member.tls ? ' (TLS)' : ''}, pid ${member.process?.pid}`)
           }),
         )
         check(options.signal)
       }
-      world = sandboxWorld({
-        members: options.members,
-        nickname: options.nickname,
-        redisPorts: state.members.map((m) => m.port),
-        plaintext: options.plaintext,
-        keys,
-      })
     }
     writeFileAtomicSync(paths.world, JSON.stringify(world, null, 2))
 
@@ -845,7 +837,7 @@ export async function sandboxRestore(target: string | undefined, context: Sandbo
           if (!sendSignal(member.process, 'SIGCONT')) throw pidRecycled(member)
           redis = 'thawed'
         } else if (!member.process || liveness(member.process) !== 'running') {
-          context.onProgress?.(`restarting redis-server ${member.cluster} on 127.0.0.1:${member.port}`)
+          context.onProgress?.(`restarting redis-server ${member.cluster} on ${member.host}:${member.port}`)
           const password = world?.databases.find((d) => idKey(d.id) === idKey(member.id))?.keys.primaryKey ?? ''
           try {
             await startRedisMember(member, redisServer!, memberTarget(member, password, caPem), (record) => {
@@ -857,7 +849,7 @@ export async function sandboxRestore(target: string | undefined, context: Sandbo
             writeState(state, paths)
             if (error instanceof PortInUseError) {
               throw new OperationError(
-                `cannot restart ${member.cluster}: port ${member.port} was taken by another program meanwhile`,
+                `cannot restart ${member.cluster}: ${member.host}:${member.port} was taken by another program meanwhile`,
                 'geo-redis sandbox down && geo-redis sandbox up',
               )
             }
@@ -920,6 +912,15 @@ function settledAfterRestore(view: ReplicatorView | null, member: MemberRecord, 
 
 // ---------------------------------------------------------------------------------------------------- helpers
 
+/** A loopback address of this process's own where nothing listens on port 10000 yet. */
+async function freeMemberEndpoint(): Promise<{host: string; port: number}> {
+  for (let attempt = 1; attempt <= ADDRESS_ATTEMPTS; attempt++) {
+    const host = loopbackAddress()
+    if (await portIsFree(MEMBER_PORT, host)) return {host, port: MEMBER_PORT}
+  }
+  throw new OperationError(`no free loopback address for a sandbox member (port ${MEMBER_PORT} taken on ${ADDRESS_ATTEMPTS} addresses)`, 'see what listens with `ss -ltn`, then run `geo-redis sandbox up` again')
+}
+
 function summary(m: MemberRecord): MemberSummary {
   return {
     name: m.cluster,
@@ -927,7 +928,7 @@ function summary(m: MemberRecord): MemberSummary {
     role: m.role,
     region: m.location,
     location: normaliseLocation(m.location),
-    host: 'localhost',
+    host: m.host,
     port: m.port,
     tls: m.tls,
     pid: m.process?.pid ?? null,

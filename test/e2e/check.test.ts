@@ -227,12 +227,12 @@ describe('check --probe with real redis-server members', () => {
   let em: TestEmulator
   beforeAll(async () => {
     servers = await Promise.all([
-      startRedisServer({password: keys[0].primaryKey}),
+      startRedisServer({password: keys[0].primaryKey, ownAddress: true}),
       // ~1 MB used of 2 MB: over --crit 30
-      startRedisServer({password: keys[1].primaryKey, extraArgs: ['--maxmemory', '2mb']}),
-      startRedisServer({password: keys[2].primaryKey, extraArgs: ['--maxmemory', '1gb']}),
+      startRedisServer({password: keys[1].primaryKey, ownAddress: true, extraArgs: ['--maxmemory', '2mb']}),
+      startRedisServer({password: keys[2].primaryKey, ownAddress: true, extraArgs: ['--maxmemory', '1gb']}),
     ])
-    world = sandboxWorld({members: 3, plaintext: true, redisPorts: servers.map((s) => s.port), keys})
+    world = sandboxWorld({members: 3, plaintext: true, endpoints: servers.map((s) => ({host: s.host, port: s.port})), keys})
     em = await emulate(world)
   }, TEST_MS)
 

@@ -22,8 +22,8 @@ let world: World
 let em: TestEmulator
 
 beforeAll(async () => {
-  // ports that sort differently from locations, so the order cannot come from anywhere else
-  world = sandboxWorld({members: 3, redisPorts: [16001, 16002, 16000]})
+  // hosts and ports that sort differently from locations, so the order cannot come from anywhere else
+  world = sandboxWorld({members: 3, endpoints: [{host: '127.0.0.13', port: 16001}, {host: '127.0.0.12', port: 16002}, {host: '127.0.0.11', port: 16000}]})
   world.databases[1].properties.clientProtocol = 'Plaintext'
   em = await emulate(world)
 })
@@ -50,6 +50,7 @@ const keysOf = (w: World) => w.databases.flatMap((d) => [d.keys.primaryKey, d.ke
 function expected(w: World) {
   const members = w.databases.slice(0, 3).map((d, i) => ({
     location: ['westus2', 'eastus', 'northeurope'][i],
+    host: w.clusters[i].hostName,
     port: d.properties.port,
     tls: d.properties.clientProtocol === 'Encrypted',
     id: d.id,
@@ -78,10 +79,10 @@ describe('geo-redis endpoints export', () => {
     const data = JSON.parse(result.stdout) as EndpointsExport
     expectSchema('endpoints', data)
     expect(data.group).toBe('sandbox-geo')
-    expect(data.members.map((m) => ({location: m.location, port: m.port, tls: m.tls, id: m.id}))).toEqual(
+    expect(data.members.map((m) => ({location: m.location, host: m.host, port: m.port, tls: m.tls, id: m.id}))).toEqual(
       expected(world).map(({key: _, ...m}) => m),
     )
-    expect(data.members[0]).toMatchObject({host: 'localhost', cluster: 'sandbox-eastus', database: 'default', resourceGroup: 'rg-sandbox'})
+    expect(data.members[0]).toMatchObject({host: '127.0.0.12', cluster: 'sandbox-eastus', database: 'default', resourceGroup: 'rg-sandbox'})
     expect(data.members.every((m) => !('primaryKey' in m))).toBe(true)
 
     // --json is --format json
@@ -109,7 +110,7 @@ describe('geo-redis endpoints export', () => {
     for (const m of want) {
       const name = m.location.toUpperCase()
       expect([vars.get(`GEO_REDIS_${name}_HOST`), vars.get(`GEO_REDIS_${name}_PORT`), vars.get(`GEO_REDIS_${name}_TLS`), vars.get(`GEO_REDIS_${name}_ID`)]).toEqual(
-        ['localhost', String(m.port), String(m.tls), m.id],
+        [m.host, String(m.port), String(m.tls), m.id],
       )
     }
     expect([...vars.keys()].some((k) => k.endsWith('_KEY'))).toBe(false)

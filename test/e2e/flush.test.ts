@@ -88,8 +88,9 @@ describe('flush of a healthy group', () => {
     const [west, east, north] = sandbox.ids
     expect(result).toMatchObject({action: 'flush', outcome: 'dry-run', plan: {target: null, issuedOn: {id: east}, ids: [west, north], nothingToDo: null}})
     expect(result.plan.requests).toEqual([{method: 'POST', url: `${sandbox.emulator.url}${east}/flush?api-version=2025-07-01`, apiVersion: '2025-07-01', body: {ids: [west, north]}}])
-    expect(result.plan.command).toBe('geo-redis flush --group sandbox-geo --from sandbox-eastus --yes --confirm sandbox-geo')
-    expect(result.guards.map((g) => `${g.name}:${g.result}`)).toEqual(['group-fully-linked:pass', 'issuer-healthy-in-arm:pass', 'issuer-answers-probe:pass', 'members-healthy-in-arm:pass'])
+    // never consent: the operator types it (or adds --yes --confirm knowingly)
+    expect(result.plan.command).toBe('geo-redis flush --group sandbox-geo --from sandbox-eastus')
+    expect(result.guards.map((g) => `${g.name}:${g.result}`)).toEqual(['group-fully-linked:pass', 'no-link-operation-in-flight:pass', 'issuer-healthy-in-arm:pass', 'issuer-answers-probe:pass', 'members-healthy-in-arm:pass'])
   }, TEST_MS)
 
   it('--dry-run --skip-probe previews without any POST at all, and says the probes were skipped', async () => {

@@ -131,9 +131,13 @@ describe('force-link of a database ARM shows standalone', () => {
     await sandbox?.stop()
   })
 
-  it('is found by cluster name (never by location, which could match any cache) and planned on itself', async () => {
+  it('is found by cluster name (never by location, which could match any cache); nothing in ARM says it belonged: only --adopt plans it', async () => {
     const byName = parsed(await link(sandbox, '--member', 'sandbox-northeurope', '--dry-run', '--json'))
-    expect(byName).toMatchObject({outcome: 'dry-run', plan: {issuedOn: {id: sandbox.ids[2]}, targetInGroup: false, ids: [sandbox.ids[2], sandbox.ids[1], sandbox.ids[0]]}})
+    expect(byName).toMatchObject({outcome: 'refused', refusal: {guard: 'joining-belongs-to-group'}, plan: {target: {id: sandbox.ids[2]}, targetInGroup: false}})
+    expect(byName.refusal?.remediation).toContain('--adopt sandbox-northeurope')
+    const adopted = parsed(await link(sandbox, '--member', 'sandbox-northeurope', '--adopt', 'sandbox-northeurope', '--dry-run', '--json'))
+    expect(adopted).toMatchObject({outcome: 'dry-run', plan: {issuedOn: {id: sandbox.ids[2]}, targetInGroup: false, ids: [sandbox.ids[2], sandbox.ids[1], sandbox.ids[0]]}})
+    expect(adopted.plan.warnings[0]).toMatch(/^ADOPTING sandbox-northeurope\/default \(northeurope\), WHICH NEVER BELONGED TO "sandbox-geo": 0 keys, [\d.]+ MB used: 0 keys will be deleted$/)
     const byLocation = await link(sandbox, '--member', 'northeurope', '--dry-run', '--json')
     expect(byLocation.code).toBe(2)
     expect(parsed(byLocation)).toMatchObject({outcome: 'refused', refusal: {guard: 'member-in-group'}})

@@ -107,7 +107,7 @@ describe('force-unlink of a member that is down', () => {
   it('a target that answers the probe is refused without --force, saying what a split costs', async () => {
     const r = await unlink(sandbox, '--member', 'eastus', '--yes', '--confirm', NICK)
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/Error: sandbox-eastus\/default \(eastus\) answers at localhost:\d+: it is not down\. Splitting a healthy group costs data: writes made on each side after the split diverge/)
+    expect(r.stderr).toMatch(/Error: sandbox-eastus\/default \(eastus\) answers at 127(\.\d+){3}:10000: it is not down; unlinking a healthy member splits the group: writes made on each side after the split diverge/)
     expect(r.stderr).toContain('Try: if the split is intended')
     expect(r.stdout).toContain('(✗) target-does-not-answer')
     expect(mutatingRequests(sandbox.emulator.requests)).toEqual([])

@@ -98,6 +98,8 @@ describe('every command with every debug switch leaks no planted secret', () => 
       down: [2],
       world: (world: World) => {
         const db = world.databases[0]
+        // the server's certificate names localhost
+        world.clusters[0].hostName = 'localhost'
         db.properties.port = tlsServer.port
         db.properties.clientProtocol = 'Encrypted'
         db.keys = {primaryKey: tlsPassword, secondaryKey: randomBytes(32).toString('base64')}
@@ -261,6 +263,8 @@ describe('each credential only for its audience', () => {
       members: 2,
       world: (world: World) => {
         const db = world.databases[0]
+        // the server's certificate names localhost
+        world.clusters[0].hostName = 'localhost'
         db.properties.port = listener.port
         db.properties.clientProtocol = 'Encrypted'
         db.properties.accessKeysAuthentication = 'Disabled'
@@ -336,6 +340,8 @@ describe('TLS verification cannot be switched off by the environment', () => {
       members: 2,
       world: (world: World) => {
         const db = world.databases[0]
+        // the server's certificate names localhost
+        world.clusters[0].hostName = 'localhost'
         db.properties.port = untrusted.port
         db.properties.clientProtocol = 'Encrypted'
         db.keys = {primaryKey: password, secondaryKey: `${password}-2`}

@@ -25,6 +25,7 @@ interface SandboxMember {
   cluster: string
   location: string
   role: string
+  host: string
   port: number
 }
 
@@ -77,7 +78,7 @@ async function fillUp(member: SandboxMember): Promise<void> {
   const world = JSON.parse(file(join(home, 'sandbox'), 'world.json')) as {databases: {id: string; keys: {primaryKey: string}}[]}
   const key = world.databases.find((d) => idKey(d.id) === idKey(member.id))!.keys.primaryKey
   const ca = file(join(home, 'sandbox'), 'ca.pem')
-  const {client} = await openConnection({id: member.id, host: 'localhost', port: member.port, tls: true, ca, auth: {password: key}}, {timeoutMs: 5000})
+  const {client} = await openConnection({id: member.id, host: member.host, port: member.port, tls: true, ca, auth: {password: key}}, {timeoutMs: 5000})
   try {
     const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1])
     await client.config('SET', 'maxmemory', String(Math.floor(used * 1.08)))
@@ -108,12 +109,13 @@ afterAll(async () => {
 }, 60_000)
 
 describe('runbook incident, North Europe down in the sandbox', () => {
-  it('(c) without a terminal: exit 2 at once, pointing to force-unlink --yes --confirm, and no ARM request', async () => {
+  it('(c) without a terminal: exit 2 at once, pointing to a force-unlink dry run and its plan, and no ARM request', async () => {
     const before = armRequests().length
     const r = await cli(['runbook', 'incident', '--profile', 'sandbox', '--group', NICK])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('Error: the incident runbook asks questions and needs a terminal')
-    expect(r.stderr).toContain(`geo-redis force-unlink --group ${NICK} --member <failed member> --yes --confirm ${NICK}`)
+    expect(r.stderr).toContain(`\`geo-redis force-unlink --group ${NICK} --member '<member>' --dry-run --profile sandbox\``)
+    expect(r.stderr).toContain('--plan <its evidence folder>')
     const json = await cli(['runbook', 'incident', '--profile', 'sandbox', '--json'])
     expect(json.code).toBe(2)
     expect(JSON.parse(json.stdout).error).toMatchObject({code: 'TerminalRequired', exitCode: 2})
@@ -125,18 +127,18 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     const s = runbook()
     const screen = await s.waitFor(`Go on to force-unlink ${down.cluster}/default?`, STEP_MS)
     expect(screen).toContain(`group "${NICK}": 2 readable member(s) and 1 ARM could not read; the only group visible`)
-    expect(screen).toMatch(/sandbox-northeurope\/default +│ northeurope +│ unreadable \(region-not-answering: ServiceUnavailable\) +│ not probed/)
+    // its Redis is dialled at its own address, as its cluster list still shows it: it does not answer either
+    expect(screen).toMatch(/sandbox-northeurope\/default +│ northeurope +│ unreadable \(region-not-answering: ServiceUnavailable\) +│ refused/)
     expect(screen).toContain('(✗) sandbox-northeurope/default (northeurope) is failing: ARM cannot read it: ServiceUnavailable')
     expect(screen).toContain('(✓) recommendation: redirect clients only')
-    expect(screen).toContain('GEO_REDIS_WESTUS2_HOST=localhost')
-    expect(screen).toContain('GEO_REDIS_EASTUS_HOST=localhost')
+    for (const m of members.filter((x) => x !== down)) expect(screen).toContain(`GEO_REDIS_${m.location.replace(/\s/g, '').toUpperCase()}_HOST=${m.host}`)
     expect(screen).not.toContain('GEO_REDIS_NORTHEUROPE')
     s.type('n')
     s.press('Enter')
     expect(await s.waitForExit(STEP_MS), s.capture()).toBe(0)
     const end = s.capture()
     expect(end).toContain(`(✓) runbook incident, group "${NICK}": redirect clients only: sandbox-northeurope/default not force-unlinked`)
-    expect(end).toContain(`geo-redis capacity --group ${NICK} --warn 70 --crit 85`)
+    expect(end).toContain(`\`geo-redis capacity --group ${NICK} --warn 70 --crit 85 --profile sandbox\``)
 
     const dir = runbookDir(end)
     await verified(dir)
@@ -192,6 +194,8 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     const dir = runbookDir(screen)
     expect(bundles('-force-unlink')).toEqual([dir])
     await verified(dir)
+    // the real run is this very plan: never consent flags in what it suggests
+    expect(screen).toContain(`run this very plan for real: \`geo-redis runbook incident --group ${NICK} --plan ${dir} --profile sandbox\``)
     expect(file(dir, 'report.md')).toContain('**Outcome: dry-run** (dry run)')
     const log = file(dir, 'runbook.md')
     for (const step of RUNBOOK_STEPS) expect(log).toContain(`## ${stepTitle(step.id)}\n\n`)
@@ -210,6 +214,9 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     s.press('Enter')
     expect(await s.waitForExit(STEP_MS), s.capture()).toBe(2)
     expect(s.capture()).toContain('(✗) the answer typed at the prompt "sandbox" does not match the nickname "sandbox-geo": cancelled, nothing was sent')
+    // typed at a prompt, so typed again: never a --confirm flag the runbook does not take
+    expect(s.capture()).toContain('run it again when ready, and type sandbox-geo exactly (you typed "sandbox")')
+    expect(s.capture()).not.toContain('--confirm')
     expect(mutatingRequests(armRequests().slice(before))).toEqual([])
     const unlink = bundles('-force-unlink').at(-1)!
     expect(runbookDir(s.capture())).toBe(unlink)
@@ -218,9 +225,11 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     expect(file(unlink, 'runbook.md')).toContain(`## ${stepTitle('execute')}\n\n_Not reached: refused by operator-consent: nothing was sent._`)
   }, CASE_MS)
 
-  it('(b) the real run unlinks the failed member with exactly one forceUnlink on a survivor and leaves evidence that verifies', async () => {
+  it('(b) the real run takes the rehearsal\'s plan: exactly the planned forceUnlink on a survivor, and evidence that verifies', async () => {
     const before = armRequests().length
-    const s = runbook('--group', NICK, '--reason', 'INC-4711 North Europe down')
+    const rehearsal = bundles('-force-unlink')[0]
+    const planned = JSON.parse(file(rehearsal, 'plan.json')) as {requests: {url: string; body: unknown}[]}
+    const s = runbook('--group', NICK, '--reason', 'INC-4711 North Europe down', '--plan', rehearsal)
     await s.waitFor('Go on to force-unlink', STEP_MS)
     s.type('y')
     s.press('Enter')
@@ -230,12 +239,15 @@ describe('runbook incident, North Europe down in the sandbox', () => {
     expect(await s.waitForExit(STEP_MS), s.capture()).toBe(0)
     const screen = s.capture()
     expect(screen).toContain(`(✓) runbook incident, group "${NICK}": force-unlink ${down.cluster}/default from "${NICK}": done and verified`)
-    expect(screen).toContain(`rejoin it with: geo-redis force-link --group ${NICK} --member ${down.id}`)
+    expect(screen).toContain(`rejoin it with: \`geo-redis force-link --group ${NICK} --member ${down.id} --profile sandbox\``)
+    expect(screen).toContain('(✓) plan-still-holds')
 
     const sent = mutatingRequests(armRequests().slice(before))
     expect(sent).toHaveLength(1)
     expect(sent[0].path).toMatch(/\/redisEnterprise\/sandbox-(westus2|eastus)\/databases\/default\/forceUnlink$/)
     expect((sent[0].body as {ids: string[]}).ids.map(idKey)).toEqual([idKey(down.id)])
+    // exactly what the rehearsal planned
+    expect(planned.requests.map((r) => [new URL(r.url).pathname, r.body])).toEqual([[sent[0].path, sent[0].body]])
 
     const dir = runbookDir(screen)
     const unlink = bundles('-force-unlink').at(-1)!

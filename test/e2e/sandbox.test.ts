@@ -18,7 +18,7 @@ const LAG_MS = 200
 interface State {
   emulator: {url: string; port: number; process: {pid: number} | null}
   replicator: {pid: number} | null
-  members: {id: string; cluster: string; location: string; role: string; port: number; process: {pid: number} | null}[]
+  members: {id: string; cluster: string; location: string; role: string; host: string; port: number; process: {pid: number} | null}[]
   token: string
 }
 
@@ -93,11 +93,11 @@ function cmdline(pid: number): string {
   }
 }
 
-async function portFree(port: number): Promise<boolean> {
+async function portFree(host: string, port: number): Promise<boolean> {
   const server = createServer()
   const ok = await new Promise<boolean>((resolve) => {
     server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => resolve(true))
+    server.listen(port, host, () => resolve(true))
   })
   await new Promise((resolve) => server.close(resolve))
   return ok
@@ -133,7 +133,7 @@ function listKeys(home: string, state: State, id: string): Promise<{primaryKey: 
 async function connectMember(home: string, state: State, member: State['members'][number]) {
   const {primaryKey} = await listKeys(home, state, member.id)
   const {client} = await openConnection(
-    {id: member.id, host: 'localhost', port: member.port, tls: true, ca: readFileSync(join(home, 'sandbox', 'ca.pem'), 'utf8'), auth: {password: primaryKey}},
+    {id: member.id, host: member.host, port: member.port, tls: true, ca: readFileSync(join(home, 'sandbox', 'ca.pem'), 'utf8'), auth: {password: primaryKey}},
     {timeoutMs: 5000},
   )
   return client
@@ -395,7 +395,7 @@ describe('sandbox: up, use, drill, down', () => {
   it('down stops every process it started, frees every port, removes state and profile; again: nothing to do', async () => {
     const before = readStateFile(home)
     const pids = pidsOf(before)
-    const ports = [before.emulator.port, ...before.members.map((m) => m.port)]
+    const ports = [{host: '127.0.0.1', port: before.emulator.port}, ...before.members.map((m) => ({host: m.host, port: m.port}))]
     expect(pids).toHaveLength(6)
 
     const r = await cli(home, ['sandbox', 'down', '--json'])
@@ -406,7 +406,7 @@ describe('sandbox: up, use, drill, down', () => {
     expect(down.stopped.map((s) => s.pid).sort()).toEqual([...pids].sort())
 
     for (const pid of pids) expect(alive(pid), `pid ${pid} ${cmdline(pid)}`).toBe(false)
-    for (const port of ports) expect(await portFree(port), `port ${port}`).toBe(true)
+    for (const {host, port} of ports) expect(await portFree(host, port), `${host}:${port}`).toBe(true)
     expect(existsSync(join(home, 'sandbox'))).toBe(false)
     expect(JSON.parse(readFileSync(join(home, 'profiles.json'), 'utf8')).profiles.sandbox).toBeUndefined()
 
@@ -427,7 +427,7 @@ describe('sandbox: stale state, ARM only', () => {
     writeFileSync(
       join(dir, 'state.json'),
       JSON.stringify({
-        version: 1,
+        version: 2,
         startedAt: '2020-01-01T00:00:00.000Z',
         ready: true,
         kind: 'group',
@@ -439,7 +439,7 @@ describe('sandbox: stale state, ARM only', () => {
         emulator: {url: 'https://127.0.0.1:1', port: 1, process: record(dead, ['main.js', join(dir, 'world.json')])},
         replicator: null,
         // this test's own pid stands for a pid recycled by another program: alive, but not a redis-server
-        members: [{id: '/x', cluster: 'sandbox-westus2', location: 'West US 2', role: 'member', port: 1, tls: true, dir, config: join(dir, 'redis.conf'), process: record(process.pid, ['redis-server', '127.0.0.1:1', 'geo-redis-sandbox'])}],
+        members: [{id: '/x', cluster: 'sandbox-westus2', location: 'West US 2', role: 'member', host: '127.0.0.1', port: 1, tls: true, dir, config: join(dir, 'redis.conf'), process: record(process.pid, ['redis-server', '127.0.0.1:1', 'geo-redis-sandbox'])}],
       }),
     )
 

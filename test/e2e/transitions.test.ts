@@ -65,12 +65,14 @@ afterAll(async () => {
 describe('a region that does not answer: one member of three', () => {
   let sb: CliSandbox
   let neu: string
+  let neuHost: string
   let keyBefore: string
 
   beforeAll(async () => {
     // sandbox-northeurope's redis-server is stopped and, once the outage is set, ARM answers 503 for its cluster
     sb = await start({down: [2]})
     neu = sb.ids[2]
+    neuHost = sb.emulator.emulator.world.clusters[2].hostName
     const before = contract<{groups: GeoGroup[]}>(await cli(sb, 'group', 'show', NICK, '--json'), 'group-show')
     keyBefore = before.groups[0].key
     sb.emulator.emulator.setOutage('North Europe', 'error')
@@ -93,25 +95,28 @@ describe('a region that does not answer: one member of three', () => {
     expect(table.stdout).toMatch(/sandbox-geo {2}2\/3 member\(s\) answered/)
     const rows = table.stdout.split('\n').filter((line) => /^\s*sandbox-\w+\/default\s/.test(line))
     expect(rows.map((line) => line.trim().split(/\s+/)[0])).toEqual(['sandbox-eastus/default', 'sandbox-northeurope/default', 'sandbox-westus2/default'])
-    expect(rows[1]).toMatch(/not read: region-not-answering/)
+    // dialled at the host ARM's cluster list still shows, at Azure's port: its Redis is down too
+    expect(rows[1]).toContain(`${neuHost}:10000`)
+    expect(rows[1]).toMatch(/refused/)
+    expect(table.stdout).toContain('(✗) sandbox-northeurope/default: ARM cannot read it: region-not-answering')
 
     const json = await cli(sb, 'probe', '--json', '--samples', '1', '--timeout-ms', '1000')
     expect(json.code).toBe(1)
     const data = contract<GroupProbe>(json, 'probe')
     expect(data.members.map((m) => m.id)).toEqual([sb.ids[1], neu, sb.ids[0]])
     expect(data.answered).toBe(2)
-    expect(data.members[1]).toMatchObject({reachable: false, endpoint: '', readError: {cause: 'region-not-answering'}})
+    expect(data.members[1]).toMatchObject({reachable: false, answered: false, endpoint: `${neuHost}:10000`, error: {kind: 'refused'}, readError: {cause: 'region-not-answering'}})
     // once on stderr in JSON mode, where stdout holds no table
     expect(json.stderr.split('\n').filter((line) => line.includes('sandbox-northeurope'))).toHaveLength(1)
   }, CASE_MS)
 
-  it('probe --canary keeps the matrix 3×3, the unread member "not probed"', async () => {
+  it('probe --canary keeps the matrix 3×3, the unread member "did not answer"', async () => {
     const data = contract<GroupProbe>(await cli(sb, 'probe', '--json', '--canary', '--samples', '1', '--timeout-ms', '500'), 'probe')
     const pairs = data.canary!.pairs
     expect(pairs).toHaveLength(6)
     const withNeu = pairs.filter((p) => p.from === neu || p.to === neu)
     expect(withNeu).toHaveLength(4)
-    for (const p of withNeu) expect(p).toMatchObject({replicated: false, reason: expect.stringMatching(/sandbox-northeurope\/default was not probed: ARM cannot read it \(region-not-answering\)/)})
+    for (const p of withNeu) expect(p).toMatchObject({replicated: false, reason: 'sandbox-northeurope/default did not answer the probe'})
   }, CASE_MS)
 
   it('capacity lists three members and says it once; exit 1', async () => {
@@ -162,10 +167,10 @@ describe('a region that does not answer: one member of three', () => {
     expect(r.code).toBe(1)
     const data = contract<EndpointsExport>(r, 'endpoints')
     expect(data.members.map((m) => m.id)).toEqual([sb.ids[1], neu, sb.ids[0]])
-    expect(data.members[1]).toMatchObject({host: 'localhost', port: null, tls: null, readError: {cause: 'region-not-answering'}})
+    expect(data.members[1]).toMatchObject({host: neuHost, port: null, tls: null, readError: {cause: 'region-not-answering'}})
     const csv = (await cli(sb, 'endpoints', 'export', '--format', 'csv')).stdout.trimEnd().split('\n')
     expect(csv[0].split(',').at(-1)).toBe('notRead')
-    expect(csv[2]).toMatch(/^northeurope,localhost,,,.*,region-not-answering$/)
+    expect(csv[2]).toMatch(new RegExp(`^northeurope,${neuHost.replace(/\./g, '\\.')},,,.*,region-not-answering$`))
     expect((await cli(sb, 'endpoints', 'export', '--format', 'env')).stdout).toContain('GEO_REDIS_NORTHEUROPE_NOT_READ=region-not-answering')
   }, CASE_MS)
 
@@ -188,13 +193,16 @@ describe('a region that does not answer: one member of three', () => {
     expect(readdirSync(evidenceDir(sb))).toHaveLength(bundles)
   }, CASE_MS)
 
-  it('force-unlink decides from the cause: a region that does not answer passes the target guard', async () => {
+  it('force-unlink lets the data plane decide: its Redis does not answer either, so the target guard passes', async () => {
     const n = sb.emulator.requests.length
     const r = await cli(sb, 'force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--json', '--evidence-dir', evidenceDir(sb))
     expect(r.code, r.stderr).toBe(0)
     const result = contract<GuardedResult>(r, 'force-unlink')
     expect(result).toMatchObject({outcome: 'dry-run', plan: {target: {id: neu}, targetInGroup: true}})
-    expect(result.guards.find((g) => g.name === 'target-does-not-answer')).toMatchObject({result: 'pass', detail: expect.stringMatching(/region-not-answering \(ServiceUnavailable\): its region does not answer/)})
+    expect(result.guards.find((g) => g.name === 'target-does-not-answer')).toMatchObject({
+      result: 'pass',
+      detail: expect.stringMatching(/^ARM cannot read sandbox-northeurope \(region-not-answering, ServiceUnavailable\); sandbox-northeurope does not answer at 127[.\d]+:10000: refused/),
+    })
     expect(mutatingRequests(sb.emulator.requests.slice(n))).toEqual([])
   }, CASE_MS)
 
@@ -216,11 +224,11 @@ describe('a region that does not answer: one member of three', () => {
 
 describe('check --probe dials a member ARM cannot read when its endpoint is known', () => {
   it('probes it at the host its cluster list still shows and Azure\'s database port', async () => {
-    // a host of its own (the sandbox shares "localhost", where only the port would tell members apart)
-    const sb = await start({down: [2], world: (w) => void (w.clusters[2].hostName = '127.0.0.1')})
+    const sb = await start({down: [2]})
     sb.emulator.emulator.setOutage('North Europe', 'error')
     const probe = contract<GroupProbe>(await cli(sb, 'probe', '--json', '--samples', '1', '--timeout-ms', '1000'), 'probe')
-    expect(probe.members[1]).toMatchObject({id: sb.ids[2], endpoint: '127.0.0.1:10000', reachable: false, readError: {cause: 'region-not-answering'}})
+    const host = sb.emulator.emulator.world.clusters[2].hostName
+    expect(probe.members[1]).toMatchObject({id: sb.ids[2], endpoint: `${host}:10000`, reachable: false, readError: {cause: 'region-not-answering'}})
 
     const [group] = contract<CheckResult>(await cli(sb, 'check', '--probe', '--timeout-ms', '1000', '--json'), 'check').groups
     expect(group.evaluated.find((e) => e.rule === 'unreachable')!.members).toContain(sb.ids[2])
@@ -284,7 +292,7 @@ describe('a survivor left alone after a force-unlink', () => {
     else b.properties.geoReplication = {groupNickname: NICK, linkedDatabases: [{id: b.id, state: 'Linked'}]}
   }
 
-  it('is a group of one, found by --group; force-link rejoins the unlinked database to it', async () => {
+  it('is a group of one, found by --group; force-link rejoins the unlinked database to it, only with --adopt once ARM shows it standalone', async () => {
     const sb = await start({members: 2, world: survivorAlone('standalone')})
     const [a, b] = sb.ids
     const inventory = contract<Inventory>(await cli(sb, 'inventory', '--json', '--group', NICK), 'inventory')
@@ -292,7 +300,12 @@ describe('a survivor left alone after a force-unlink', () => {
     const check = contract<CheckResult>(await cli(sb, 'check', '--group', NICK, '--json'), 'check')
     expect(check.groups[0].findings.map((f) => [f.rule, f.severity])).toEqual([['member-count', 'info']])
 
-    const dry = await cli(sb, 'force-link', '--group', NICK, '--member', 'sandbox-eastus', '--dry-run', '--json', '--evidence-dir', evidenceDir(sb))
+    // unlinked while it was up: ARM shows no nickname and nobody lists it, so nothing says it belonged
+    const stranger = await cli(sb, 'force-link', '--group', NICK, '--member', 'sandbox-eastus', '--dry-run', '--json', '--evidence-dir', evidenceDir(sb))
+    expect(stranger.code).toBe(2)
+    expect(contract<GuardedResult>(stranger, 'force-link').refusal).toMatchObject({guard: 'joining-belongs-to-group'})
+    const adopt = ['--adopt', 'sandbox-eastus']
+    const dry = await cli(sb, 'force-link', '--group', NICK, '--member', 'sandbox-eastus', ...adopt, '--dry-run', '--json', '--evidence-dir', evidenceDir(sb))
     expect(dry.code, dry.stderr).toBe(0)
     const plan = contract<GuardedResult>(dry, 'force-link').plan
     expect(plan).toMatchObject({target: {id: b}, targetInGroup: false, issuedOn: {id: b}, ids: [b, a]})
@@ -300,7 +313,7 @@ describe('a survivor left alone after a force-unlink', () => {
     expect(mutatingRequests(sb.emulator.requests)).toEqual([])
 
     // and the rejoin goes through
-    const run = await cli(sb, 'force-link', '--group', NICK, '--member', 'sandbox-eastus', '--yes', '--confirm', NICK, '--json', '--evidence-dir', evidenceDir(sb))
+    const run = await cli(sb, 'force-link', '--group', NICK, '--member', 'sandbox-eastus', ...adopt, '--yes', '--confirm', NICK, '--json', '--evidence-dir', evidenceDir(sb))
     expect(run.code, run.stderr).toBe(0)
     expect(contract<GuardedResult>(run, 'force-link')).toMatchObject({outcome: 'succeeded', verification: {ok: true}})
     const [group] = contract<{groups: GeoGroup[]}>(await cli(sb, 'group', 'show', NICK, '--json'), 'group-show').groups
@@ -393,7 +406,7 @@ describe('a cluster deleted from a subscription that was listed', () => {
     const r = await cli(sb, 'force-unlink', '--group', NICK, '--member', 'sandbox-northeurope', '--dry-run', '--json', '--evidence-dir', evidenceDir(sb))
     expect(r.code, r.stderr).toBe(0)
     const result = contract<GuardedResult>(r, 'force-unlink')
-    expect(result.guards.find((g) => g.name === 'target-does-not-answer')).toMatchObject({result: 'pass', detail: expect.stringMatching(/not-found \(ResourceNotFound\): deleted/)})
+    expect(result.guards.find((g) => g.name === 'target-does-not-answer')).toMatchObject({result: 'pass', detail: expect.stringMatching(/not-found, ResourceNotFound\): deleted; no endpoint is left to probe$/)})
     expect(JSON.stringify(result)).not.toMatch(/get read access/)
   }, CASE_MS)
 })

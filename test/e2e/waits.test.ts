@@ -104,7 +104,7 @@ describe('sight lost while following a force-unlink', () => {
       })
       expect(mutatingRequests(sandbox.emulator.requests).map((q) => q.status)).toEqual([503])
       expect(result.nextSteps).toEqual([
-        'read the group: geo-redis group show sandbox-geo',
+        'read the group: `geo-redis group show sandbox-geo`',
         'do not send it again before one of these shows how it ended: it may have succeeded, or still be running',
       ])
       expect(file(result.evidence.dir, 'report.md')).toContain('No operation status URL was received')

@@ -4,6 +4,7 @@ import {databaseId, idKey} from '../../src/domain/ids.js'
 import type {GeoGroup, Link, Member} from '../../src/domain/model.js'
 import type {ReadCause} from '../../src/domain/read.js'
 import type {CheckContext, MemberHealth, ReplicationPair} from '../../src/domain/rules/types.js'
+import type {ProbeFact} from '../../src/domain/guards.js'
 
 export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555'
 const REGIONS = ['westus2', 'eastus', 'northeurope', 'westeurope', 'japaneast', 'australiaeast']
@@ -104,4 +105,24 @@ export function context(group: GeoGroup, spec: ContextSpec = {}): CheckContext {
   }
 
   return ctx
+}
+
+/**
+ * What the probe saw of a member: `up` answered PING (with `keys` keys); `down` nothing answered (refused);
+ * `noauth` a server answered but refused AUTH; `dns` its name did not resolve; `unknown` not dialled.
+ */
+export function probeFact(m: Member, seen: 'up' | 'down' | 'noauth' | 'dns' | 'unknown' = 'up', options: {latencyMs?: number; keys?: number} = {}): ProbeFact {
+  const endpoint = seen === 'unknown' ? '' : `${m.hostName}:10000`
+  const failure = {down: ['refused', 'connect ECONNREFUSED'], noauth: ['auth', 'NOAUTH Authentication required.'], dns: ['dns', 'getaddrinfo ENOTFOUND'], unknown: [null, null], up: [null, null]}[seen]
+  return {
+    id: m.id,
+    reachable: seen === 'up',
+    answered: seen === 'up' || seen === 'noauth',
+    latencyMs: seen === 'up' ? (options.latencyMs ?? 1) : null,
+    endpoint,
+    error: failure[0] ? `${failure[0]}: ${failure[1]}` : null,
+    errorKind: failure[0],
+    keys: seen === 'up' ? (options.keys ?? 0) : null,
+    usedBytes: seen === 'up' ? 1_048_576 : null,
+  }
 }

@@ -7,6 +7,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
+import {loopbackAddress, MEMBER_PORT} from '../../src/sandbox/addresses.js'
 
 const READY_WITHIN_MS = 10_000
 const PORT_ATTEMPTS = 3
@@ -21,10 +22,15 @@ export interface RedisServerOptions {
   /** a server started by this helper, without a password */
   replicaOf?: RedisServer
   extraArgs?: string[]
+  /**
+   * listen as a sandbox member does: on a loopback address of its own at Azure's port 10000 (another address when
+   * that one is taken); default: 127.0.0.1 at a free port
+   */
+  ownAddress?: boolean
 }
 
 export interface RedisServer {
-  host: '127.0.0.1'
+  host: string
   port: number
   pid: number
   /** SIGSTOP: the kernel still accepts TCP connections, nothing answers */
@@ -85,7 +91,7 @@ async function untilReady(child: ChildProcess): Promise<void> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'geo-redis-test-'))
   // no diskless-sync delay: a replica's first sync would otherwise wait 5 s
-  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--repl-diskless-sync-delay', '0']
+  const args = ['--save', '', '--appendonly', 'no', '--dir', dir, '--repl-diskless-sync-delay', '0']
   if (options.password !== undefined) args.push('--requirepass', options.password)
   for (const user of options.aclUsers ?? []) args.push('--user', user.name, 'on', `>${user.password}`, '~*', '&*', '+@all')
   if (options.replicaOf) args.push('--replicaof', options.replicaOf.host, String(options.replicaOf.port))
@@ -96,10 +102,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   }
   args.push(...(options.extraArgs ?? []))
 
-  // a free port can be taken between probing and binding: try again with another
+  // a free port can be taken between probing and binding: try again with another (or another address)
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
-    const listen = options.tls ? ['--port', '0', '--tls-port', String(port)] : ['--port', String(port)]
+    const [host, port]: [string, number] = options.ownAddress ? [loopbackAddress(), MEMBER_PORT] : ['127.0.0.1', await freePort()]
+    const listen = ['--bind', host, ...(options.tls ? ['--port', '0', '--tls-port', String(port)] : ['--port', String(port)])]
     const child = spawn('redis-server', [...listen, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
     try {
       await untilReady(child)
@@ -109,7 +115,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await rm(dir, {recursive: true, force: true})
       throw error
     }
-    const server = serverHandle(child, port, dir, options)
+    const server = serverHandle(child, host, port, dir, options)
     running.set(server, () => {
       child.kill('SIGKILL')
       rmSync(dir, {recursive: true, force: true})
@@ -125,7 +131,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
  * second), so writes made meanwhile arrive up to a second late.
  */
 async function untilStreaming(master: RedisServer, replica: RedisServer): Promise<void> {
-  const key = `geo-redis-test:sync:${replica.port}`
+  const key = `geo-redis-test:sync:${replica.host}:${replica.port}`
   await master.cli('SET', key, 'streaming')
   const seen = await poll(() => replica.cli('GET', key), (value) => value.trim() === 'streaming', READY_WITHIN_MS)
   await master.cli('DEL', key)
@@ -145,12 +151,12 @@ async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, with
   }
 }
 
-function serverHandle(child: ChildProcess, port: number, dir: string, options: RedisServerOptions): RedisServer {
+function serverHandle(child: ChildProcess, host: string, port: number, dir: string, options: RedisServerOptions): RedisServer {
   // keep draining so a chatty log never blocks the server on a full pipe
   child.stdout?.resume()
   child.stderr?.resume()
   const server: RedisServer = {
-    host: '127.0.0.1',
+    host,
     port,
     pid: child.pid!,
     freeze: () => child.kill('SIGSTOP'),
@@ -166,7 +172,7 @@ function serverHandle(child: ChildProcess, port: number, dir: string, options: R
       await rm(dir, {recursive: true, force: true})
     },
     async cli(...command) {
-      const args = ['-h', '127.0.0.1', '-p', String(port), '--no-auth-warning']
+      const args = ['-h', host, '-p', String(port), '--no-auth-warning']
       if (options.password !== undefined) args.push('-a', options.password)
       if (options.tls) args.push('--tls', '--cacert', join(dir, 'ca.pem'))
       const {stdout} = await promisify(execFile)('redis-cli', [...args, ...command], {timeout: 5000})

@@ -85,30 +85,36 @@ export interface CliSandbox {
   ids: string[]
   /** each member's access keys; its redis-server requires the primary key */
   keys: {primaryKey: string; secondaryKey: string}[]
-  /** the running redis-servers, by member index (null for a member that is down) */
+  /** the running redis-servers, by member index (null for a member that is down), then the standalone cache's */
   servers: (RedisServer | null)[]
   stop(): Promise<void>
 }
 
 export interface CliSandboxOptions {
   members?: number
-  /** member indexes with no redis-server behind their port: they do not answer probes */
+  /** member indexes with no redis-server behind their address: they do not answer probes */
   down?: number[]
+  /** a redis-server behind the standalone cache too (`servers[members]`) */
+  standalone?: boolean
   emulator?: Partial<Omit<EmulatorOptions, 'world'>>
   /** edit the world before the emulator starts, e.g. to make a member already unlinked */
   world?: (world: World) => void
 }
 
-/** The sandbox group on the emulator, its members backed by real plaintext redis-servers on loopback. */
+/**
+ * The sandbox group on the emulator, its members (and, with `standalone`, the standalone cache) backed by real
+ * plaintext redis-servers, each on a loopback address of its own at port 10000, as Azure clusters each have a host.
+ */
 export async function startCliSandbox(options: CliSandboxOptions = {}): Promise<CliSandbox> {
   const members = options.members ?? 3
   const down = new Set(options.down ?? [])
   const keys = Array.from({length: members + 1}, () => ({primaryKey: randomBytes(32).toString('base64'), secondaryKey: randomBytes(32).toString('base64')}))
-  const started = await Promise.all(keys.slice(0, members).map((k) => startRedisServer({password: k.primaryKey})))
-  // a down member keeps a port that was just freed: connections to it are refused
+  const count = options.standalone ? members + 1 : members
+  const started = await Promise.all(keys.slice(0, count).map((k) => startRedisServer({password: k.primaryKey, ownAddress: true})))
+  // a down member keeps an address that was just freed, which no other process allocates: connections are refused
   for (const i of down) await started[i].stop()
   const servers = started.map((server, i) => (down.has(i) ? null : server))
-  const world = sandboxWorld({members, plaintext: true, redisPorts: started.map((server) => server.port), keys})
+  const world = sandboxWorld({members, plaintext: true, endpoints: started.map((server) => ({host: server.host, port: server.port})), keys})
   options.world?.(world)
   const emulator = await startTestEmulator(world, {retryAfterSeconds: 0, ...options.emulator})
   const dir = await mkdtemp(join(tmpdir(), 'geo-redis-cli-'))

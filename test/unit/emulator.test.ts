@@ -423,13 +423,15 @@ describe('scenarios', () => {
     expect(payments.properties.geoReplication!.linkedDatabases).toContainEqual({id: INVENTORY.payments.linkFailed.target, state: 'LinkFailed'})
   })
 
-  it('builds a sandbox group on localhost with the given ports, keys and protocol', () => {
+  it('builds a sandbox group with the given endpoints, keys and protocol; each member on an address of its own by default', () => {
     const keys = [1, 2, 3, 4].map((i) => ({primaryKey: `p${i}`, secondaryKey: `s${i}`}))
-    const world = sandboxWorld({members: 3, redisPorts: [7001, 7002, 7003, 7004], plaintext: true, keys})
+    const endpoints = [1, 2, 3, 4].map((i) => ({host: `127.9.9.${i}`, port: 10000}))
+    const world = sandboxWorld({members: 3, endpoints, plaintext: true, keys})
     expect(world.subscriptions.map((s) => s.id)).toEqual(SANDBOX.subscriptions)
-    expect(world.clusters.map((c) => c.hostName)).toEqual(['localhost', 'localhost', 'localhost', 'localhost'])
+    expect(world.clusters.map((c) => c.hostName)).toEqual(['127.9.9.1', '127.9.9.2', '127.9.9.3', '127.9.9.4'])
+    expect(sandboxWorld().clusters.map((c) => c.hostName)).toEqual(['127.0.0.11', '127.0.0.12', '127.0.0.13', '127.0.0.14'])
     expect(world.clusters.map((c) => c.location)).toEqual(['West US 2', 'East US', 'North Europe', 'West US 2'])
-    expect(world.databases.map((d) => d.properties.port)).toEqual([7001, 7002, 7003, 7004])
+    expect(world.databases.map((d) => d.properties.port)).toEqual([10000, 10000, 10000, 10000])
     expect(world.databases.map((d) => d.keys)).toEqual(keys)
     expect(world.databases.every((d) => d.properties.clientProtocol === 'Plaintext')).toBe(true)
     expect(world.databases.filter((d) => d.properties.geoReplication?.groupNickname === 'sandbox-geo')).toHaveLength(3)

@@ -2,15 +2,9 @@
 import {describe, expect, it} from 'vitest'
 import {evaluateFlush, flushReach, type ProbeFact} from '../../src/domain/guards.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
-import {buildGroup} from '../helpers/group-builder.js'
+import {buildGroup, probeFact} from '../helpers/group-builder.js'
 
-const probe = (m: Member, reachable = true): ProbeFact => ({
-  id: m.id,
-  reachable,
-  latencyMs: reachable ? 1 : null,
-  endpoint: `${m.hostName}:10000`,
-  error: reachable ? null : 'refused: connect ECONNREFUSED',
-})
+const probe = (m: Member, reachable = true): ProbeFact => probeFact(m, reachable ? 'up' : 'down')
 
 function flushOn(group: GeoGroup, overrides: Partial<Parameters<typeof evaluateFlush>[0]> = {}) {
   return evaluateFlush({group, issuer: group.members[0], probes: group.members.map((m) => probe(m)), force: false, ...overrides})
@@ -22,7 +16,7 @@ describe('flush guards', () => {
   it('pass on a healthy group from a running member that answers', () => {
     const r = flushOn(buildGroup())
     expect(r.refusal).toBeNull()
-    expect(results(r)).toEqual(['group-fully-linked:pass', 'issuer-healthy-in-arm:pass', 'issuer-answers-probe:pass', 'members-healthy-in-arm:pass'])
+    expect(results(r)).toEqual(['group-fully-linked:pass', 'no-link-operation-in-flight:pass', 'issuer-healthy-in-arm:pass', 'issuer-answers-probe:pass', 'members-healthy-in-arm:pass'])
   })
 
   it('refuse a group that is not fully linked, naming who would keep their data, unless forced', () => {

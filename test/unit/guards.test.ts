@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {consentGuard, evaluateForceLink, evaluateForceUnlink, withGuard, type ProbeFact} from '../../src/domain/guards.js'
+import {consentGuard, evaluateForceLink, evaluateForceUnlink, withGuard} from '../../src/domain/guards.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
-import {buildGroup} from '../helpers/group-builder.js'
+import {buildGroup, probeFact} from '../helpers/group-builder.js'
 
-const up = (m: Member, latencyMs = 1): ProbeFact => ({id: m.id, reachable: true, latencyMs, endpoint: `${m.hostName}:10000`, error: null})
-const down = (m: Member): ProbeFact => ({id: m.id, reachable: false, latencyMs: null, endpoint: `${m.hostName}:10000`, error: 'refused: connect ECONNREFUSED'})
+const up = (m: Member) => probeFact(m, 'up')
+const down = (m: Member) => probeFact(m, 'down')
 
 /** cache3 is the target; cache1 the issuer; cache3 does not answer unless told otherwise */
 function unlinkSituation(group: GeoGroup, overrides: Partial<Parameters<typeof evaluateForceUnlink>[0]> = {}) {
@@ -13,6 +13,7 @@ function unlinkSituation(group: GeoGroup, overrides: Partial<Parameters<typeof e
     group,
     targetQuery: 'cache3',
     target: c,
+    targetInGroup: true,
     issuer: a,
     linkedPeers: [a, b],
     probes: group.members.map((m) => (m === c ? down(m) : up(m))),
@@ -31,6 +32,7 @@ describe('force-unlink guards', () => {
       'target-in-group:pass',
       'issuer-is-not-target:pass',
       'issuer-still-linked:pass',
+      'no-link-operation-in-flight:pass',
       'issuer-healthy-in-arm:pass',
       'issuer-answers-probe:pass',
       'target-does-not-answer:pass',
@@ -120,6 +122,8 @@ describe('force-link guards', () => {
     memberQuery: 'cache3',
     joining: group.members[2],
     survivors: group.members.slice(0, 2),
+    adopt: null,
+    probes: group.members.map((m) => up(m)),
     force: false,
     ...overrides,
   })
@@ -127,7 +131,15 @@ describe('force-link guards', () => {
   it('pass for a healthy joining database and agreeing survivors', () => {
     const r = evaluateForceLink(situation(buildGroup()))
     expect(r.refusal).toBeNull()
-    expect(names(r)).toEqual(['member-in-group:pass', 'survivor-available:pass', 'joining-healthy-in-arm:pass', 'survivors-healthy-in-arm:pass', 'survivors-agree:pass'])
+    expect(names(r)).toEqual([
+      'member-in-group:pass',
+      'joining-belongs-to-group:pass',
+      'no-link-operation-in-flight:pass',
+      'survivor-available:pass',
+      'joining-healthy-in-arm:pass',
+      'survivors-healthy-in-arm:pass',
+      'survivors-agree:pass',
+    ])
   })
 
   it('refuse a database that is not in the group', () => {
@@ -162,7 +174,10 @@ describe('consent', () => {
   it('passes only on the exact nickname', () => {
     expect(consentGuard('orders', 'orders', '--yes --confirm').guard).toEqual({name: 'operator-consent', result: 'pass', detail: 'confirmed by --yes --confirm'})
     expect(consentGuard('orders', 'Orders', '--yes --confirm').refusal?.message).toContain('"Orders" does not match the nickname "orders"')
-    expect(consentGuard('orders', null, 'Ctrl-C at the prompt').refusal?.remediation).toBe('run it again when ready, and type orders (or pass --yes --confirm orders)')
+    expect(consentGuard('orders', null, 'Ctrl-C at the prompt').refusal?.remediation).toBe('run it again when ready, and type orders exactly')
+    // the way it was given is the way to give it again
+    expect(consentGuard('orders', 'ordres', 'the answer typed at the prompt').refusal?.remediation).toBe('run it again when ready, and type orders exactly (you typed "ordres")')
+    expect(consentGuard('orders', 'ordres', '--confirm').refusal?.remediation).toBe('confirm with the exact group nickname: --confirm orders')
   })
 
   it('adding a refusing guard to a refused report keeps the first refusal', () => {

@@ -39,7 +39,7 @@ function input(group: GeoGroup, probes: ProbeReading[]): IncidentInput {
 const run = (i: IncidentInput) => {
   const statuses = memberStatuses(i)
   const diagnosis = diagnose(statuses)
-  return {statuses, diagnosis, recommendation: recommend(diagnosis, i.thresholds)}
+  return {statuses, diagnosis, recommendation: recommend(diagnosis, i.thresholds, {nickname: 'orders', connection: []})}
 }
 
 /** cache3 in northeurope is down: its redis does not answer, ARM still reads it */
@@ -238,13 +238,13 @@ describe('next steps', () => {
   it('rejoin: force-link (data discarded) or delete and recreate, once the region is back', () => {
     const steps = rejoinSteps('orders', {id: idOf('cache3'), cluster: 'cache3', location: 'northeurope'})
     expect(steps[0]).toContain('wait until northeurope has recovered')
-    expect(steps[1]).toBe(`rejoin it with: geo-redis force-link --group orders --member ${idOf('cache3')} (ALL of its data is discarded; it is unavailable for several minutes)`)
+    expect(steps[1]).toBe(`rejoin it with: \`geo-redis force-link --group orders --member ${idOf('cache3')}\` (ALL of its data is discarded; it is unavailable for several minutes)`)
     expect(steps[2]).toContain('or delete cache3 and recreate it')
   })
 
   it('after redirecting only: watch memory with the same thresholds, and the force-unlink command for later', () => {
     const steps = redirectNextSteps('orders', [{id: idOf('cache3'), name: 'cache3/default'}], {warnPct: 60, critPct: 80})
-    expect(steps).toContain('watch the survivors\' memory: geo-redis capacity --group orders --warn 60 --crit 80')
+    expect(steps).toContain('watch the survivors\' memory: `geo-redis capacity --group orders --warn 60 --crit 80`')
     expect(steps.join('\n')).toContain(`geo-redis force-unlink --group orders --member ${idOf('cache3')}`)
   })
 })
@@ -270,6 +270,6 @@ describe('the log and the endings', () => {
     const ending = endWithoutUnlink(a)
     expect(ending).toMatchObject({outcome: 'refused', stop: {name: 'operator-decision', result: 'refuse'}, why: 'you chose to redirect clients only'})
     expect(ending.decision).toBe('redirect clients only: cache3/default not force-unlinked (recommended: redirect clients only)')
-    expect(ending.nextSteps[1]).toBe("watch the survivors' memory: geo-redis capacity --group orders --warn 70 --crit 85")
+    expect(ending.nextSteps[1]).toBe("watch the survivors' memory: `geo-redis capacity --group orders --warn 70 --crit 85`")
   })
 })

@@ -6,26 +6,21 @@ import {
   flushPlan,
   forceLinkPlan,
   forceUnlinkPlan,
+  latencyBucket,
   linkedPeersOf,
   verifyFlush,
   verifyForceLink,
   verifyForceUnlink,
 } from '../../src/domain/plans.js'
-import {buildGroup} from '../helpers/group-builder.js'
+import {buildGroup, probeFact} from '../helpers/group-builder.js'
 
-const fact = (m: Member, reachable: boolean, latencyMs: number | null = reachable ? 1 : null): ProbeFact => ({
-  id: m.id,
-  reachable,
-  latencyMs,
-  endpoint: `${m.hostName}:10000`,
-  error: reachable ? null : 'timeout: no answer',
-})
+const fact = (m: Member, reachable: boolean, latencyMs = 1): ProbeFact => probeFact(m, reachable ? 'up' : 'down', {latencyMs})
 
 function unlinkPlan(group: GeoGroup, target: Member, probes: ProbeFact[] | null, extra: {issuer?: Member; force?: boolean; dryRun?: boolean} = {}) {
   const linkedPeers = linkedPeersOf(group, target)
   const issuer = extra.issuer ?? chooseIssuer(linkedPeers, probes)
   const force = extra.force ?? false
-  const guards = evaluateForceUnlink({group, targetQuery: target.cluster, target, issuer, linkedPeers, probes, force})
+  const guards = evaluateForceUnlink({group, targetQuery: target.cluster, target, targetInGroup: true, issuer, linkedPeers, probes, force})
   return forceUnlinkPlan({
     group,
     targetQuery: target.cluster,
@@ -37,6 +32,7 @@ function unlinkPlan(group: GeoGroup, target: Member, probes: ProbeFact[] | null,
     dryRun: extra.dryRun ?? false,
     force,
     target,
+    targetInGroup: true,
     issuer,
     linkedPeers,
     fromFlag: Boolean(extra.issuer),
@@ -51,12 +47,19 @@ function afterUnlink(group: GeoGroup): GeoGroup {
 }
 
 describe('choosing the issuing member', () => {
-  it('prefers Succeeded/Running, then answering the probe, then the lowest latency', () => {
+  it('prefers Succeeded/Running, then answering the probe, then the nearest latency bucket, then the id', () => {
     const [a, b, c] = buildGroup({members: [{resourceState: 'Updating'}, {}, {}]}).members
-    expect(chooseIssuer([a, b, c], [fact(a, true, 0.1), fact(b, true, 5), fact(c, true, 2)])).toBe(c)
+    expect(chooseIssuer([a, b, c], [fact(a, true, 0.1), fact(b, true, 50), fact(c, true, 2)])).toBe(c)
     expect(chooseIssuer([a, b, c], [fact(a, true, 0.1), fact(b, true, 5), fact(c, false)])).toBe(b)
     expect(chooseIssuer([b, c], null)?.cluster).toBe('cache2')
     expect(chooseIssuer([], null)).toBeNull()
+  })
+
+  it('does not flip on noise: round trips in one bucket are a tie, broken by the id', () => {
+    const [, b, c] = buildGroup().members
+    for (const [lb, lc] of [[0.2, 0.9], [0.9, 0.2], [3, 17], [19.9, 0.1]]) expect(chooseIssuer([c, b], [fact(b, true, lb), fact(c, true, lc)])).toBe(b)
+    expect(chooseIssuer([b, c], [fact(b, true, 25), fact(c, true, 19)])).toBe(c)
+    expect([null, 0, 19.99, 20, 99.9, 100, 5000].map(latencyBucket)).toEqual([3, 0, 0, 1, 1, 2, 2])
   })
 
   it('prefers the widest reach over latency, never over health', () => {
@@ -81,14 +84,18 @@ describe('force-unlink plan', () => {
     expect(plan.warnings[0]).toMatch(/^cache3\/default \(northeurope\) stops replicating with "orders"/)
     expect(plan.steps[0]).toContain('forceUnlink on cache1/default (westus2)')
     expect(plan.requests).toEqual([])
-    expect(plan.command).toBe(`geo-redis force-unlink --group orders --member ${target.id} --yes --confirm orders`)
-    expect(plan.nextSteps[0]).toContain(`geo-redis force-link --group orders --member ${target.id}`)
+    // a command to run the plan again never carries consent: the operator types it
+    expect(plan.command).toBe(`geo-redis force-unlink --group orders --member ${target.id}`)
+    expect(plan.nextSteps[0]).toContain(`\`geo-redis force-link --group orders --member ${target.id}\``)
   })
 
   it('is nothing to do when no survivor lists the target, whatever its own stale view says', () => {
     const group = afterUnlink(buildGroup())
     const plan = unlinkPlan(group, group.members[2], null)
-    expect(plan.nothingToDo).toContain('already unlinked')
+    expect(plan.nothingToDo).toBe(
+      'no readable member lists cache3/default (northeurope) any more: it is already unlinked (cache1/default (westus2) lists cache2/default; cache2/default (eastus) lists cache1/default)',
+    )
+    expect(plan.survivors.map((s) => s.name)).toEqual(['cache1/default', 'cache2/default'])
     expect(plan.issuedOn).toBeNull()
     expect(plan.ids).toEqual([])
     expect(plan.warnings).toEqual([])
@@ -100,7 +107,7 @@ describe('force-unlink plan', () => {
     expect(plan.warnings.some((w) => w.startsWith('FORCED (target-does-not-answer)'))).toBe(true)
     expect(plan.warnings.some((w) => w.startsWith('data-plane probes skipped: --skip-probe'))).toBe(true)
     expect(plan.probe).toEqual({ran: false, reason: '--skip-probe'})
-    expect(plan.command).toContain('--from cache2 --force --skip-probe --yes --confirm orders')
+    expect(plan.command).toMatch(/--from cache2 --force --skip-probe$/)
   })
 
   it('quotes a nickname that needs it in the suggested command', () => {
@@ -114,7 +121,7 @@ describe('force-link plan', () => {
     forceLinkPlan({
       group,
       targetQuery: joining.cluster,
-      guards: evaluateForceLink({group, memberQuery: joining.cluster, joining, survivors, force: false}),
+      guards: evaluateForceLink({group, memberQuery: joining.cluster, joining, survivors, adopt: null, probes, force: false}),
       inGroup: true,
       probes,
       skipReason: probes ? null : '--skip-probe',
@@ -175,11 +182,11 @@ describe('flush plan', () => {
     const p = plan(group, b, [fact(a, true), fact(b, true), fact(c, false)], {fromFlag: true})
     expect(p.warnings[0]).toBe('ALL DATA IN EVERY MEMBER OF orders IS DELETED: cache2/default (eastus), cache1/default (westus2), cache3/default (northeurope)')
     expect(p.warnings[1]).toMatch(/^there is no undo/)
-    expect(p.warnings[2]).toBe('cache3/default (northeurope) does not answer the probe from here (timeout: no answer): it may be down')
+    expect(p.warnings[2]).toBe('cache3/default (northeurope) does not answer the probe from here (refused: connect ECONNREFUSED): it may be down')
     expect(p).toMatchObject({action: 'flush', target: null, targetQuery: 'every member', issuedOn: {id: b.id}, ids: [a.id, c.id], nothingToDo: null})
     expect(p.survivors.map((s) => s.id)).toEqual([a.id, c.id])
     expect(p.steps[0]).toBe('send POST flush (api-version 2025-07-01) on cache2/default (eastus) with ids [cache1/default, cache3/default]')
-    expect(p.command).toBe('geo-redis flush --group orders --from cache2 --yes --confirm orders')
+    expect(p.command).toBe('geo-redis flush --group orders --from cache2')
   })
 
   it('with --force on a group that is not fully linked, names who keeps their data', () => {
@@ -191,7 +198,7 @@ describe('flush plan', () => {
     expect(p.warnings[0]).toBe('ALL DATA IN EVERY MEMBER OF orders IS DELETED: cache1/default (westus2), cache2/default (eastus)')
     expect(p.warnings).toContain('NOT flushed, they keep their data: cache3/default (northeurope)')
     expect(p.warnings.some((w) => w.startsWith('FORCED (group-fully-linked)'))).toBe(true)
-    expect(p.command).toBe('geo-redis flush --group orders --force --skip-probe --yes --confirm orders')
+    expect(p.command).toBe('geo-redis flush --group orders --force --skip-probe')
   })
 })
 

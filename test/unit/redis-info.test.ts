@@ -5,12 +5,14 @@ import {parseInfo, summarizeLatency} from '../../src/redis/probe.js'
 const SERVER = ['# Server', 'redis_version:7.0.15', 'redis_mode:standalone', 'executable:/usr/bin/redis-server', 'config_file:', ''].join('\r\n')
 const MEMORY = ['# Memory', 'used_memory:1066472', 'used_memory_human:1.02M', 'maxmemory:0', 'maxmemory_policy:noeviction', 'mem_fragmentation_ratio:9.48', ''].join('\r\n')
 const STATS = ['# Stats', 'total_connections_received:3', 'evicted_keys:12', ''].join('\r\n')
+const KEYSPACE = ['# Keyspace', 'db0:keys=5,expires=1,avg_ttl=0', 'db3:keys=2,expires=0,avg_ttl=0', ''].join('\r\n')
 
 describe('parseInfo', () => {
-  it('reads version, memory and evictions from the server, memory and stats sections', () => {
-    expect(parseInfo([SERVER, MEMORY, STATS].join('\n'))).toEqual({
+  it('reads version, memory, evictions and keys from the server, memory, stats and keyspace sections', () => {
+    expect(parseInfo([SERVER, MEMORY, STATS, KEYSPACE].join('\n'))).toEqual({
       server: {redisVersion: '7.0.15'},
       memory: {usedBytes: 1_066_472, maxBytes: null, fragmentation: 9.48, evictedKeys: 12},
+      keys: 7,
     })
   })
 
@@ -23,6 +25,8 @@ describe('parseInfo', () => {
     expect(parseInfo('# Memory\nused_memory:\nmem_fragmentation_ratio:nan\n')).toEqual({
       server: {redisVersion: null},
       memory: {usedBytes: null, maxBytes: null, fragmentation: null, evictedKeys: null},
+      // an empty keyspace section: no key
+      keys: 0,
     })
     expect(parseInfo('')).toEqual(parseInfo('# Server\r\n\r\n'))
   })

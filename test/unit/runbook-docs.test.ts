@@ -44,7 +44,7 @@ describe('docs/runbook.md', () => {
   })
 
   it('names the automation fallback and every exit code', () => {
-    expect(DOC).toContain('geo-redis force-unlink --group <g> --member <m> --yes --confirm <g>')
+    expect(DOC).toContain('geo-redis force-unlink --group <g> --member <m> --plan <bundle> --yes --confirm <g>')
     for (const code of [0, 1, 2, 130]) expect(DOC).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'))
   })
 })

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS} from '../../cli/confirm.js'
+import {askConsent, evidenceFlags, probeSettingsFrom, PROMPT_TIMEOUT_MS, savedPlanOf} from '../../cli/confirm.js'
+import {groupLocks} from '../../cli/locks.js'
 import {connectArm} from '../../cli/connect.js'
 import {duringPrompt} from '../../shared/output-guard.js'
 import {plainText} from '../../shared/text.js'
@@ -12,6 +13,7 @@ import {assertThresholds} from '../../domain/capacity.js'
 import {ExitCode, InterruptedError, UsageError} from '../../domain/errors.js'
 import {label} from '../../domain/group.js'
 import {consentGuard, type GuardResult} from '../../domain/guards.js'
+import {suggestCommand} from '../../domain/suggest.js'
 import {rejoinSteps, type MemberStatus, type StepId} from '../../domain/incident.js'
 import type {GeoGroup} from '../../domain/model.js'
 import {exitCodeOf} from '../../output/plan.js'
@@ -75,7 +77,9 @@ export default class RunbookIncident extends BaseCommand {
   static override summary = 'guided response when a member is down: assess, decide, force-unlink, rejoin'
   static override description = `Walks you through docs/runbook.md on a terminal: pick the group, see every member's live status (ARM, probe, memory), the diagnosis and a recommendation (redirect clients only, or force-unlink now when the survivors' memory is at or above --warn/--crit), the survivors' endpoints, then decide. Going on shows force-unlink's own plan and guards, asks you to type the group nickname, runs it and verifies it, exactly as \`geo-redis force-unlink\` does. Every question, answer and result is logged to runbook.md in an evidence bundle, also when you stop early.
 
-Needs a terminal: off one (or with --json) it exits 2 at once; use \`geo-redis force-unlink --yes --confirm\` there.
+Needs a terminal: off one (or with --json) it exits 2 at once; use \`geo-redis force-unlink\` there (a dry run, then its plan with --plan and the consent flags).
+
+With --plan, the force-unlink step executes exactly the plan a rehearsal (--dry-run) wrote, once a fresh read shows that nothing it was decided on moved.
 
 Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the force-unlink failed · 2 no terminal, bad input, or refused by a guard or the confirmation or its outcome is unknown (check before acting) · 130 interrupted (Ctrl-C, SIGHUP or SIGTERM).`
 
@@ -92,6 +96,9 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     group: Flags.string({char: 'g', description: 'group nickname (default: the only group visible, else you pick one)'}),
     'resource-group': groupFlags['resource-group'],
     'dry-run': Flags.boolean({description: 'rehearse every step, the typed confirmation included; send nothing', default: false}),
+    plan: Flags.string({
+      description: "execute exactly the force-unlink plan a rehearsal (--dry-run) wrote: its evidence folder; refused if anything it was decided on moved",
+    }),
     warn: Flags.integer({description: 'survivors at this % of memory used: recommend force-unlink', default: 70}),
     crit: Flags.integer({description: 'survivors at this % of memory used: critical', default: 85}),
     deadline: deadlineFlag('15m'),
@@ -103,13 +110,15 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(RunbookIncident)
     // a script cannot answer questions: fail before any network call and name the command that takes flags
-    if (!this.interactive || this.jsonEnabled()) throw noTerminal(flags.group)
+    if (!this.interactive || this.jsonEnabled()) throw noTerminal(flags.group, connectionArgs(flags))
     const thresholds = {warnPct: flags.warn, critPct: flags.crit}
     assertThresholds(thresholds)
     checkOutputPath(flags['evidence-dir'], '--evidence-dir', 'folder')
     const settings = resolveArmSettings(flags)
     const connection = connectionArgs(flags)
     const probe = probeSettingsFrom(flags, settings)
+    const plan = await savedPlanOf({plan: flags.plan, group: flags.group}, 'force-unlink')
+    const nickname = flags.group ?? plan?.group.nickname
     const abortSignal = this.abortSignal
     const startedAt = new Date().toISOString()
     const evidence = {root: flags['evidence-dir'], tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null}
@@ -119,8 +128,8 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     let choice: Awaited<ReturnType<typeof incidentGroups>>
     let group: GeoGroup
     try {
-      choice = await this.working('reading the groups', () => incidentGroups(arm, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group']}))
-      group = await this.chooseGroup(choice.groups, flags.group, flags['resource-group'])
+      choice = await this.working('reading the groups', () => incidentGroups(arm, {subscriptions: settings.subscriptions, group: nickname, resourceGroup: flags['resource-group']}))
+      group = await this.chooseGroup(choice.groups, nickname, flags['resource-group'])
     } catch (error) {
       // nothing was read about any group yet: no evidence to write
       if (error instanceof Stopped && error.how === 'interrupted') throw new InterruptedError('interrupted before a group was picked; nothing was sent')
@@ -131,6 +140,7 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     const run: Run = {assessment: null, target: null, unlink: null}
     let ending: RunbookEnding
     let exitCode = 0
+    const locks = groupLocks(connection)
     try {
       // steps 2 to 5: status, diagnosis, recommendation, endpoints
       const {assessment: a, probe: probed} = await this.working('probing the members', (onProgress) => assessIncident(arm, {group}, {probe, thresholds, onProgress, connection}))
@@ -154,6 +164,8 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
             // the plan is built from what the runbook read and probed: no second wait for the failing member
             known: {startedAt, inventory: choice.inventory, probe: probed},
             onProgress,
+            locks,
+            plan,
           }),
         )
         run.unlink = await this.unlink(arm, prepared, {evidence, abortSignal, deadlineMs: flags.deadline})
@@ -169,6 +181,8 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
       }
       ending = endStopped(group.nickname, error.how, error.message, connection)
       exitCode = error.how === 'interrupted' ? ExitCode.interrupted : STOPPED_EXIT[error.how]
+    } finally {
+      locks.release()
     }
     return this.finish(arm, evidence, startedAt, group, run, flags['dry-run'], ending, exitCode)
   }
@@ -346,11 +360,11 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
   }
 }
 
-function noTerminal(group: string | undefined): UsageError {
+function noTerminal(group: string | undefined, connection: string[]): UsageError {
   const g = group ?? '<nickname>'
   return new UsageError(
     'the incident runbook asks questions and needs a terminal (stdin and stdout TTYs, CI unset, no --json)',
-    `in automation: assess with \`geo-redis check --group ${g} --probe\`, then \`geo-redis force-unlink --group ${g} --member <failed member> --yes --confirm ${g}\``,
+    `in automation: assess with ${suggestCommand(['check', '--group', g, '--probe'], connection)}, rehearse with ${suggestCommand(['force-unlink', '--group', g, '--member', '<member>', '--dry-run'], connection)}, then run that plan with --plan <its evidence folder>, adding the consent flags (--yes and --confirm with the nickname) knowingly`,
     'TerminalRequired',
   )
 }

@@ -20,7 +20,7 @@ export const clusteringPolicy: Rule = {
         members: ids(ossSearch),
         message: `${names(ossSearch)} ${agree(ossSearch, 'uses', 'use')} RediSearch with the OSSCluster policy, which RediSearch does not support`,
         remediation:
-          `clusteringPolicy is create-only: ${recreate(ossSearch, 'with clusteringPolicy EnterpriseCluster', group)}; ` +
+          `clusteringPolicy is create-only: ${recreate(ossSearch, 'with clusteringPolicy EnterpriseCluster', ctx)}; ` +
           `every member of ${groupName(group)} must end up with the same policy`,
       })
     }
@@ -38,7 +38,7 @@ export const clusteringPolicy: Rule = {
           return [
             open.length > 0 &&
               `NoCluster can still be changed: set ${names(open)} to ${to ?? 'the policy you pick'} (database PATCH clusteringPolicy, api-version 2025-07-01)`,
-            fixed.length > 0 && `clusteringPolicy is otherwise create-only: ${recreate(fixed, how, group)}`,
+            fixed.length > 0 && `clusteringPolicy is otherwise create-only: ${recreate(fixed, how, ctx)}`,
           ]
             .filter(Boolean)
             .join('; ')

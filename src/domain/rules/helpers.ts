@@ -1,5 +1,6 @@
 // Building blocks the rules share: grouping members by a setting, naming them, scopes and remediation text.
 import {allMembers, label, shortName} from '../group.js'
+import {suggestCommand} from '../suggest.js'
 import {idKey} from '../ids.js'
 import type {GeoGroup, Member} from '../model.js'
 import type {CheckContext, Finding, MemberHealth, Rule, Scope, Severity} from './types.js'
@@ -153,12 +154,22 @@ export function agree(members: unknown[], one: string, many: string): string {
   return members.length === 1 ? one : many
 }
 
+/** A geo-redis command a remediation suggests, with this check's connection flags (see suggestCommand). */
+export function geoRedis(ctx: Pick<CheckContext, 'connection'>, ...words: string[]): string {
+  return suggestCommand(words, ctx.connection ?? [])
+}
+
+/** The force-unlink of each member, to send from a member that stays. */
+export function unlinkCommands(ctx: Pick<CheckContext, 'group' | 'connection'>, members: Pick<Member, 'id'>[]): string {
+  return members.map((m) => geoRedis(ctx, 'force-unlink', '--group', ctx.group.nickname || '<nickname>', '--member', m.id)).join('; ')
+}
+
 /** Replacing members whose create-only settings (modules, clusteringPolicy, port, geoReplication) are wrong. */
-export function recreate(members: Member[], how: string, group: GeoGroup): string {
+export function recreate(members: Member[], how: string, ctx: Pick<CheckContext, 'group' | 'connection'>): string {
   const it = agree(members, 'it', 'them')
   return (
-    `force-unlink ${names(members)} from a member that stays (\`geo-redis force-unlink\`), delete ${it}, then recreate ${it} ${how}, ` +
-    `joining ${groupName(group)} at create (geoReplication) or with \`az redisenterprise database force-link-to-replication-group\`; ` +
+    `force-unlink ${names(members)} from a member that stays (${unlinkCommands(ctx, members)}), delete ${it}, then recreate ${it} ${how}, ` +
+    `joining ${groupName(ctx.group)} at create (geoReplication) or with \`az redisenterprise database force-link-to-replication-group\`; ` +
     `${agree(members, 'its', 'their')} data is discarded`
   )
 }

@@ -6,6 +6,7 @@ import {highAvailabilityDisabled} from './high-availability-disabled.js'
 import {linkState} from './link-state.js'
 import {memberCount} from './member-count.js'
 import {memberState} from './member-state.js'
+import {membersShareRegion} from './members-share-region.js'
 import {memoryHeadroom} from './memory-headroom.js'
 import {modulesMismatch} from './modules-mismatch.js'
 import {modulesNotAllowed} from './modules-not-allowed.js'
@@ -28,6 +29,7 @@ export const ALL_RULES: readonly Rule[] = [
   unresolvedMember,
   memberState,
   memberCount,
+  membersShareRegion,
   skuMismatch,
   skuNotEligible,
   evictionPolicy,

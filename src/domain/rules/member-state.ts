@@ -2,7 +2,7 @@
 // Updating/Scaling while its database still says Succeeded/Running. The worse of the two decides: a create, update or
 // scale in progress is a warning, anything else an error.
 import {label, memberArmState} from '../group.js'
-import {eachMember} from './helpers.js'
+import {eachMember, unlinkCommands} from './helpers.js'
 import type {Rule} from './types.js'
 
 export const memberState: Rule = {
@@ -30,7 +30,7 @@ export const memberState: Rule = {
           ? `${m.cluster} is being deleted and the other members reconfigure without it; if that is unintended, recreate it and force-link it back`
           : `inspect it with \`az redisenterprise show --cluster-name ${m.cluster} --resource-group ${m.resourceGroup}\`, ` +
             `\`az redisenterprise database show --cluster-name ${m.cluster} --resource-group ${m.resourceGroup}\` and the ` +
-            'activity log, and retry the failed operation; if it cannot recover, force-unlink it from a member that stays (`geo-redis force-unlink`) and recreate it',
+            `activity log, and retry the failed operation; if it cannot recover, force-unlink it from a member that stays (${unlinkCommands(ctx, [m])}) and recreate it`,
       }
     })
   },

@@ -10,6 +10,6 @@ export const modulesMismatch = driftRule<string[]>('every member loads the same 
   pick: (m) => m.modules.map((mod) => mod.name).sort((a, b) => a.localeCompare(b)),
   show,
   keyOf: (modules) => modules.map((n) => n.toLowerCase()).join(' '),
-  remedy: (odd, to, {group}) =>
-    `modules are create-only: ${recreate(odd, to ? `with ${show(to)}` : 'with the modules you pick for the group', group)}`,
+  remedy: (odd, to, ctx) =>
+    `modules are create-only: ${recreate(odd, to ? `with ${show(to)}` : 'with the modules you pick for the group', ctx)}`,
 })

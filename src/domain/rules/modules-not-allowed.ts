@@ -15,13 +15,13 @@ export const modulesNotAllowed: Rule = {
   name: 'modules-not-allowed',
   description: `members load no module other than ${ALLOWED.join(' and ')}`,
   needs: 'arm',
-  evaluate({group}) {
-    return partition(group.members, disallowed).map(({value, members}) => ({
+  evaluate(ctx) {
+    return partition(ctx.group.members, disallowed).map(({value, members}) => ({
       rule: 'modules-not-allowed',
       severity: 'error',
       members: ids(members),
       message: `${names(members)} ${agree(members, 'loads', 'load')} ${value}; geo-replication supports only ${ALLOWED.join(' and ')}`,
-      remediation: `modules are create-only: ${recreate(members, `without ${value}`, group)}`,
+      remediation: `modules are create-only: ${recreate(members, `without ${value}`, ctx)}`,
     }))
   },
 }

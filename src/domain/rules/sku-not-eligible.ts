@@ -7,8 +7,8 @@ export const skuNotEligible: Rule = {
   name: 'sku-not-eligible',
   description: "every member's SKU supports active geo-replication",
   needs: 'arm',
-  evaluate({group}) {
-    const ineligible = partition(group.members, (m) => (isGeoReplicationEligible(m.sku.name).eligible ? null : m.sku.name))
+  evaluate(ctx) {
+    const ineligible = partition(ctx.group.members, (m) => (isGeoReplicationEligible(m.sku.name).eligible ? null : m.sku.name))
     return ineligible.map(({value, members}) => ({
       rule: 'sku-not-eligible',
       severity: 'error',
@@ -17,7 +17,7 @@ export const skuNotEligible: Rule = {
       remediation: recreate(
         members,
         'on an eligible SKU that matches the rest of the group (Balanced B3 or larger, Memory Optimized or Compute Optimized)',
-        group,
+        ctx,
       ),
     }))
   },

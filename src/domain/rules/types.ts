@@ -46,6 +46,8 @@ export interface CheckContext {
   /** absent when the canary did not run */
   replication?: ReplicationPair[]
   thresholds: Thresholds
+  /** how this run reached ARM (--profile, --subscription, …), repeated in every command a remediation suggests */
+  connection?: string[]
 }
 
 export type RuleNeeds = 'arm' | 'probe' | 'canary'

@@ -3,8 +3,8 @@
 // says what to fix from here.
 import {allMembers, label, memberEndpoint} from '../group.js'
 import type {Member} from '../model.js'
-import {eachMember, healthOf, probeScope} from './helpers.js'
-import type {Rule} from './types.js'
+import {eachMember, healthOf, probeScope, unlinkCommands} from './helpers.js'
+import type {CheckContext, Rule} from './types.js'
 
 // keyed by the probe's error kinds (src/redis/classify.ts)
 const LOCAL_CAUSE: Record<string, string> = {
@@ -15,8 +15,8 @@ const LOCAL_CAUSE: Record<string, string> = {
   auth: "authentication failed: check the member's own access key (or whether access keys are disabled) or the Entra identity's access",
 }
 
-const outage = (m: Member) =>
-  `if its region is down, force-unlink ${m.cluster} from a surviving member (\`geo-redis force-unlink\`) before the others run out of memory, ` +
+const outage = (m: Member, ctx: CheckContext) =>
+  `if its region is down, force-unlink ${m.cluster} from a surviving member (${unlinkCommands(ctx, [m])}) before the others run out of memory, ` +
   'then delete and recreate it once the region recovers'
 
 export const unreachable: Rule = {
@@ -39,7 +39,7 @@ export const unreachable: Rule = {
           ? 'its data plane answers although ARM cannot read it: re-run with --auth entra to authenticate without ARM, and see unresolved-member for why ARM does not answer'
           : h.errorKind === 'auth' || h.errorKind === 'tls'
             ? local
-            : `${local ?? 'check network access and credentials from here'}; ${outage(m)}`
+            : `${local ?? 'check network access and credentials from here'}; ${outage(m, ctx)}`
         return {
           severity: 'error',
           message: `${label(m)} is unreachable at ${endpoint ? `${endpoint.host}:${endpoint.port}` : 'an unknown endpoint'}${why ? ` (${why})` : ''}`,

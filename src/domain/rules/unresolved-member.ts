@@ -3,18 +3,19 @@
 // outside the run or an odd answer say nothing about the member's health (warnings; the read error itself still
 // fails the check).
 import {label} from '../group.js'
-import type {GeoGroup, Member} from '../model.js'
+import type {Member} from '../model.js'
 import {CAUSE_TEXT, causeMeansDown, type ReadCause} from '../read.js'
-import {everyoneScope, groupName} from './helpers.js'
-import type {Rule} from './types.js'
+import {everyoneScope, geoRedis, groupName, unlinkCommands} from './helpers.js'
+import type {CheckContext, Rule} from './types.js'
 
 /** What to do about an unread member, by cause: the runbook and force-unlink, Reader access, or the unlink of a deleted member. */
-export function unreadRemediation(m: Member, group: GeoGroup, cause: ReadCause): string {
-  const unlink = `\`geo-redis force-unlink --group ${group.nickname || '<nickname>'} --member ${m.id}\``
+function unreadRemediation(m: Member, ctx: CheckContext, cause: ReadCause): string {
+  const {group} = ctx
+  const unlink = unlinkCommands(ctx, [m])
   switch (cause) {
     case 'region-not-answering':
       return (
-        `its region does not answer: follow the incident runbook (\`geo-redis runbook incident --group ${group.nickname || '<nickname>'}\`); ` +
+        `its region does not answer: follow the incident runbook (${geoRedis(ctx, 'runbook', 'incident', '--group', group.nickname || '<nickname>')}); ` +
         `if the outage lasts, force-unlink ${m.cluster} from a surviving member (${unlink}) before replication metadata fills the ` +
         "others' memory, and delete and recreate it (or force-link it) once the region recovers"
       )
@@ -23,9 +24,9 @@ export function unreadRemediation(m: Member, group: GeoGroup, cause: ReadCause):
     case 'forbidden':
       return `grant the identity the Reader role on subscription ${m.subscriptionId || 'of the member'} (or its resource group ${m.resourceGroup || ''}), then re-run: its health cannot be judged without it`
     case 'not-listed':
-      return `its subscription ${m.subscriptionId} is outside this run and could not be read directly: pass --subscription ${m.subscriptionId} with an identity that can read it, or check \`geo-redis inventory --subscription ${m.subscriptionId}\``
+      return `its subscription ${m.subscriptionId} is outside this run and could not be read directly: pass --subscription ${m.subscriptionId} with an identity that can read it, or check ${geoRedis(ctx, 'inventory', '--subscription', m.subscriptionId)}`
     case 'unknown':
-      return `re-run; if ARM keeps answering this, check \`geo-redis inventory --subscription ${m.subscriptionId}\` and the Azure status page`
+      return `re-run; if ARM keeps answering this, check ${geoRedis(ctx, 'inventory', '--subscription', m.subscriptionId)} and the Azure status page`
   }
 }
 
@@ -34,7 +35,8 @@ export const unresolvedMember: Rule = {
   description: 'every linked database could be read; one whose region does not answer, or one deleted but still linked, fails the group',
   needs: 'arm',
   scope: everyoneScope,
-  evaluate({group}) {
+  evaluate(ctx) {
+    const {group} = ctx
     return group.unreadable.map((m) => {
       const {cause, code, message} = m.readError!
       return {
@@ -43,7 +45,7 @@ export const unresolvedMember: Rule = {
         severity: causeMeansDown(cause) ? 'error' : 'warning',
         members: [m.id],
         message: `${label(m)} is linked but could not be read: ${cause}, ${CAUSE_TEXT[cause]} (${code}: ${message})`,
-        remediation: unreadRemediation(m, group, cause),
+        remediation: unreadRemediation(m, ctx, cause),
       }
     })
   },

@@ -199,8 +199,11 @@ export interface SandboxWorldOptions {
   members?: number
   nickname?: string
   regions?: string[]
-  /** redis-server port per member, then one for the standalone cache; default 10000, 10001, ... */
-  redisPorts?: number[]
+  /**
+   * where each member's redis-server listens, then the standalone cache's: its cluster's hostName and its database's
+   * port. Default: an address of its own that nothing binds, 127.0.0.11, 127.0.0.12, …, at Azure's port 10000
+   */
+  endpoints?: {host: string; port: number}[]
   plaintext?: boolean
   /** access keys per member, then the standalone cache's; random when absent */
   keys?: WorldDatabase['keys'][]
@@ -208,30 +211,32 @@ export interface SandboxWorldOptions {
 }
 
 /**
- * A group of `members` databases named sandbox-<region>, alternating over two subscriptions, all on
- * hostName "localhost" (the TLS certificate's name) at their own port, plus one standalone cache.
+ * A group of `members` databases named sandbox-<region>, alternating over two subscriptions, each cluster on a
+ * loopback address of its own (its hostName) at port 10000, as in Azure, plus one standalone cache.
  */
 export function sandboxWorld(options: SandboxWorldOptions = {}): World {
-  const {members = 3, nickname = 'sandbox-geo', regions = SANDBOX.regions, redisPorts = [], plaintext = false, keys = []} = options
+  const {members = 3, nickname = 'sandbox-geo', regions = SANDBOX.regions, endpoints = [], plaintext = false, keys = []} = options
   if (members < 1 || members > regions.length) throw new Error(`members must be between 1 and ${regions.length}`)
+  const endpoint = (i: number) => endpoints[i] ?? {host: `127.0.0.${11 + i}`, port: 10000}
   const props = (i: number): Partial<DatabaseProperties> => ({
-    port: redisPorts[i] ?? 10000 + i,
+    port: endpoint(i).port,
     clientProtocol: plaintext ? 'Plaintext' : 'Encrypted',
   })
-  const at = (i: number, name: string, location: string) =>
+  const at = (i: number, subscription: number, name: string, location: string) =>
     cluster({
-      subscriptionId: SANDBOX.subscriptions[i % 2],
+      subscriptionId: SANDBOX.subscriptions[subscription % 2],
       resourceGroup: SANDBOX.resourceGroup,
       name,
       location,
       sku: options.sku ?? 'Balanced_B5',
-      hostName: 'localhost',
+      hostName: endpoint(i).host,
     })
 
-  const clusters = regions.slice(0, members).map((r, i) => at(i, `sandbox-${normaliseLocation(r)}`, r))
+  const clusters = regions.slice(0, members).map((r, i) => at(i, i, `sandbox-${normaliseLocation(r)}`, r))
   const group = clusters.map((c, i) => database(c.id, props(i), keys[i]))
   link(group, nickname)
-  const standalone = at(0, SANDBOX.standaloneCluster, regions[0])
+  // in the first region and its subscription, on an endpoint of its own
+  const standalone = at(members, 0, SANDBOX.standaloneCluster, regions[0])
   return {
     tenantId: TENANT_ID,
     subscriptions: SANDBOX.subscriptions.map((id, i) => ({id, displayName: `sandbox-${i + 1}`})),

@@ -18,6 +18,7 @@ import {
   nameOf,
   skusForScaling,
   SUPPORTED_API_VERSIONS,
+  type LinkedDatabase,
   type World,
   type WorldCluster,
   type WorldDatabase,
@@ -163,6 +164,8 @@ interface Operation {
   failure: OperationFailure | null
   error?: OperationFailure
   apply: () => void | Promise<void>
+  /** undoes what the operation showed while in flight (Linking, Unlinking), when it fails */
+  revert: () => void
   settling?: Promise<void>
 }
 
@@ -407,16 +410,18 @@ class Emulator implements RunningEmulator {
     if (!isIdList(ids)) throw invalidContent('The request content must be {"ids": ["<database resource id>", ...]} with at least one id.')
     this.expectLinked(db, ids)
     const drop = new Set(ids.map(idKey))
+    // the database it is sent on and every other member it lists, but not the unlinked ones
+    const survivors = [db.id, ...(db.properties.geoReplication?.linkedDatabases ?? []).map((l) => l.id)]
+      .filter((id) => !drop.has(idKey(id)))
+      .flatMap((id) => this.index.database(id)?.properties.geoReplication ?? [])
+    // while in flight, the survivors show the unlinked ids as Unlinking, as ARM does
+    const revert = showInFlight(survivors.flatMap((geo) => geo.linkedDatabases.filter((l) => drop.has(idKey(l.id)))), 'Unlinking')
     return this.startOperation(call, sub, cluster, false, () => {
       // The target and every other member it lists forget the unlinked ids. The unlinked databases' own views
       // are left as they were: they are the unreachable side, and ARM keeps reporting their stale view until
       // they are deleted and recreated.
-      const survivors = new Set([db.id, ...(db.properties.geoReplication?.linkedDatabases ?? []).map((l) => l.id)].map(idKey))
-      for (const id of survivors) {
-        const geo = drop.has(id) ? undefined : this.index.database(id)?.properties.geoReplication
-        if (geo) geo.linkedDatabases = geo.linkedDatabases.filter((l) => !drop.has(idKey(l.id)))
-      }
-    })
+      for (const geo of survivors) geo.linkedDatabases = geo.linkedDatabases.filter((l) => !drop.has(idKey(l.id)))
+    }, revert)
   }
 
   private forceLink(call: Call, sub: WorldSubscription, cluster: WorldCluster, db: WorldDatabase): Reply {
@@ -444,12 +449,25 @@ class Emulator implements RunningEmulator {
       const missing = m.properties.geoReplication?.linkedDatabases.find((l) => !listedKeys.has(idKey(l.id)))
       if (missing) throw badRequest(`linkedDatabases must list every database linked to '${m.id}'; '${missing.id}' is missing.`)
     }
+    // while in flight, the members it rejoins show it as Linking, as ARM does
+    const joins = (l: LinkedDatabase) => idKey(l.id) === idKey(db.id)
+    const views = members.slice(1).flatMap((m) => m.properties.geoReplication ?? [])
+    const restore = showInFlight(views.flatMap((geo) => geo.linkedDatabases.filter(joins)), 'Linking')
+    const added = views.filter((geo) => !geo.linkedDatabases.some(joins)).map((geo) => {
+      const link = {id: db.id, state: 'Linking'}
+      geo.linkedDatabases.push(link)
+      return {geo, link}
+    })
+    const revert = () => {
+      restore()
+      for (const {geo, link} of added) geo.linkedDatabases = geo.linkedDatabases.filter((l) => l !== link)
+    }
     return this.startOperation(call, sub, cluster, true, async () => {
       await this.options.onForceLink?.(db.id)
       for (const m of members) {
         m.properties.geoReplication = {groupNickname: nickname, linkedDatabases: members.map((o) => ({id: o.id, state: 'Linked'}))}
       }
-    })
+    }, revert)
   }
 
   private flush(call: Call, sub: WorldSubscription, cluster: WorldCluster, db: WorldDatabase): Reply {
@@ -462,7 +480,7 @@ class Emulator implements RunningEmulator {
     this.expectLinked(db, ids)
     return this.startOperation(call, sub, cluster, true, async () => {
       await this.options.onFlush?.([db.id, ...ids])
-    })
+    }, () => {})
   }
 
   private expectLinked(db: WorldDatabase, ids: string[]): void {
@@ -479,6 +497,7 @@ class Emulator implements RunningEmulator {
     cluster: WorldCluster,
     withLocation: boolean,
     apply: () => void | Promise<void>,
+    revert: () => void,
   ): Reply {
     const op: Operation = {
       name: randomUUID(),
@@ -489,6 +508,7 @@ class Emulator implements RunningEmulator {
       pollsLeft: this.options.lroPolls ?? 1,
       failure: this.nextFailure,
       apply,
+      revert,
     }
     this.nextFailure = null
     this.operations.set(op.name, op)
@@ -548,12 +568,14 @@ class Emulator implements RunningEmulator {
   private async settle(op: Operation): Promise<void> {
     if (op.failure) {
       op.error = op.failure
+      op.revert()
     } else {
       try {
         await op.apply()
         this.options.onWorldChange?.(this.world)
       } catch (error) {
         op.error = {code: 'InternalServerError', message: error instanceof Error ? error.message : String(error)}
+        op.revert()
       }
     }
     op.status = op.error ? 'Failed' : 'Succeeded'
@@ -689,6 +711,13 @@ class Emulator implements RunningEmulator {
         return errorReply(new ArmError(404, 'NotFound', `No emulator admin route ${route}.`))
     }
   }
+}
+
+/** Shows `links` in a transitional state while an operation runs; returns what puts their states back. */
+function showInFlight(links: {state: string}[], state: 'Linking' | 'Unlinking'): () => void {
+  const before = links.map((l) => l.state)
+  for (const l of links) l.state = state
+  return () => links.forEach((l, i) => (l.state = before[i]))
 }
 
 function release(outage: Outage): void {

@@ -126,7 +126,7 @@ describe('renderJunit', () => {
     const {findings, evaluated} = evaluateRules(context(g, {health: {1: null}}), {include: ['arm', 'probe']})
     const root = render([{nickname: g.nickname, key: g.key, evaluated, findings}])
     // 16 ARM rules x 3 members + 2 probe rules x 3 members
-    expect(root.attrs).toMatchObject({tests: '54', failures: '1', skipped: '2'})
+    expect(root.attrs).toMatchObject({tests: '57', failures: '1', skipped: '2'})
     expect(all(root, 'failure')[0].attrs.type).toBe('eviction-policy')
   })
 })

@@ -7,7 +7,7 @@ describe('ALL_RULES', () => {
   it('lists every rule once, ARM rules before probe and canary rules', () => {
     const names = ALL_RULES.map((r) => r.name)
     expect(new Set(names).size).toBe(names.length)
-    expect(names).toHaveLength(19)
+    expect(names).toHaveLength(20)
     const order = ['arm', 'probe', 'canary']
     const needs = ALL_RULES.map((r) => order.indexOf(r.needs))
     expect(needs).toEqual([...needs].sort((a, b) => a - b))
@@ -34,7 +34,7 @@ describe('evaluateRules', () => {
     const lost = idOf('cache9')
     const {evaluated, findings} = evaluateRules(context(buildGroup({unresolved: [lost]})), {include: ['arm']})
     const covering = evaluated.filter((e) => e.members.includes(lost)).map((e) => e.rule)
-    expect(covering).toEqual(['link-state', 'views-disagree', 'unresolved-member', 'member-count'])
+    expect(covering).toEqual(['link-state', 'views-disagree', 'unresolved-member', 'member-count', 'members-share-region'])
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['unresolved-member', 'warning']])
   })
 })
