@@ -128,6 +128,9 @@ export class AzureArm implements ArmPort {
         httpClient: this.httpClient,
         additionalPolicies: [{policy: this.budget.policy(), position: 'perRetry'}],
       })
+      // ARM bodies are JSON, never form data; the policy's `typeof FormData` check alone loads Node's fetch (undici),
+      // about 20 ms before the first request
+      client.pipeline.removePolicy({name: 'formDataPolicy'})
       this.clients.set(subscriptionId, client)
     }
 
