@@ -26,14 +26,16 @@ async function main() {
   const {sandboxWorld} = await import('../dist/sandbox/emulator/scenarios.js')
   const dir = mkdtempSync(join(tmpdir(), 'geo-redis-code-cache-'))
   const token = `code-cache-${process.pid}`
+  // V8 takes a cache only under the flags it was made with: the warm-up and the check run without NODE_OPTIONS
+  const env = {...process.env, GEO_REDIS_HOME: dir, CI: '1', NO_COLOR: '1'}
+  for (const name of Object.keys(env)) if (/^(GEO_REDIS_(?!HOME$)|AZURE_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$)/.test(name)) delete env[name]
   const emulator = await startEmulator({world: sandboxWorld(), token})
   try {
     writeFileSync(join(dir, 'ca.pem'), emulator.caPem)
     const profile = {armEndpoint: emulator.url, accessToken: token, caPath: join(dir, 'ca.pem')}
     writeFileSync(join(dir, 'profiles.json'), JSON.stringify({profiles: {'warm-up': profile}}), {mode: 0o600})
-    const env = {...process.env, GEO_REDIS_HOME: dir, CI: '1', NO_COLOR: '1'}
-    for (const name of Object.keys(env)) if (/^(GEO_REDIS_(?!HOME$)|AZURE_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$)/.test(name)) delete env[name]
-    const partial = join(dir, 'code.cache')
+    // beside the cache, so that the rename is atomic: no run ever reads half a cache
+    const partial = `${CACHE}.${process.pid}.partial`
     // the emulator answers in this process while the child runs: execFileSync would block it
     await new Promise((resolve, reject) => {
       execFile(process.execPath, [fileURLToPath(import.meta.url), '--warm-up', partial], {env, timeout: 60_000}, (error, stdout, stderr) =>
@@ -44,11 +46,12 @@ async function main() {
   } finally {
     await emulator.stop()
     rmSync(dir, {recursive: true, force: true})
+    rmSync(`${CACHE}.${process.pid}.partial`, {force: true})
   }
 
   // a cache V8 refuses on this very machine would only cost time: say so rather than ship it silently
   const check = `import('${new URL('../bin/bundle.js', import.meta.url).href}').then(({loadBundle}) => process.stdout.write(loadBundle().cached + '\\n'))`
-  if (execFileSync(process.execPath, ['-e', check], {encoding: 'utf8'}).trim() !== 'true') throw new Error(`V8 did not accept ${CACHE}`)
+  if (execFileSync(process.execPath, ['-e', check], {encoding: 'utf8', env}).trim() !== 'true') throw new Error(`V8 did not accept ${CACHE}`)
 }
 
 if (process.argv[2] === '--warm-up') await warmUp(process.argv[3])
