@@ -22,7 +22,8 @@ exports.loadBundle = function loadBundle({codeCache = true} = {}) {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData: cache,
-    // import() inside the bundle goes to Node's own loader, as it would in a file Node loaded itself
+    // only oclif's loader of ES-module plugins, which this CLI has none of, imports at run time (scripts/bundle.js
+    // refuses any other import()): it goes to Node's own loader, as it would from a file Node loaded itself
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   })
   const bundle = new Module(file)

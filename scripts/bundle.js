@@ -102,13 +102,17 @@ export async function bundle() {
     legalComments: 'eof',
     charset: 'ascii',
     // oclif's TypeScript support (transpiling sources in development) is switched off in the bundle
-    external: ['typescript', 'ts-node', 'tsx', 'node-forge', '@inquirer/prompts'],
+    external: ['typescript', 'ts-node', 'tsx'],
     metafile: true,
     logLevel: 'warning',
     plugins: [esmInCjs],
   })
   checkOneCopy(result.metafile)
   const text = ascii(result.outputFiles[0].text)
+  // an import() left in the bundle would go to Node's loader from inside vm.Script (bin/bundle.js), which works only
+  // in part on Node 20: every module the CLI imports lazily is in the bundle, an external only through require
+  const left = text.match(/\bimport\(\s*["'`][^"'`]*/g)
+  if (left) throw new Error(`the bundle still imports at run time: ${left.join(', ')}`)
   // the build id on the first line ties a code cache to this very bundle (bin/bundle.js)
   const id = createHash('sha256').update(text).digest('hex').slice(0, 32)
   writeFileSync(BUNDLE, `//geo-redis:${id}\n${text}`)
