@@ -43,7 +43,7 @@ function entrySource() {
     `export const COMMANDS = {`,
     ...commands.map((f) => `  get ${JSON.stringify(commandId(f))}() { return require(${path(join('commands', f))}).default },`),
     `}`,
-    ...hooks.map((f, i) => `export {default as ${camel(f.replace(/\.js$/, ''))}} from ${path(join('hooks', f))}`),
+    ...hooks.map((f) => `export {default as ${camel(f.replace(/\.js$/, ''))}} from ${path(join('hooks', f))}`),
     // the bundle is the compiled CLI: oclif never looks for TypeScript sources to transpile, whatever NODE_ENV says
     `settings.enableAutoTranspile = false`,
     `export {Config, run}`,
