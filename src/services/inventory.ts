@@ -84,12 +84,15 @@ class TaskQueue {
   private next = 0
   private running = 0
   private settled: (() => void) | undefined
-  added = 0
 
   constructor(private readonly limit: number) {}
 
+  /** tasks added so far, started or not */
+  get added(): number {
+    return this.waiting.length
+  }
+
   add(task: () => Promise<void>): void {
-    this.added++
     this.waiting.push(task)
     this.start()
   }
