@@ -1,12 +1,16 @@
 // 2. Inventory at fleet scale, and 4. requests and memory: the real CLI (`geo-redis inventory --json`, every
 // subscription it can list) as a subprocess against the emulator in another process, over the synthetic fleet at
-// 10, 100, 1,000 and 10,000 clusters in 5 subscriptions, 30% of databases in groups of three, 50 ms per ARM request.
+// 10, 100, 1,000 and 10,000 clusters in 5 subscriptions, 30% of databases in groups of three, 50 ms per ARM request;
+// then peak memory at 10,000 clusters over 50 subscriptions (no subscription's read budget binds there, so the whole
+// fleet is read at full concurrency). The emulator's CA is trusted through a profile's --ca-path, with
+// NODE_EXTRA_CA_CERTS unset.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {cleanEnv} from './lib/context.js'
 import {startEmulatorProcess} from './lib/emulator.js'
 import {run, tempDir} from './lib/proc.js'
+import {writeProfile} from './lib/profile.js'
 import {table, verdict} from './lib/report.js'
 import {mb, median, ms, ratio, spread, summary} from './lib/stats.js'
 
@@ -22,9 +26,11 @@ export const DEFAULTS = {
   budget: {bucketSize: 250, refillPerSecond: 25},
   /** sizes at which a real one-request-at-a-time run (--concurrency 1) validates the sequential model */
   sequentialSizes: [10, 100],
+  /** the memory fleet (false: not run) */
+  memory: {clusters: 10_000, subscriptions: 50, runs: 3},
 }
 
-export const TARGETS = {boundRatioAt1000: 1.3, speedupVsSequential: 10, rssMbAt1000: 200, rssSlopeTolerance: 1.5}
+export const TARGETS = {boundRatioAt1000: 1.3, speedupVsSequential: 10, rssMbAt1000: 200, rssSlopeTolerance: 1.5, memoryFleetBytes: 200e6}
 
 // ---------------------------------------------------------------------------------------------------------------
 // the model
@@ -147,16 +153,11 @@ export function analyseRequests(requests, latencyMs) {
 
 async function runCli({root, emulator, concurrency, expected, latencyMs, timeoutMs, dir}) {
   const observeFile = join(dir, `observe-${Date.now()}-${Math.random().toString(36).slice(2)}.json`)
-  const env = cleanEnv({
-    GEO_REDIS_ARM_ENDPOINT: emulator.url,
-    GEO_REDIS_ACCESS_TOKEN: emulator.token,
-    NODE_EXTRA_CA_CERTS: emulator.caPath,
-    GEO_REDIS_HOME: join(dir, 'home'),
-    GEO_REDIS_ARM_TIMEOUT_MS: '60000',
-    GEO_REDIS_BENCH_OBSERVE_FILE: observeFile,
-  })
+  const home = join(dir, 'home')
+  const profileArgs = writeProfile(home, emulator)
+  const env = cleanEnv({GEO_REDIS_HOME: home, GEO_REDIS_ARM_TIMEOUT_MS: '60000', GEO_REDIS_BENCH_OBSERVE_FILE: observeFile})
   const before = (await emulator.requests()).length
-  const r = await run(process.execPath, ['--require', OBSERVE, join(root, 'bin/run.js'), 'inventory', '--json', '--concurrency', String(concurrency)], {env, cwd: root, timeoutMs})
+  const r = await run(process.execPath, ['--require', OBSERVE, join(root, 'bin/run.js'), 'inventory', '--json', ...profileArgs, '--concurrency', String(concurrency)], {env, cwd: root, timeoutMs})
   if (r.code !== 0) throw new Error(`inventory exited ${r.code ?? r.signal}: ${r.stderr.slice(0, 1000)}`)
   checkOutput(r.stdout, expected)
   const requests = (await emulator.requests()).slice(before)
@@ -210,7 +211,33 @@ async function inProcessWithoutBudget({root, emulator, concurrency, expected, la
   return {ms: elapsed, requestCount: arm.requestCount(), requests: analyseRequests(requests, latencyMs)}
 }
 
-export async function inventory({root, log, runs = 5, warmup = 1, runsLarge = 3, options = {}}) {
+/**
+ * Peak RSS of `inventory --json` over the memory fleet, run after run; with `baseline`, that build's run follows each
+ * run of this one, on the same emulator.
+ */
+async function memoryFleet({root, baseline, o, dir, log}) {
+  const {syntheticFleet} = await import(pathToFileURL(join(root, 'dist/sandbox/emulator/scenarios.js')).href)
+  const {clusters, subscriptions, runs} = o.memory
+  const world = syntheticFleet({clusters, subscriptions, groupedFraction: o.groupedFraction, seed: 42})
+  const m = model(world, o)
+  const expected = expectedShape(world)
+  log(`  memory: ${clusters.toLocaleString('en')} clusters over ${subscriptions} subscriptions, ${m.requests} requests${m.budgetBinds ? ' (the budget binds)' : ''}`)
+  const emulator = await startEmulatorProcess({root, world, latencyMs: o.latencyMs, pageSize: o.pageSize})
+  const builds = {after: [], before: []}
+  try {
+    const common = {emulator, expected, latencyMs: o.latencyMs, dir, concurrency: o.concurrency, timeoutMs: 2 * m.boundWithBudgetMs + 60_000}
+    for (let round = 0; round < runs; round++) {
+      builds.after.push(await runCli({...common, root}))
+      if (baseline) builds.before.push(await runCli({...common, root: baseline}))
+      log(`    run ${round + 1}/${runs}: peak RSS ${mb(builds.after.at(-1).maxRssKb)}${baseline ? `, before ${mb(builds.before.at(-1).maxRssKb)}` : ''}`)
+    }
+  } finally {
+    await emulator.stop()
+  }
+  return {clusters, subscriptions, model: m, ...builds}
+}
+
+export async function inventory({root, baseline, log, runs = 5, warmup = 1, runsLarge = 3, options = {}}) {
   const o = {...DEFAULTS, ...options}
   const {syntheticFleet} = await import(pathToFileURL(join(root, 'dist/sandbox/emulator/scenarios.js')).href)
   const temp = tempDir('inventory')
@@ -254,16 +281,17 @@ export async function inventory({root, log, runs = 5, warmup = 1, runsLarge = 3,
         await emulator.stop()
       }
     }
+    const memory = o.memory ? await memoryFleet({root, baseline, o, dir, log}) : null
+    return report(results, o, memory)
   } finally {
     temp.remove()
   }
-  return report(results, o)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // reporting
 
-function report(results, o) {
+function report(results, o, memory) {
   const rows = []
   const reqRows = []
   const phaseRows = []
@@ -322,7 +350,7 @@ function report(results, o) {
     if (r.size === 1000) {
       const value = wall.median / bound
       targets.push({name: `1,000 clusters: wall ≤ ${TARGETS.boundRatioAt1000}× critical-path bound`, value: `${ratio(value)} (${ms(wall.median)} vs ${ms(bound)})`, met: value <= TARGETS.boundRatioAt1000})
-      targets.push({name: `1,000 clusters: peak RSS ≤ ${TARGETS.rssMbAt1000} MB`, value: mb(rss.median), met: rss.median / 1024 <= TARGETS.rssMbAt1000})
+      targets.push({name: `1,000 clusters: peak RSS ≤ ${TARGETS.rssMbAt1000} MiB`, value: mb(rss.median), met: rss.median / 1024 <= TARGETS.rssMbAt1000})
     }
     if (r.size >= 1000) {
       const speedup = m.sequentialMs / wall.median
@@ -358,6 +386,7 @@ function report(results, o) {
       met: high <= TARGETS.rssSlopeTolerance * Math.max(low, 1),
     })
   }
+  const memoryText = memory ? memoryReport(memory, targets) : []
   const budget = o.budget
   const text = [
     `Fleet: syntheticFleet over ${o.subscriptions} subscriptions, ${o.groupedFraction * 100}% of databases in groups of three, one database per cluster; emulator in its own process, ${o.latencyMs} ms per ARM request, page size ${o.pageSize}; CLI \`inventory --json\` (lists the subscriptions itself), --concurrency ${o.concurrency}. Every run's JSON is checked (all groups, members and standalone databases, no errors).`,
@@ -380,7 +409,25 @@ function report(results, o) {
     '',
     'Peak RSS growth (medians): ' + slopes.map((s) => `${s.from.toLocaleString('en')}→${s.to.toLocaleString('en')}: ${s.kbPerCluster.toFixed(1)} KB/cluster`).join('; '),
     '',
+    ...memoryText,
     table(['target', 'value', ''], targets.map((t) => [t.name, t.value, verdict(t.met)])),
   ].join('\n')
-  return {text, targets, data: results.map((r) => ({size: r.size, model: r.model, parallel: r.parallel, sequential: r.sequential, noBudget: r.noBudget}))}
+  return {text, targets, data: {sizes: results.map((r) => ({size: r.size, model: r.model, parallel: r.parallel, sequential: r.sequential, noBudget: r.noBudget})), memory}}
+}
+
+/** The memory fleet's table (and its target, pushed onto `targets`): the largest peak of its runs is what is judged. */
+function memoryReport(memory, targets) {
+  const fleet = `${memory.clusters.toLocaleString('en')} clusters over ${memory.subscriptions} subscriptions`
+  const row = (label, runs) => {
+    const rss = runs.map((x) => x.maxRssKb)
+    return [label, `${runs.length}`, spread(summary(runs.map((x) => x.ms))), runs.map((x) => mb(x.maxRssKb)).join(', '), mb(median(rss)), mb(Math.max(...rss), {both: true})]
+  }
+  const worst = Math.max(...memory.after.map((x) => x.maxRssKb))
+  targets.push({name: `${fleet}: peak RSS ≤ ${TARGETS.memoryFleetBytes / 1e6} MB (every run)`, value: mb(worst, {both: true}), met: worst * 1024 <= TARGETS.memoryFleetBytes})
+  return [
+    `Peak memory, ${fleet} (${memory.model.requests} requests; the read budget ${memory.model.budgetBinds ? 'binds' : 'does not bind'}), \`inventory --json\`, --concurrency 16, ${memory.after.length} runs${memory.before.length ? ', each followed by the baseline build\'s run on the same emulator' : ''}. Peak RSS from getrusage (maxrss).`,
+    '',
+    table(['build', 'runs', 'wall median (min–max)', 'peak RSS of each run', 'median', 'largest'], [row('this one', memory.after), ...(memory.before.length ? [row('before (baseline)', memory.before)] : [])]),
+    '',
+  ]
 }

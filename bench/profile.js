@@ -12,6 +12,7 @@ import {cleanEnv, codeUnderTest} from './lib/context.js'
 import {profileTimeline, summariseProfile} from './lib/cpuprofile.js'
 import {startEmulatorProcess} from './lib/emulator.js'
 import {installCleanup, run, tempDir} from './lib/proc.js'
+import {writeProfile} from './lib/profile.js'
 import {ms} from './lib/stats.js'
 
 const {values, positionals} = parseArgs({
@@ -34,15 +35,14 @@ const strip = (name) => name.replace(code.root + '/', '')
 let emulator
 try {
   let args
-  let env = cleanEnv({GEO_REDIS_HOME: home.path})
+  const env = cleanEnv({GEO_REDIS_HOME: home.path})
   if (what === 'startup') {
     args = [values.help ? '--help' : '--version']
   } else if (what === 'inventory') {
     const {syntheticFleet} = await import(pathToFileURL(join(code.root, 'dist/sandbox/emulator/scenarios.js')).href)
     const world = syntheticFleet({clusters: Number(values.clusters), subscriptions: 5, groupedFraction: 0.3, seed: 42})
     emulator = await startEmulatorProcess({root: code.root, world, latencyMs: Number(values['latency-ms']), pageSize: 100})
-    env = {...env, GEO_REDIS_ARM_ENDPOINT: emulator.url, GEO_REDIS_ACCESS_TOKEN: emulator.token, NODE_EXTRA_CA_CERTS: emulator.caPath}
-    args = ['inventory', '--json', '--concurrency', values.concurrency]
+    args = ['inventory', '--json', ...writeProfile(home.path, emulator), '--concurrency', values.concurrency]
   } else {
     throw new Error(`profile what? startup or inventory, not ${what}`)
   }

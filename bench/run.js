@@ -5,12 +5,15 @@
 //   --runs <n>        measured runs per case (default: startup 15, inventory 5, probe 20); at least 5 is sensible
 //   --runs-large <n>  runs at 10,000 clusters (default 3: each is over a minute, bound by ARM's read budget)
 //   --sizes <list>    inventory fleet sizes (default 10,100,1000,10000)
-//   --quick           a smoke test: 3 runs, sizes 10,100,1000, no RESULTS.md update
+//   --quick           a smoke test: 3 runs, sizes 10,100,1000, no memory fleet, no RESULTS.md update
+//   --skip-memory     inventory without its memory fleet (10,000 clusters over 50 subscriptions, 3 runs of ~35 s)
 //   --in-place        measure the work tree's dist/ directly instead of a snapshot copy of the built CLI
+//   --baseline <dir>  also measure the build in <dir> (an earlier version, built) in the same rounds: before/after
 //   --no-write        do not update bench/RESULTS.md
 //   --json <file>     also write every sample as JSON
-//   --max-minutes <n> hard limit for the whole run (default 15): everything started is killed and the run fails
-import {writeFileSync} from 'node:fs'
+//   --max-minutes <n> hard limit for the whole run (default 30): everything started is killed and the run fails
+import {existsSync, writeFileSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {inventory} from './inventory.js'
 import {codeUnderTest, REPO} from './lib/context.js'
@@ -31,10 +34,12 @@ try {
       'runs-large': {type: 'string'},
       sizes: {type: 'string'},
       quick: {type: 'boolean', default: false},
+      'skip-memory': {type: 'boolean', default: false},
       'in-place': {type: 'boolean', default: false},
+      baseline: {type: 'string'},
       'no-write': {type: 'boolean', default: false},
       json: {type: 'string'},
-      'max-minutes': {type: 'string', default: '15'},
+      'max-minutes': {type: 'string', default: '30'},
       help: {type: 'boolean', short: 'h', default: false},
     },
   })
@@ -45,7 +50,7 @@ try {
 const {values, positionals} = parsed
 
 if (values.help) {
-  process.stdout.write('usage: node bench/run.js [startup] [inventory] [probe] [--runs n] [--runs-large n] [--sizes 10,100,1000,10000] [--quick] [--in-place] [--no-write] [--json file] [--max-minutes n]\n')
+  process.stdout.write('usage: node bench/run.js [startup] [inventory] [probe] [--runs n] [--runs-large n] [--sizes 10,100,1000,10000] [--quick] [--skip-memory] [--in-place] [--baseline dir] [--no-write] [--json file] [--max-minutes n]\n')
   process.exit(0)
 }
 const unknown = positionals.filter((p) => !(p in BENCHMARKS))
@@ -67,6 +72,11 @@ const runs = values.quick ? 3 : positive(values.runs, 'runs')
 const runsLarge = positive(values['runs-large'], 'runs-large')
 const sizes = values.sizes ? values.sizes.split(',').map((s) => positive(s.trim(), 'sizes')) : values.quick ? [10, 100, 1000] : undefined
 const write = !values['no-write'] && !values.quick
+const baseline = values.baseline ? resolve(values.baseline) : undefined
+if (baseline && !existsSync(join(baseline, 'bin/run.js'))) {
+  process.stderr.write(`--baseline ${baseline} is not a built geo-redis (no bin/run.js)\n`)
+  process.exit(2)
+}
 const log = (line) => process.stderr.write(`${line}\n`)
 
 let code
@@ -94,7 +104,8 @@ try {
     const started = Date.now()
     log(`\n== ${name}`)
     try {
-      const result = await BENCHMARKS[name]({root: code.root, log, ...(runs ? {runs} : {}), ...(runsLarge ? {runsLarge} : {}), options: sizes ? {sizes} : {}})
+      const options = {...(sizes ? {sizes} : {}), ...(values.quick || values['skip-memory'] ? {memory: false} : {})}
+      const result = await BENCHMARKS[name]({root: code.root, baseline, log, ...(runs ? {runs} : {}), ...(runsLarge ? {runsLarge} : {}), options})
       const stamp = `_Measured ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s on ${describeMachine(m)}; load average (1/5/15 min) ${loadBefore} before, ${load()} after._`
       process.stdout.write(`\n## ${name}\n\n${result.text}\n`)
       if (write) updateSection(name, `${stamp}\n\n${result.text}`)

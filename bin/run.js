@@ -1,23 +1,50 @@
 #!/usr/bin/env node
-// First, before oclif or any library can print: every write to stdout and stderr is masked for secrets and stripped
-// of control sequences that are not ours (library debug output included).
-import {installOutputGuard} from '../dist/shared/output-guard.js'
+// `geo-redis --version` and every help (`--help` or `-h` after a command or topic, `help <command>`, the root help)
+// are answered without loading the CLI: the version from package.json, the help from dist/help.json, rendered by oclif
+// itself at build time (scripts/render-help.js) for the exact words typed. Both print exactly what oclif would; the
+// help only where oclif would wrap at 80 columns too and colour nothing. Those texts are fixed at build time, so they
+// skip the output guard, which everything else passes (the bundle installs it before anything else runs).
+'use strict'
+const fs = require('node:fs')
+const {join} = require('node:path')
 
-installOutputGuard()
+const ROOT = join(__dirname, '..')
+const argv = process.argv.slice(2)
 
-// `geo-redis --version` and the root help (`--help`, `-h`, `help`) are answered without loading oclif (which costs 4×
-// a bare Node start): the version from package.json, the help from dist/root-help.txt, rendered by oclif itself at
-// build time. Both print exactly what oclif would; the help only where oclif would wrap at 80 columns too.
-const [arg, ...rest] = process.argv.slice(2)
-const fs = rest.length === 0 && ['--version', '--help', '-h', 'help'].includes(arg) ? await import('node:fs') : null
-const plainWidth = !process.env.OCLIF_COLUMNS && (!process.stdout.isTTY || process.stdout.columns === 80)
-
-if (fs && arg === '--version') {
-  const {name, version} = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+if (argv.length === 1 && argv[0] === '--version') {
+  const {name, version} = JSON.parse(fs.readFileSync(join(ROOT, 'package.json'), 'utf8'))
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
-} else if (fs && plainWidth && !process.env.GEO_REDIS_NO_HELP_CACHE && fs.existsSync(new URL('../dist/root-help.txt', import.meta.url))) {
-  process.stdout.write(fs.readFileSync(new URL('../dist/root-help.txt', import.meta.url), 'utf8'))
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  const help = builtHelp()
+  if (help === undefined) require('./bundle.js').loadBundle().exports.main(ROOT)
+  else process.stdout.write(help)
+}
+
+/** The help oclif would print for these words, when built, and when the terminal is one it was rendered for. */
+function builtHelp() {
+  const asked = argv.length === 0 || argv[0] === 'help' || argv.at(-1) === '--help' || argv.at(-1) === '-h'
+  const plainWidth = !process.env.OCLIF_COLUMNS && (!process.stdout.isTTY || process.stdout.columns === 80)
+  if (!asked || !plainWidth || process.env.GEO_REDIS_NO_HELP_CACHE || !argv.every((a) => /^[a-z0-9-]+$/i.test(a)) || userTheme()) {
+    return undefined
+  }
+
+  let built
+  try {
+    built = JSON.parse(fs.readFileSync(join(ROOT, 'dist/help.json'), 'utf8'))
+  } catch {
+    return undefined
+  }
+
+  const text = built.argv[argv.join(' ')]
+  return text === undefined ? undefined : built.texts[text]
+}
+
+/** An oclif theme in the user's config dir would colour the help, so oclif renders it then (its configDir/theme.json). */
+function userTheme() {
+  const env = process.env
+  const home = env.HOME || (process.platform === 'win32' && env.USERPROFILE)
+  const base = env.XDG_CONFIG_HOME || (process.platform === 'win32' && env.LOCALAPPDATA) || (home && join(home, '.config'))
+  const dir = env.GEO_REDIS_CONFIG_DIR || (base && join(base, 'geo-redis'))
+  // nowhere to look: oclif may still find one
+  return !dir || fs.existsSync(join(dir, 'theme.json'))
 }

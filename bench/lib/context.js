@@ -8,7 +8,8 @@ import {tempDir} from './proc.js'
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
-const REQUIRED = ['bin/run.js', 'package.json', 'oclif.manifest.json', 'dist/commands/inventory.js', 'dist/sandbox/emulator/main.js', 'dist/redis/probe.js', 'dist/azure/arm.js', 'dist/services/inventory.js']
+// the code cache is the build's last step: with it, the build is whole
+const REQUIRED = ['bin/run.js', 'bin/bundle.js', 'package.json', 'oclif.manifest.json', 'dist/geo-redis.cjs', 'dist/help.json', 'dist/geo-redis.cjs.cache', 'dist/sandbox/emulator/main.js', 'dist/redis/probe.js', 'dist/azure/arm.js', 'dist/services/inventory.js']
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 

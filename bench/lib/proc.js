@@ -72,8 +72,10 @@ export function track(command, args, options = {}) {
 }
 
 /**
- * Runs a command to completion with a time limit; resolves with {code, signal, stdout, stderr, ms}, where ms is
- * the wall time from spawn to exit measured in this (otherwise idle) process. Rejects on timeout (after killing).
+ * Runs a command to completion with a time limit; resolves with {code, signal, stdout, stderr, ms, spawnedAt}, where
+ * ms is the wall time from spawn to exit measured in this (otherwise idle) process and spawnedAt the spawn's time
+ * (ms since the epoch, sub-millisecond: comparable with a child's performance.timeOrigin + performance.now()).
+ * Rejects on timeout (after killing).
  */
 export function run(command, args, {env, cwd, timeoutMs = 60_000, keepStdout = true} = {}) {
   return new Promise((resolve, reject) => {
@@ -97,7 +99,7 @@ export function run(command, args, {env, cwd, timeoutMs = 60_000, keepStdout = t
     })
     child.once('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr, ms: exitedMs || performance.now() - started})
+      resolve({code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr, ms: exitedMs || performance.now() - started, spawnedAt: performance.timeOrigin + started})
     })
   })
 }

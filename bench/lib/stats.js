@@ -23,7 +23,9 @@ export function summary(values) {
 
 export const ms = (v) => (Number.isFinite(v) ? (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? `${v.toFixed(0)} ms` : `${v.toFixed(2)} ms`) : 'n/a')
 export const ratio = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a')
-export const mb = (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(1)} MB` : 'n/a')
+/** A size in KiB (as getrusage's maxrss) as MiB, and as MB (10^6 bytes) with `both`. */
+export const mb = (kb, {both = false} = {}) =>
+  Number.isFinite(kb) ? `${(kb / 1024).toFixed(1)} MiB${both ? ` (${((kb * 1024) / 1e6).toFixed(1)} MB)` : ''}` : 'n/a'
 
 /** "median (min–max)" */
 export const spread = (s, fmt = ms) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`

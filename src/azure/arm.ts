@@ -139,6 +139,9 @@ export class AzureArm implements ArmPort {
           {policy: this.watch.policy(), position: 'perRetry'},
         ],
       })
+      // ARM bodies are JSON, never form data; the policy's `typeof FormData` check alone loads Node's fetch (undici),
+      // about 20 ms before the first request
+      client.pipeline.removePolicy({name: 'formDataPolicy'})
       this.clients.set(subscriptionId, client)
     }
 

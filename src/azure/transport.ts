@@ -1,12 +1,12 @@
 // The HTTPS transport under every Azure pipeline (ARM, and Microsoft Entra sign-in): one keep-alive agent whose TLS
-// context is built once (Node's roots plus a private CA), verification always on whatever NODE_TLS_REJECT_UNAUTHORIZED
-// says. The agent is attached at the very end of the pipeline and taken off again, so no logging policy ever dumps
-// it (with its sockets' raw request text, Authorization header included).
+// trust for a private CA is the process's one context for it (shared/trust.ts), verification always on whatever
+// NODE_TLS_REJECT_UNAUTHORIZED says. The agent is attached at the very end of the pipeline and taken off again, so no
+// logging policy ever dumps it (with its sockets' raw request text, Authorization header included).
 import https from 'node:https'
 import {createRequire} from 'node:module'
-import tls from 'node:tls'
 import type * as CoreRestPipeline from '@azure/core-rest-pipeline'
 import type {HttpClient} from '@azure/core-rest-pipeline'
+import {trustContext} from '../shared/trust.js'
 
 // the CommonJS copy the SDK itself loads (see arm.ts)
 const {createDefaultHttpClient} = createRequire(import.meta.url)('@azure/core-rest-pipeline') as typeof CoreRestPipeline
@@ -16,7 +16,7 @@ export function verifiedHttpClient(options: {caPem?: string; maxSockets: number}
     keepAlive: true,
     maxSockets: options.maxSockets,
     rejectUnauthorized: true,
-    ...(options.caPem ? {secureContext: tls.createSecureContext({ca: [...tls.rootCertificates, options.caPem]})} : {}),
+    ...(options.caPem ? {secureContext: trustContext(options.caPem)} : {}),
   })
   const inner = createDefaultHttpClient()
   return {

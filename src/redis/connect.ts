@@ -3,9 +3,10 @@
 // There is deliberately no way to skip certificate or host-name verification.
 import {once} from 'node:events'
 import {connect as tcpConnect, isIP, type Socket} from 'node:net'
-import {connect as tlsConnect, rootCertificates} from 'node:tls'
+import {connect as tlsConnect} from 'node:tls'
 import type {Redis} from 'ioredis'
 import {secrets} from '../shared/redact.js'
+import {trustContext} from '../shared/trust.js'
 
 export interface RedisAuth {
   /** ACL user; for Microsoft Entra the principal's object id. Omitted: the default user (access keys). */
@@ -109,8 +110,8 @@ async function openSocket(target: RedisTarget, deadline: Deadline): Promise<Omit
       host: target.host,
       // SNI must be a name, never an IP literal (RFC 6066)
       servername: target.servername ?? (isIP(target.host) ? undefined : target.host),
-      ca: target.ca === undefined ? undefined : [...rootCertificates, target.ca],
-      minVersion: 'TLSv1.2',
+      // with a private CA, the process's one context for it (Node's roots plus the CA, TLS 1.2 or later)
+      ...(target.ca === undefined ? {minVersion: 'TLSv1.2' as const} : {secureContext: trustContext(target.ca.toString())}),
       rejectUnauthorized: true,
     })
     socket.on('error', ignore)

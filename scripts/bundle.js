@@ -1,0 +1,136 @@
+// Build step, after tsc: dist/geo-redis.cjs, the whole CLI in one CommonJS file (oclif, every command and hook, the
+// Azure SDK, ioredis …). Node then reads one file instead of ~700, and bin/run.js loads it with a V8 code cache
+// (scripts/code-cache.js). The commands are found on the file system, as oclif's pattern strategy would: every
+// dist/commands/**/*.js is a command whose id is its path ("sandbox/up.js" → "sandbox:up"), so a new command needs no
+// registration; package.json points oclif's explicit strategy at the bundle's COMMANDS. Each dist/hooks/<name>.js is
+// exported as camelCase <name> for package.json's hooks.
+import {createHash} from 'node:crypto'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join, relative, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {build} from 'esbuild'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const DIST = join(ROOT, 'dist')
+export const BUNDLE = join(DIST, 'geo-redis.cjs')
+
+/** Every .js file under dir, relative to it, in a stable order. */
+function jsFiles(dir) {
+  return readdirSync(dir, {recursive: true, withFileTypes: true})
+    .filter((e) => e.isFile() && e.name.endsWith('.js'))
+    .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)))
+    .sort()
+}
+
+/** oclif's id for a command file: its folders and name, joined by ':' (an index.js names its folder). */
+export function commandId(file) {
+  const parts = file.replace(/\.js$/, '').split(sep)
+  if (parts.at(-1) === 'index') parts.pop()
+  return parts.join(':')
+}
+
+const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase())
+
+function entrySource() {
+  const commands = jsFiles(join(DIST, 'commands'))
+  const hooks = jsFiles(join(DIST, 'hooks'))
+  const path = (p) => JSON.stringify(join(DIST, p))
+  return [
+    // first: every write to stdout and stderr is guarded before any library can print (see bin/run.js)
+    `import ${JSON.stringify('geo-redis:output-guard')}`,
+    `import {Config, execute, run, settings} from '@oclif/core'`,
+    // each command's modules are evaluated when oclif first asks for it, not all of them at start-up
+    `export const COMMANDS = {`,
+    ...commands.map((f) => `  get ${JSON.stringify(commandId(f))}() { return require(${path(join('commands', f))}).default },`),
+    `}`,
+    ...hooks.map((f) => `export {default as ${camel(f.replace(/\.js$/, ''))}} from ${path(join('hooks', f))}`),
+    // the bundle is the compiled CLI: oclif never looks for TypeScript sources to transpile, whatever NODE_ENV says
+    `settings.enableAutoTranspile = false`,
+    `export {Config, run}`,
+    `export function main(dir) { return execute({dir}) }`,
+  ].join('\n')
+}
+
+// Our modules are ESM; in one CommonJS file, import.meta.url must still name the module's own file (the sandbox finds
+// its scripts beside it), so it becomes that file's URL relative to the bundle's directory.
+const esmInCjs = {
+  name: 'esm-in-cjs',
+  setup(b) {
+    b.onResolve({filter: /^geo-redis:output-guard$/}, () => ({path: 'output-guard', namespace: 'geo-redis'}))
+    b.onLoad({filter: /.*/, namespace: 'geo-redis'}, () => ({
+      contents: `import {installOutputGuard} from ${JSON.stringify(join(DIST, 'shared/output-guard.js'))}\ninstallOutputGuard()`,
+      resolveDir: DIST,
+      loader: 'js',
+    }))
+    b.onLoad({filter: /\.js$/}, (args) => {
+      if (!args.path.startsWith(DIST + sep)) return undefined
+      const url = `require('node:url').pathToFileURL(__dirname + ${JSON.stringify(`/${relative(DIST, args.path).split(sep).join('/')}`)}).href`
+      const text = readFileSync(args.path, 'utf8')
+        // the SDK's CommonJS copies of the core libraries, through the bundle's own require (one copy; see azure/arm.ts)
+        .replace(/^const require = createRequire\(import\.meta\.url\);?$/gm, '')
+        .replace(/createRequire\(import\.meta\.url\)\(/g, 'require(')
+        .replaceAll('import.meta.url', url)
+        // only reached when running from sources (bin/dev.js), never from the bundle
+        .replaceAll('import.meta.resolve(', '((specifier) => { throw new Error(`import.meta.resolve(${specifier}) in the bundled CLI`) })(')
+      return {contents: text, loader: 'js'}
+    })
+    // ESM imports of @azure/* take the CommonJS build the SDK itself requires: one copy of each core library
+    b.onResolve({filter: /^@azure\//}, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import' ? b.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir}) : undefined,
+    )
+  },
+}
+
+/** Non-ASCII characters as \u escapes: esbuild leaves them only in regular expression literals, where they mean the same. */
+function ascii(text) {
+  return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+export async function bundle() {
+  const result = await build({
+    stdin: {contents: entrySource(), resolveDir: DIST, sourcefile: 'geo-redis-entry.js'},
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    outfile: BUNDLE,
+    // smaller to read; names kept, as error and class names may be compared
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    legalComments: 'eof',
+    charset: 'ascii',
+    // oclif's TypeScript support (transpiling sources in development) is switched off in the bundle
+    external: ['typescript', 'ts-node', 'tsx'],
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [esmInCjs],
+  })
+  checkOneCopy(result.metafile)
+  const text = ascii(result.outputFiles[0].text)
+  // an import() left in the bundle would go to Node's loader from inside vm.Script (bin/bundle.js), which works only
+  // in part on Node 20: every module the CLI imports lazily is in the bundle, an external only through require
+  const left = text.match(/\bimport\(\s*["'`][^"'`]*/g)
+  if (left) throw new Error(`the bundle still imports at run time: ${left.join(', ')}`)
+  // the build id on the first line ties a code cache to this very bundle (bin/bundle.js)
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 32)
+  writeFileSync(BUNDLE, `//geo-redis:${id}\n${text}`)
+  return {file: BUNDLE, id, bytes: Buffer.byteLength(text)}
+}
+
+// a second copy of an Azure core library (its ESM build next to the CommonJS one) would double the SDK's load time
+function checkOneCopy(metafile) {
+  const builds = new Map()
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = input.match(/node_modules\/(@azure\/[^/]+)\/dist\/([^/]+)\//)
+    if (m) builds.set(m[1], new Set([...(builds.get(m[1]) ?? []), m[2]]))
+  }
+  const doubled = [...builds].filter(([, b]) => b.size > 1)
+  if (doubled.length > 0) throw new Error(`the bundle holds two builds of ${doubled.map(([p, b]) => `${p} (${[...b].join(', ')})`).join('; ')}`)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const {file, id, bytes} = await bundle()
+  process.stderr.write(`bundled ${relative(ROOT, file)} (${(bytes / 1e6).toFixed(2)} MB, build ${id})\n`)
+}
