@@ -143,3 +143,19 @@ export function profilesProblem(data: unknown): string | null {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/**
+ * Removes profile `name` only when it names this CA file (a profile of the user's own stays); true when removed. A
+ * broken profiles file is left as it is: the commands that read it report it, and it must not stop a teardown.
+ */
+export function removeProfileNaming(name: string, caPath: string): boolean {
+  let profiles: Profiles
+  try {
+    profiles = readProfiles()
+  } catch {
+    return false
+  }
+  if (!Object.hasOwn(profiles, name) || profiles[name].caPath !== caPath) return false
+  writeProfile(name, null)
+  return true
+}

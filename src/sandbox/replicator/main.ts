@@ -1,32 +1,22 @@
 // The sandbox replicator process, started by `geo-redis sandbox up`:
-//   node dist/sandbox/replicator-main.js --state-dir <dir>
+//   node dist/sandbox/replicator/main.js --state-dir <dir>   (package import #sandbox/replicator)
 // Reads the members, ports and TLS from <dir>/state.json, access keys and links from <dir>/world.json (which the
 // emulator rewrites on every change: re-read when it changes), writes <dir>/replicator-ready.json once every member
 // is connected and <dir>/replicator-status.json every second. SIGTERM or SIGINT: clean exit.
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {parseArgs} from 'node:util'
-import {idKey} from '../domain/ids.js'
-import {openReplicationLink} from '../redis/replication-link.js'
-import type {World} from './emulator/world.js'
-import {memberTarget} from './redis-members.js'
+import {idKey} from '../../domain/ids.js'
+import {writeFileAtomicSync} from '../../evidence/atomic.js'
+import {readState, readWorld, statePathsIn} from '../control/state.js'
+import {memberTarget} from '../members/redis-server.js'
+import {openReplicationLink} from './link.js'
 import {groupMembers, mutualPeers, Replicator, type ReplicatorView} from './replicator.js'
-import {writeFileAtomicSync} from '../evidence/atomic.js'
-import {readState, statePathsIn} from './state.js'
 
 const CONNECT_TIMEOUT_MS = 2000
 const WORLD_POLL_MS = 200
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`)
-}
-
-function readWorld(path: string): World | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as World
-  } catch {
-    // replaced atomically by the emulator, so a failure is a read between unlink and rename: next poll
-    return null
-  }
 }
 
 async function main(): Promise<void> {

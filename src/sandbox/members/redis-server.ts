@@ -5,9 +5,9 @@
 // The process title carries a marker so the sandbox recognises its own redis-servers by command line.
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {Deadline, openConnection, type Connection, type RedisTarget} from '../redis/connect.js'
-import {spawnDetached, waitFor, stopProcess, type Spawned} from './processes.js'
-import type {MemberRecord, ProcessRecord} from './state.js'
+import {Deadline, openConnection, type Connection, type RedisTarget} from '../../redis/connect.js'
+import type {MemberRecord, ProcessRecord} from '../control/state.js'
+import {spawnDetached, waitFor, stopProcess, type Spawned} from '../processes.js'
 
 export const TITLE_MARKER = 'geo-redis-sandbox'
 const READY_WITHIN_MS = 10_000
