@@ -135,9 +135,9 @@ function checkOneCopy(metafile) {
   if (doubled.length > 0) throw new Error(`the bundle holds two builds of ${doubled.map(([p, b]) => `${p} (${[...b].join(', ')})`).join('; ')}`)
 }
 
-// The sandbox is reached only by the sandbox commands, and node-forge (which makes the sandbox's CA) only when `sandbox
-// up` asks for it (a dynamic import, evaluated then): no other command evaluates a line of either. The emulator and
-// the replicator are never in the bundle: they run in their own processes, from dist/ (package.json "imports").
+// The sandbox is reached only by the sandbox commands: no other command evaluates a line of it. Its programs (the
+// emulator, the replicator, the certificate maker and with it node-forge) are never in the bundle: they run in their
+// own processes, from dist/ (package.json "imports").
 export function checkSandboxOffPath(metafile) {
   const inputs = metafile.inputs
   const staticReach = (from) => {
@@ -150,16 +150,14 @@ export function checkSandboxOffPath(metafile) {
     }
     return [...seen]
   }
-  const sandboxOnly = /^(dist\/sandbox\/|node_modules\/node-forge\/)/
   const problems = []
   for (const input of Object.keys(inputs).filter((p) => /^dist\/(commands|hooks)\/|^dist\/shared\/output-guard\.js$/.test(p))) {
-    const reached = staticReach(input)
-    const forge = reached.find((p) => p.startsWith('node_modules/node-forge/'))
-    const sandbox = input.startsWith('dist/commands/sandbox/') ? undefined : reached.find((p) => sandboxOnly.test(p))
-    if (forge || sandbox) problems.push(`${input} loads ${forge ?? sandbox}`)
+    const sandbox = input.startsWith('dist/commands/sandbox/') ? undefined : staticReach(input).find((p) => p.startsWith('dist/sandbox/'))
+    if (sandbox) problems.push(`${input} loads ${sandbox}`)
   }
-  const programs = Object.keys(inputs).filter((p) => /^dist\/sandbox\/(emulator\/(main|server)|replicator\/main|members\/hooks)\.js$/.test(p))
-  if (programs.length > 0) problems.push(`the bundle holds the sandbox's own programs: ${programs.join(', ')}`)
+  const programs = /^(node_modules\/node-forge\/|dist\/sandbox\/(certs|certs-main|emulator\/(main|server)|replicator\/main|members\/hooks)\.js$)/
+  const held = [...new Set(Object.keys(inputs).filter((p) => programs.test(p)).map((p) => p.replace(/^(node_modules\/[^/]+)\/.*/, '$1')))]
+  if (held.length > 0) problems.push(`the bundle holds what only the sandbox's own processes run: ${held.join(', ')}`)
   if (problems.length > 0) throw new Error(`sandbox code on another command's path:\n  ${problems.join('\n  ')}`)
 }
 

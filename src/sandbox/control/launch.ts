@@ -1,5 +1,7 @@
-// The sandbox's node programs, started detached by `sandbox up` and recorded in the state as soon as each exists:
-// the ARM emulator (then its health checked) and the replicator (ready once every member is connected).
+// The sandbox's node programs as `sandbox up` runs them: the certificate maker, run to its end; the ARM emulator
+// (then its health checked) and the replicator (ready once every member is connected), started detached and
+// recorded in the state as soon as each exists.
+import {execFile} from 'node:child_process'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {InterruptedError, OperationError, UsageError} from '../../domain/errors.js'
 import {spawnDetached, waitFor} from '../processes.js'
@@ -8,12 +10,30 @@ import {nodeScript} from './scripts.js'
 import type {SandboxPaths, SandboxState} from './state.js'
 import type {UpOptions} from './api.js'
 
+const CERTS_WITHIN_MS = 30_000
 const EMULATOR_READY_MS = 15_000
 const REPLICATOR_READY_MS = 10_000
 
 /** Stops `sandbox up` between steps when it was interrupted (Ctrl-C): what started is then stopped again. */
 export function checkInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError('interrupted: sandbox up stopped what it had started', 'run `geo-redis sandbox up` again')
+  if (signal?.aborted) throw interrupted()
+}
+
+function interrupted(): InterruptedError {
+  return new InterruptedError('interrupted: sandbox up stopped what it had started', 'run `geo-redis sandbox up` again')
+}
+
+/** The sandbox CA (its PEM returned) and the leaf every server presents, for these hosts. */
+export async function makeCertificates(paths: SandboxPaths, hosts: string[], signal: AbortSignal | undefined): Promise<string> {
+  const script = nodeScript('#sandbox/certs')
+  const args = [...script.args, '--ca-out', paths.ca, '--cert-out', paths.serverCert, '--key-out', paths.serverKey, ...hosts.flatMap((h) => ['--host', h])]
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, args, {timeout: CERTS_WITHIN_MS, signal}, (error, _stdout, stderr) => {
+      if (!error) resolve()
+      else reject(signal?.aborted ? interrupted() : new OperationError(`cannot make the sandbox certificates: ${stderr.trim() || error.message}`, 'run `geo-redis sandbox up` again'))
+    })
+  })
+  return readFileSync(paths.ca, 'utf8')
 }
 
 export async function startEmulatorProcess(state: SandboxState, paths: SandboxPaths, options: UpOptions, save: () => void): Promise<void> {

@@ -9,6 +9,8 @@ import {OperationError} from '../../domain/errors.js'
 interface Programs {
   '#sandbox/emulator': typeof import('#sandbox/emulator')
   '#sandbox/replicator': typeof import('#sandbox/replicator')
+  /** makes the sandbox CA and its leaf (node-forge stays out of the CLI's bundle) */
+  '#sandbox/certs': typeof import('#sandbox/certs')
   /** not run by itself: the emulator loads it (--hooks) to act on the members' redis-servers */
   '#sandbox/hooks': typeof import('#sandbox/hooks')
 }

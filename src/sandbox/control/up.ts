@@ -12,7 +12,7 @@ import {REDIS_INSTALL_HINT} from '../members/redis-server.js'
 import {liveness, portIsFree, which} from '../processes.js'
 import {memberSummary, type ProfileKeeper, type SandboxProfile, type UpOptions, type UpResult} from './api.js'
 import {readStateIfAny, teardown} from './down.js'
-import {checkInterrupted, startEmulatorProcess, startReplicatorProcess} from './launch.js'
+import {checkInterrupted, makeCertificates, startEmulatorProcess, startReplicatorProcess} from './launch.js'
 import {acquireLock} from './lock.js'
 import {freeMemberEndpoint, groupMembers, startMembers, type Endpoint} from './members.js'
 import {recordedProcesses, SANDBOX_PROFILE, sandboxPaths, STATE_VERSION, writeState, type SandboxPaths, type SandboxState} from './state.js'
@@ -129,8 +129,7 @@ async function startAll(state: SandboxState, paths: SandboxPaths, options: UpOpt
   const endpoints: Endpoint[] = []
   for (let i = 0; !options.fleet && i < options.members + 1; i++) endpoints.push(await freeMemberEndpoint())
   progress('creating the sandbox certificate authority')
-  const caPem = await writeCertificates(paths, endpoints)
-  checkInterrupted(options.signal)
+  const caPem = await makeCertificates(paths, ['localhost', '127.0.0.1', '::1', ...endpoints.map((e) => e.host)], options.signal)
 
   const world: World = options.fleet
     ? syntheticFleet({clusters: options.fleet.clusters, subscriptions: options.fleet.subscriptions, seed: 1})
@@ -147,18 +146,6 @@ async function startAll(state: SandboxState, paths: SandboxPaths, options: UpOpt
     const pid = await startReplicatorProcess(state, paths, options.signal, save)
     progress(`(✓) replicator, pid ${pid}, lag ${options.lagMs} ms`)
   }
-}
-
-/** The sandbox CA and the leaf every server presents (the emulator's HTTPS and the members' TLS); the CA's PEM. */
-async function writeCertificates(paths: SandboxPaths, endpoints: Endpoint[]): Promise<string> {
-  // node-forge only when a CA is made: status, down and drills never load it
-  const {createCa, createLeaf} = await import('../certs.js')
-  const ca = createCa('geo-redis sandbox CA')
-  const leaf = createLeaf(ca, {hosts: ['localhost', '127.0.0.1', '::1', ...endpoints.map((e) => e.host)]})
-  writeFileAtomicSync(paths.ca, ca.cert, 0o644)
-  writeFileAtomicSync(paths.serverCert, leaf.cert, 0o644)
-  writeFileAtomicSync(paths.serverKey, leaf.key)
-  return ca.cert
 }
 
 /** The group's world (fresh access keys), its members recorded, and their redis-servers started. */
