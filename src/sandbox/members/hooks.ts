@@ -38,7 +38,7 @@ async function flushAll(ids: string[]): Promise<void> {
         ;({client} = await openConnection(memberTarget(member, password, ca), {timeoutMs: TIMEOUT_MS}))
         await client.flushall()
       } catch (error) {
-        throw new Error(`cannot discard the data of ${member.cluster} (127.0.0.1:${member.port}): ${(error as Error).message}`)
+        throw new Error(`cannot discard the data of ${member.cluster} (${member.host}:${member.port}): ${(error as Error).message}`, {cause: error})
       } finally {
         client?.disconnect()
       }

@@ -231,8 +231,8 @@ export class Replicator {
     if (this.peersOf(id).size === 0) return
     this.stats.replicated += 1
     this.later(() => {
-      // the peers at delivery: a member unlinked during the lag no longer receives
-      for (const peer of this.peersOf(id)) this.apply(peer, key, state, at)
+      // the peers at delivery: a member unlinked during the lag no longer receives (apply never rejects)
+      for (const peer of this.peersOf(id)) void this.apply(peer, key, state, at)
     }, this.options.lagMs)
   }
 
