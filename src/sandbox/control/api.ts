@@ -70,7 +70,7 @@ export interface SandboxProfile {
   caPath: string
 }
 
-export interface ProcessStatus {
+interface ProcessStatus {
   name: string
   pid: number | null
   process: Liveness | 'not started' | 'stopped by outage drill'

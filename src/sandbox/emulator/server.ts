@@ -17,7 +17,6 @@ import {RateLimits, RequestLog, type RequestLogEntry} from './requests.js'
 import {route, type RouterContext} from './router.js'
 import {WorldIndex, type World} from './world.js'
 
-export type {ArmOutageMode} from './outages.js'
 export type {RequestLogEntry} from './requests.js'
 
 export interface EmulatorOptions extends FaultRates, OperationHooks, Omit<LongRunningOptions, 'onApplied'> {

@@ -65,7 +65,7 @@ export interface WorldDatabase {
 }
 
 /** A canned answer for the next `remaining` requests to one path (e.g. a 429 on the first list call). */
-export interface ScriptedFault {
+interface ScriptedFault {
   /** request path without query, compared case-insensitively */
   path: string
   /** any method when absent */

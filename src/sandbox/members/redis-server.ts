@@ -27,7 +27,7 @@ function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
-export function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
+function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
   const lines = [
     '# written by geo-redis sandbox up; the sandbox starts and stops this server',
     `bind ${member.host}`,
@@ -57,7 +57,7 @@ export function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' |
 }
 
 /** Command-line fragments of this member's redis-server (its process title). */
-export function redisMatch(member: Pick<MemberRecord, 'host' | 'port'>): string[] {
+function redisMatch(member: Pick<MemberRecord, 'host' | 'port'>): string[] {
   return ['redis-server', `${member.host}:${member.port}`, TITLE_MARKER]
 }
 
