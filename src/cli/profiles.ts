@@ -7,7 +7,7 @@ import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {CLOUD_NAMES} from '../azure/clouds.js'
 import {UsageError} from '../domain/errors.js'
-import {writeFileAtomicSync} from '../evidence/atomic.js'
+import {writeFileAtomicSync} from '../shared/atomic.js'
 import {FileReadError, MiB, readBoundedFileSync} from '../shared/bounded-read.js'
 
 export interface Profile {

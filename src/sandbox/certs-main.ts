@@ -4,7 +4,7 @@
 // A new CA, and a leaf it signs for every --host (the emulator's HTTPS and the members' TLS share it). Each file is
 // written whole (rename), the key readable by its owner only.
 import {parseArgs} from 'node:util'
-import {writeFileAtomicSync} from '../evidence/atomic.js'
+import {writeFileAtomicSync} from '../shared/atomic.js'
 import {createCa, createLeaf} from './certs.js'
 
 function main(): void {

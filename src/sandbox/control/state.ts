@@ -4,7 +4,7 @@
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../../domain/errors.js'
-import {writeFileAtomicSync} from '../../evidence/atomic.js'
+import {writeFileAtomicSync} from '../../shared/atomic.js'
 import type {World} from '../emulator/world.js'
 
 export const STATE_VERSION = 2

@@ -5,7 +5,7 @@
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, rmSync} from 'node:fs'
 import {GeoRedisError, OperationError, UsageError} from '../../domain/errors.js'
-import {writeFileAtomicSync} from '../../evidence/atomic.js'
+import {writeFileAtomicSync} from '../../shared/atomic.js'
 import {sandboxWorld, syntheticFleet} from '../emulator/scenarios.js'
 import type {World} from '../emulator/world.js'
 import {REDIS_INSTALL_HINT} from '../members/redis-server.js'

@@ -9,7 +9,7 @@ import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeFileAtomicSync} from '../../evidence/atomic.js'
+import {writeFileAtomicSync} from '../../shared/atomic.js'
 import {startEmulator, type EmulatorOptions} from './server.js'
 import type {World} from './world.js'
 

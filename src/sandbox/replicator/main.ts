@@ -6,7 +6,7 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {parseArgs} from 'node:util'
 import {idKey} from '../../domain/ids.js'
-import {writeFileAtomicSync} from '../../evidence/atomic.js'
+import {writeFileAtomicSync} from '../../shared/atomic.js'
 import {readState, readWorld, statePathsIn, type SandboxPaths} from '../control/state.js'
 import {memberTarget} from '../members/redis-server.js'
 import {openReplicationLink} from './link.js'
