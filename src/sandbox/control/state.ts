@@ -1,5 +1,5 @@
 // The sandbox's own record of what it started: $GEO_REDIS_HOME/sandbox/state.json (mode 0600, in a 0700 directory),
-// the files beside it (the emulator's world, the CA, logs) and the replicator's view. The background programs
+// the files beside it (the emulator's world, the CA, the logs, the replicator's view). The background programs
 // (replicator, emulator hooks) read it too, given only the directory.
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
