@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --conditions=geo-redis-source --import tsx
 // The CLI from its TypeScript sources (tsx), for development: every src/commands file is a command, as in the bundle
 // the build makes of dist/ (CommonJS like bin/run.js, so its imports are dynamic).
 'use strict'

@@ -5,7 +5,7 @@
 // registration; package.json points oclif's explicit strategy at the bundle's COMMANDS. Each dist/hooks/<name>.js is
 // exported as camelCase <name> for package.json's hooks.
 import {createHash} from 'node:crypto'
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {build} from 'esbuild'
@@ -51,8 +51,9 @@ function entrySource() {
   ].join('\n')
 }
 
-// Our modules are ESM; in one CommonJS file, import.meta.url must still name the module's own file (the sandbox finds
-// its scripts beside it), so it becomes that file's URL relative to the bundle's directory.
+// Our modules are ESM; in one CommonJS file, import.meta.url must still name the module's own file (the sandbox
+// resolves its programs' package imports from it, see src/sandbox/control/scripts.ts), so it becomes that file's URL
+// relative to the bundle's directory.
 const esmInCjs = {
   name: 'esm-in-cjs',
   setup(b) {
@@ -104,10 +105,14 @@ export async function bundle() {
     // oclif's TypeScript support (transpiling sources in development) is switched off in the bundle
     external: ['typescript', 'ts-node', 'tsx'],
     metafile: true,
+    // metafile paths relative to the project (dist/…, node_modules/…)
+    absWorkingDir: ROOT,
     logLevel: 'warning',
     plugins: [esmInCjs],
   })
   checkOneCopy(result.metafile)
+  checkSandboxOffPath(result.metafile)
+  checkPackageImports()
   const text = ascii(result.outputFiles[0].text)
   // an import() left in the bundle would go to Node's loader from inside vm.Script (bin/bundle.js), which works only
   // in part on Node 20: every module the CLI imports lazily is in the bundle, an external only through require
@@ -128,6 +133,44 @@ function checkOneCopy(metafile) {
   }
   const doubled = [...builds].filter(([, b]) => b.size > 1)
   if (doubled.length > 0) throw new Error(`the bundle holds two builds of ${doubled.map(([p, b]) => `${p} (${[...b].join(', ')})`).join('; ')}`)
+}
+
+// The sandbox is reached only by the sandbox commands: no other command evaluates a line of it. Its programs (the
+// emulator, the replicator, the certificate maker and with it node-forge) are never in the bundle: they run in their
+// own processes, from dist/ (package.json "imports").
+export function checkSandboxOffPath(metafile) {
+  const inputs = metafile.inputs
+  const staticReach = (from) => {
+    const seen = new Set()
+    for (const stack = [from]; stack.length > 0; ) {
+      const path = stack.pop()
+      if (seen.has(path)) continue
+      seen.add(path)
+      for (const i of inputs[path]?.imports ?? []) if (!i.external && i.kind !== 'dynamic-import') stack.push(i.path)
+    }
+    return [...seen]
+  }
+  const problems = []
+  for (const input of Object.keys(inputs).filter((p) => /^dist\/(commands|hooks)\/|^dist\/shared\/output-guard\.js$/.test(p))) {
+    const sandbox = input.startsWith('dist/commands/sandbox/') ? undefined : staticReach(input).find((p) => p.startsWith('dist/sandbox/'))
+    if (sandbox) problems.push(`${input} loads ${sandbox}`)
+  }
+  const programs = /^(node_modules\/node-forge\/|dist\/sandbox\/(certs|certs-main|emulator\/(main|server)|replicator\/main|members\/hooks)\.js$)/
+  const held = [...new Set(Object.keys(inputs).filter((p) => programs.test(p)).map((p) => p.replace(/^(node_modules\/[^/]+)\/.*/, '$1')))]
+  if (held.length > 0) problems.push(`the bundle holds what only the sandbox's own processes run: ${held.join(', ')}`)
+  if (problems.length > 0) throw new Error(`sandbox code on another command's path:\n  ${problems.join('\n  ')}`)
+}
+
+// Every package import (package.json "imports": the sandbox's programs) names a file the build made, and its sources:
+// a script moved without its import fails here, not in a `sandbox up`.
+function checkPackageImports() {
+  const {imports = {}} = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  const missing = Object.entries(imports).flatMap(([name, targets]) =>
+    Object.values(targets)
+      .filter((target) => !existsSync(join(ROOT, target)))
+      .map((target) => `${name} → ${target}`),
+  )
+  if (missing.length > 0) throw new Error(`package.json "imports" name files that do not exist: ${missing.join(', ')}`)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

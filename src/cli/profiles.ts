@@ -7,7 +7,7 @@ import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {CLOUD_NAMES} from '../azure/clouds.js'
 import {UsageError} from '../domain/errors.js'
-import {writeFileAtomicSync} from '../evidence/atomic.js'
+import {writeFileAtomicSync} from '../shared/atomic.js'
 import {FileReadError, MiB, readBoundedFileSync} from '../shared/bounded-read.js'
 
 export interface Profile {
@@ -142,4 +142,20 @@ export function profilesProblem(data: unknown): string | null {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Removes profile `name` only when it names this CA file (a profile of the user's own stays); true when removed. A
+ * broken profiles file is left as it is: the commands that read it report it, and it must not stop a teardown.
+ */
+export function removeProfileNaming(name: string, caPath: string): boolean {
+  let profiles: Profiles
+  try {
+    profiles = readProfiles()
+  } catch {
+    return false
+  }
+  if (!Object.hasOwn(profiles, name) || profiles[name].caPath !== caPath) return false
+  writeProfile(name, null)
+  return true
 }

@@ -7,7 +7,7 @@ import {armFlags, connectionArgs, MAX_WAIT_MS, resolveArmSettings} from '../cli/
 import {GeoRedisError, UsageError} from '../domain/errors.js'
 import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
 import {renderJunitNotStarted} from '../output/junit.js'
-import {writeFileAtomic} from '../evidence/atomic.js'
+import {writeFileAtomic} from '../shared/atomic.js'
 import {redactText} from '../shared/redact.js'
 import {runCheck, type CheckResult} from '../services/check.js'
 

@@ -3,7 +3,8 @@
 // 37 Balanced, MemoryOptimized and ComputeOptimized SKUs (test/fixtures/list-skus-for-scaling-balanced.json holds that
 // answer and a unit test holds this table to it). The *_150, *_250 and *_350 sizes are 175, 235 and 350 GB there,
 // not the 180/240/360 of the documentation's tier rows. Flash sizes follow the documented rows. The emulator answers
-// listSkusForScaling from this table, so there is one source of truth.
+// listSkusForScaling from ARM's catalogue (src/sandbox/emulator/skus.ts), not from this table, so the test compares
+// two sources, both held to ARM's answer.
 
 export type SkuFamily =
   | 'Balanced'

@@ -3,7 +3,7 @@
 import {createHash} from 'node:crypto'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
-import {syncDir, writeFileAtomic} from './atomic.js'
+import {syncDir, writeFileAtomic} from '../shared/atomic.js'
 import {MiB, readBoundedFile} from '../shared/bounded-read.js'
 import {redact, redactText, secrets as defaultSecrets, type SecretRegistry} from '../shared/redact.js'
 

@@ -1,5 +1,5 @@
 // Human renderings of the sandbox commands' results.
-import type {DownResult, MemberSummary, OutageResult, Replication, RestoreResult, StatusResult, UpResult} from '../services/sandbox.js'
+import type {DownResult, MemberSummary, OutageResult, Replication, RestoredMember, RestoreResult, StatusResult, UpResult} from '../sandbox/control/api.js'
 import {table} from './table.js'
 import {status as colour, theme} from './theme.js'
 
@@ -101,7 +101,7 @@ export function renderOutage(result: OutageResult): string {
 }
 
 /** What the replicator reported after the restore, never more. */
-function restoredReplication(r: RestoreResult['restored'][number]): string {
+function restoredReplication(r: RestoredMember): string {
   if (r.replication === null) return ''
   if (r.replication !== 'replicating') {
     const nothing = r.replication === 'not linked' ? '; nothing was resynced: `geo-redis force-link` rejoins it' : ''

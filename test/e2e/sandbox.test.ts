@@ -180,7 +180,9 @@ afterAll(async () => {
   }
 }, 60_000)
 
-describe('sandbox: up, use, drill, down', () => {
+// one operator's session: each step acts on what the one before left (an outage, then its restore, then down), so its
+// order is the story, kept when the suite is shuffled
+describe('sandbox: up, use, drill, down', {shuffle: false}, () => {
   const home = newHome()
   let state: State
   let up: {members: {name: string; role: string; region: string; port: number; pid: number | null}[]; next: string[]; caPath: string}
@@ -259,18 +261,20 @@ describe('sandbox: up, use, drill, down', () => {
   }, 3 * STEP_MS)
 
   it('refuses an unknown member with exit 2 and lists the members', async () => {
-    const r = await cli(home, ['sandbox', 'outage', 'Antarctica'])
+    const r = await cli(home, ['sandbox', 'outage', 'Antarctica', '--json'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/no sandbox member "Antarctica"/)
-    for (const name of ['sandbox-westus2', 'sandbox-eastus', 'sandbox-northeurope', 'sandbox-standalone']) expect(r.stderr).toContain(name)
+    const {error} = json<{error: {code: string; suggestion: string}}>(r)
+    expect(error.code).toBe('UnknownMember')
+    for (const name of ['sandbox-westus2', 'sandbox-eastus', 'sandbox-northeurope', 'sandbox-standalone']) expect(error.suggestion).toContain(name)
   })
 
   it('refuses a second up while one runs, with exit 2', async () => {
-    const r = await cli(home, ['sandbox', 'up'])
+    const r = await cli(home, ['sandbox', 'up', '--json'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/already running/)
-    expect(r.stderr).toMatch(/sandbox status/)
-    expect(r.stderr).toMatch(/sandbox down/)
+    const {error} = json<{error: {code: string; suggestion: string}}>(r)
+    expect(error.code).toBe('SandboxRunning')
+    expect(error.suggestion).toContain('geo-redis sandbox status')
+    expect(error.suggestion).toContain('geo-redis sandbox down')
     // and it did not disturb the running one
     for (const pid of pidsOf(state)) expect(alive(pid)).toBe(true)
   })
@@ -410,9 +414,9 @@ describe('sandbox: up, use, drill, down', () => {
     expect(existsSync(join(home, 'sandbox'))).toBe(false)
     expect(JSON.parse(readFileSync(join(home, 'profiles.json'), 'utf8')).profiles.sandbox).toBeUndefined()
 
-    const again = await cli(home, ['sandbox', 'down'])
+    const again = await cli(home, ['sandbox', 'down', '--json'])
     expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/nothing to do/)
+    expect(json<{nothingToDo: boolean; stopped: unknown[]}>(again, 'down')).toMatchObject({nothingToDo: true, stopped: []})
   }, 2 * STEP_MS)
 })
 
@@ -510,12 +514,12 @@ describe('sandbox: without redis-server', () => {
     const emptyBin = join(home, 'bin')
     mkdirSync(emptyBin)
     // node itself is run by absolute path; nothing else is found
-    const r = await cli(home, ['sandbox', 'up'], {PATH: emptyBin})
+    const r = await cli(home, ['sandbox', 'up', '--json'], {PATH: emptyBin})
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/redis-server is not on PATH/)
-    expect(r.stderr).toMatch(/apt-get install redis-server/)
-    expect(r.stderr).toMatch(/brew install redis/)
-    expect(r.stderr).toMatch(/--no-redis/)
+    const {error} = json<{error: {code: string; suggestion: string}}>(r)
+    expect(error.code).toBe('RedisServerMissing')
+    // how to install it, or to do without: the advice is the contract
+    for (const way of ['apt-get install redis-server', 'brew install redis', 'geo-redis sandbox up --no-redis']) expect(error.suggestion).toContain(way)
     expect(existsSync(join(home, 'sandbox'))).toBe(false)
   })
 })

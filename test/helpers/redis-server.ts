@@ -7,7 +7,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
-import {loopbackAddress, MEMBER_PORT} from '../../src/sandbox/addresses.js'
+import {loopbackAddress, MEMBER_PORT} from '../../src/sandbox/members/addresses.js'
 
 const READY_WITHIN_MS = 10_000
 const PORT_ATTEMPTS = 3

@@ -42,10 +42,24 @@ function sdk(emu: TestEmulator, subscriptionId: string): RedisEnterpriseManageme
   )
 }
 
+/** What the tests read of an ARM answer's body (a resource, a page, an error, an operation's status). */
+interface ArmBody {
+  id: string
+  name: string
+  status: string
+  startTime: string
+  endTime?: string
+  error: {code: string; message: string}
+  value: Record<string, unknown>[]
+  nextLink: string | null
+  properties: Record<string, unknown> & {geoReplication: {linkedDatabases: {id: string; state: string}[]}}
+  requests: {status: number}[]
+}
+
 interface RawResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
-  json: any
+  json: ArmBody
 }
 
 function raw(
@@ -82,7 +96,7 @@ function raw(
 
 const clusterPath = (databaseId: string) => databaseId.replace(/\/databases\/[^/]+$/, '')
 
-async function pollUntilDone(emu: TestEmulator, statusUrl: string): Promise<any> {
+async function pollUntilDone(emu: TestEmulator, statusUrl: string): Promise<ArmBody> {
   for (let i = 0; i < 20; i++) {
     const res = await raw(emu, 'GET', statusUrl, {apiVersion: null})
     if (res.json.status !== 'InProgress') return res.json
@@ -122,7 +136,7 @@ describe('ARM emulator with the real SDK', () => {
 
   it('lists the forbidden subscription but answers its resource calls with 403 AuthorizationFailed', {timeout: 15_000}, async () => {
     const emu = await emulate()
-    const listed: any[] = []
+    const listed: Record<string, unknown>[] = []
     for (let next: string | null = '/subscriptions'; next; ) {
       const page = await raw(emu, 'GET', next, {apiVersion: '2022-12-01'})
       expect(page.headers['x-ms-ratelimit-remaining-tenant-reads']).toMatch(/^\d+$/)
@@ -253,7 +267,13 @@ describe('long-running operations', () => {
     const before = linkedIds(emu.emulator.world, wus2)
     emu.emulator.failNextOperation({code: 'GeoReplicationUnlinkFailed', message: 'The unlink could not be completed.'})
     const unlink = sdk(emu, prod).databases.beginForceUnlinkAndWait('rg-geo', 'geo-wus2', 'default', {ids: [neu]}, {updateIntervalInMs: 10})
-    await expect(unlink).rejects.toThrow(/GeoReplicationUnlinkFailed|The unlink could not be completed/)
+    // the SDK says no more than its message carries; the status document is ARM's structured answer
+    await expect(unlink).rejects.toThrow(/GeoReplicationUnlinkFailed/)
+    expect(linkedIds(emu.emulator.world, wus2)).toEqual(before)
+    emu.emulator.failNextOperation({code: 'GeoReplicationUnlinkFailed', message: 'The unlink could not be completed.'})
+    const started = await raw(emu, 'POST', `${wus2}/forceUnlink`, {apiVersion: API_2022, body: {ids: [neu]}})
+    const done = await pollUntilDone(emu, started.headers['azure-asyncoperation'] as string)
+    expect(done).toMatchObject({status: 'Failed', error: {code: 'GeoReplicationUnlinkFailed', message: 'The unlink could not be completed.'}, endTime: expect.any(String)})
     expect(linkedIds(emu.emulator.world, wus2)).toEqual(before)
   })
 
@@ -264,7 +284,8 @@ describe('long-running operations', () => {
     const self = await raw(emu, 'POST', `${wus2}/forceUnlink`, {body: {ids: [wus2.toUpperCase()]}})
     const malformed = await raw(emu, 'POST', `${wus2}/forceUnlink`, {body: {id: wus2}})
     expect([notLinked.status, self.status, malformed.status]).toEqual([400, 400, 400])
-    expect(notLinked.json.error).toMatchObject({code: 'BadRequest', message: expect.stringContaining('not linked')})
+    expect([notLinked.json.error.code, self.json.error.code]).toEqual(['BadRequest', 'BadRequest'])
+    expect(notLinked.json.error.message).toContain(INVENTORY.standalone)
     expect(malformed.json.error.code).toBe('InvalidRequestContent')
   })
 
@@ -289,7 +310,7 @@ describe('long-running operations', () => {
     const partial = await raw(emu, 'POST', `${c}/forceLinkToReplicationGroup`, {
       body: {geoReplication: {groupNickname: 'sandbox-geo', linkedDatabases: [{id: a}, {id: c}]}},
     })
-    expect(partial.json.error.message).toContain(`'${b}' is missing`)
+    expect(partial.json.error).toMatchObject({code: 'BadRequest', message: expect.stringContaining(b)})
 
     const res = await raw(emu, 'POST', `${c}/forceLinkToReplicationGroup`, {body})
     expect(res.status).toBe(202)
@@ -354,7 +375,7 @@ describe('cluster actions, request log and faults', () => {
     expect(down.json.error.code).toBe('ServiceUnavailable')
     expect((await raw(emu, 'GET', `${clusterPath(neu)}/databases`)).status).toBe(503)
     const list = await raw(emu, 'GET', `/subscriptions/${shared}/providers/Microsoft.Cache/redisEnterprise`)
-    expect(list.json.value.map((c: {name: string}) => c.name)).toContain('geo-neu')
+    expect(list.json.value.map((c) => c.name)).toContain('geo-neu')
 
     emu.emulator.clearOutage('northeurope')
     expect((await raw(emu, 'GET', neu)).status).toBe(200)
@@ -374,6 +395,17 @@ describe('cluster actions, request log and faults', () => {
     expect(emu.requests.map((r) => r.status)).toEqual([0, 200])
   })
 
+  it('answers held requests with 503 when a timeout outage turns into an error outage', {timeout: 15_000}, async () => {
+    const emu = await emulate()
+    emu.emulator.setOutage('West US 2', 'timeout')
+    const held = raw(emu, 'GET', INVENTORY.geo.members[0])
+    await expect.poll(() => emu.requests.length, {timeout: 2000}).toBe(1)
+    emu.emulator.setOutage('westus2', 'error')
+    const answer = await held
+    expect([answer.status, answer.json.error.code]).toEqual([503, 'ServiceUnavailable'])
+    expect(emu.requests.map((r) => r.status)).toEqual([0, 503])
+  })
+
   it('stop() closes held connections promptly', {timeout: 15_000}, async () => {
     const emu = await emulate()
     emu.emulator.setOutage('West US 2', 'timeout')
@@ -382,7 +414,7 @@ describe('cluster actions, request log and faults', () => {
     const started = Date.now()
     await emu.stop()
     expect(Date.now() - started).toBeLessThan(1000)
-    await expect(held).rejects.toThrow(/socket hang up|ECONNRESET/)
+    await expect(held).rejects.toMatchObject({code: 'ECONNRESET'})
   })
 
   it('injects throttling and errors at the configured rates', {timeout: 15_000}, async () => {
@@ -406,7 +438,26 @@ describe('cluster actions, request log and faults', () => {
     expect((await raw(emu, 'POST', '/_emulator/restore', {apiVersion: null, body: {target: 'East US'}})).status).toBe(200)
     expect((await raw(emu, 'POST', '/_emulator/outage', {apiVersion: null, body: {target: 'x', mode: 'bad'}})).status).toBe(400)
     const log = await raw(emu, 'GET', '/_emulator/requests', {apiVersion: null})
-    expect(log.json.requests.map((r: {status: number}) => r.status)).toEqual([503])
+    expect(log.json.requests.map((r) => r.status)).toEqual([503])
+
+    const fail = {code: 'ConflictingOperation', message: 'Another operation is in progress.'}
+    expect((await raw(emu, 'POST', '/_emulator/fail-next-operation', {apiVersion: null, body: fail})).status).toBe(200)
+    const [wus2, , neu] = INVENTORY.geo.members
+    const started = await raw(emu, 'POST', `${wus2}/forceUnlink`, {apiVersion: API_2022, body: {ids: [neu]}})
+    expect(await pollUntilDone(emu, started.headers['azure-asyncoperation'] as string)).toMatchObject({status: 'Failed', error: fail})
+    const unknown = await raw(emu, 'POST', '/_emulator/nothing', {apiVersion: null})
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'NotFound'])
+  })
+
+  it('refuses what ARM refuses: a wrong method (with Allow), a bad $skipToken, an unknown action', {timeout: 15_000}, async () => {
+    const emu = await emulate()
+    const [wus2] = INVENTORY.geo.members
+    const method = await raw(emu, 'DELETE', wus2)
+    expect([method.status, method.json.error.code, method.headers.allow]).toEqual([405, 'MethodNotAllowed', 'GET'])
+    const page = await raw(emu, 'GET', `/subscriptions/${prod}/providers/Microsoft.Cache/redisEnterprise?$skipToken=-1`)
+    expect([page.status, page.json.error.code]).toEqual([400, 'BadRequest'])
+    const action = await raw(emu, 'POST', `${wus2}/export`)
+    expect([action.status, action.json.error.code]).toEqual([404, 'NotFound'])
   })
 })
 

@@ -4,7 +4,8 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import {acquireLock, sandboxPaths} from '../../src/sandbox/state.js'
+import {acquireLock} from '../../src/sandbox/control/lock.js'
+import {sandboxPaths} from '../../src/sandbox/control/state.js'
 
 const homes: string[] = []
 afterEach(() => {

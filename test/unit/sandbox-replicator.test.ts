@@ -1,8 +1,8 @@
 // The sandbox replicator against in-memory servers that notify like Redis keyspace events: copies after the lag,
 // no write bounces back, last writer wins, an unlinked member is isolated and resynced when linked again.
 import {afterEach, describe, expect, it} from 'vitest'
-import type {KeyState, ReplicationLink} from '../../src/redis/replication-link.js'
-import {mutualPeers, Replicator} from '../../src/sandbox/replicator.js'
+import type {KeyState, ReplicationLink} from '../../src/sandbox/replicator/link.js'
+import {mutualPeers, Replicator} from '../../src/sandbox/replicator/replicator.js'
 import {sandboxWorld} from '../../src/sandbox/emulator/scenarios.js'
 
 type Listener = (key: Buffer, event: string) => void

@@ -1,6 +1,7 @@
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {geoRedisHome, removeProfileNaming} from '../../cli/profiles.js'
 import {renderDown} from '../../output/sandbox.js'
-import {sandboxDown} from '../../services/sandbox.js'
+import {sandboxDown} from '../../sandbox/control/down.js'
 
 export default class SandboxDown extends BaseCommand {
   static override summary = 'stop everything the sandbox started and remove its state and profile'
@@ -13,7 +14,9 @@ Nothing running: "nothing to do", exit 0. Exit 1 when a process survived; it is 
   protected async execute(): Promise<CommandOutcome> {
     await this.parse(SandboxDown)
     const progress = this.progress('stopping the sandbox')
-    const result = await sandboxDown({onProgress: (line) => progress.update(line)}).finally(() => progress.stop())
+    const result = await sandboxDown({home: geoRedisHome(), forgetProfile: removeProfileNaming, onProgress: (line) => progress.update(line)}).finally(() =>
+      progress.stop(),
+    )
     return {data: result, exitCode: result.survivors.length > 0 ? 1 : 0, human: () => renderDown(result)}
   }
 }

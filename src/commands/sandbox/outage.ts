@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {geoRedisHome} from '../../cli/profiles.js'
 import {renderOutage} from '../../output/sandbox.js'
-import {sandboxOutage, type OutageMode} from '../../services/sandbox.js'
+import {sandboxOutage} from '../../sandbox/control/drills.js'
+import type {OutageMode} from '../../sandbox/control/state.js'
 
 export default class SandboxOutage extends BaseCommand {
   static override summary = 'take one sandbox member down, as in a regional outage'
@@ -23,7 +25,8 @@ export default class SandboxOutage extends BaseCommand {
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parse(SandboxOutage)
     const progress = this.progress('starting the outage drill')
-    const result = await sandboxOutage(args.member, flags.mode as OutageMode, {onProgress: (line) => progress.update(line)}).finally(() => progress.stop())
+    const context = {home: geoRedisHome(), onProgress: (line: string) => progress.update(line)}
+    const result = await sandboxOutage(args.member, flags.mode as OutageMode, context).finally(() => progress.stop())
     return {data: result, human: () => renderOutage(result)}
   }
 }

@@ -1,7 +1,8 @@
 import {Args} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {geoRedisHome} from '../../cli/profiles.js'
 import {renderRestore} from '../../output/sandbox.js'
-import {sandboxRestore} from '../../services/sandbox.js'
+import {sandboxRestore} from '../../sandbox/control/drills.js'
 
 export default class SandboxRestore extends BaseCommand {
   static override summary = 'end an outage drill: restart or thaw the member, ARM answers again'
@@ -20,7 +21,8 @@ Nothing in an outage: "nothing to restore", exit 0.`
   protected async execute(): Promise<CommandOutcome> {
     const {args} = await this.parse(SandboxRestore)
     const progress = this.progress('restoring')
-    const result = await sandboxRestore(args.member, {onProgress: (line) => progress.update(line)}).finally(() => progress.stop())
+    const context = {home: geoRedisHome(), onProgress: (line: string) => progress.update(line)}
+    const result = await sandboxRestore(args.member, context).finally(() => progress.stop())
     return {data: result, human: () => renderRestore(result)}
   }
 }

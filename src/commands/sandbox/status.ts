@@ -1,6 +1,7 @@
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {geoRedisHome} from '../../cli/profiles.js'
 import {renderStatus} from '../../output/sandbox.js'
-import {sandboxStatus} from '../../services/sandbox.js'
+import {sandboxStatus} from '../../sandbox/control/status.js'
 
 export default class SandboxStatus extends BaseCommand {
   static override summary = 'what the sandbox runs: processes, pids, ports and health'
@@ -12,7 +13,7 @@ Exit 0 everything up (or no sandbox: "not running"), 1 something is down, includ
 
   protected async execute(): Promise<CommandOutcome> {
     await this.parse(SandboxStatus)
-    const result = await sandboxStatus()
+    const result = await sandboxStatus({home: geoRedisHome()})
     return {data: result, exitCode: result.problems.length > 0 ? 1 : 0, human: () => renderStatus(result)}
   }
 }

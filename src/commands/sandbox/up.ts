@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
+import {geoRedisHome, readProfiles, removeProfileNaming, writeProfile} from '../../cli/profiles.js'
 import {renderUp} from '../../output/sandbox.js'
-import {sandboxUp} from '../../services/sandbox.js'
+import {sandboxUp} from '../../sandbox/control/up.js'
 
 /** A share from 0 to 1 written as a plain decimal: Number() would take "0x1" as 1 and "" as 0. */
 const rate = Flags.custom<number>({
@@ -38,8 +39,12 @@ export default class SandboxUp extends BaseCommand {
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(SandboxUp)
+    // a broken profiles file is exit 2 now, not after everything started
+    readProfiles()
     const progress = this.progress('starting the sandbox')
-    const result = await sandboxUp({
+    const {result, profile} = await sandboxUp({
+      home: geoRedisHome(),
+      forgetProfile: removeProfileNaming,
       members: flags.members,
       nickname: flags.nickname,
       plaintext: flags.plaintext,
@@ -53,6 +58,7 @@ export default class SandboxUp extends BaseCommand {
       signal: this.abortSignal,
       onProgress: (line) => (/^\(.\)/.test(line) ? progress.note(line) : progress.update(line)),
     }).finally(() => progress.stop())
+    writeProfile(result.profile, profile)
     return {data: result, human: () => renderUp(result)}
   }
 }

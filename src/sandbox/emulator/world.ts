@@ -1,7 +1,7 @@
 // The emulator's state: plain JSON (a world file can be written, edited and reloaded), an index by lowercase
 // id so no request scans the fleet, and the ARM views of clusters and databases per api-version.
 import {idKey} from '../../domain/ids.js'
-import {IN_MEMORY_FAMILIES, SKU_SIZES_GB, skuFamily, type SizedFamily} from '../../domain/sku.js'
+import {ARM_SKUS, SCALING_FAMILIES} from './skus.js'
 
 export const API_2022 = '2022-01-01'
 export const API_2025 = '2025-07-01'
@@ -65,7 +65,7 @@ export interface WorldDatabase {
 }
 
 /** A canned answer for the next `remaining` requests to one path (e.g. a 429 on the first list call). */
-export interface ScriptedFault {
+interface ScriptedFault {
   /** request path without query, compared case-insensitively */
   path: string
   /** any method when absent */
@@ -191,10 +191,9 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value])
 }
 
-const AMR_FAMILIES = ['Balanced', 'MemoryOptimized', 'ComputeOptimized', 'FlashOptimized']
-
+/** Azure Managed Redis (kind v2), as opposed to the Enterprise tiers (v1): a family ARM sizes. */
 function isManagedRedisSku(sku: string): boolean {
-  return AMR_FAMILIES.includes(sku.split('_')[0])
+  return Object.hasOwn(ARM_SKUS, sku.split('_')[0])
 }
 
 /** ARM's Cluster resource as the given api-version returns it. */
@@ -258,10 +257,11 @@ export function databaseView(d: WorldDatabase, apiVersion: string): Record<strin
 /**
  * What listSkusForScaling answers, as ARM does: a cluster on an in-memory tier (Balanced, MemoryOptimized,
  * ComputeOptimized) is offered every in-memory SKU, smaller ones included (37 in all); a Flash cluster every Flash
- * SKU; an Enterprise cluster none. Sizes come from the domain's table, the one source of truth.
+ * SKU; an Enterprise cluster none. From ARM's catalogue (skus.ts).
  */
 export function skusForScaling(skuName: string): {name: string; sizeInGB: number}[] {
-  const family = skuFamily(skuName)
-  const families = IN_MEMORY_FAMILIES.includes(family as SizedFamily) ? IN_MEMORY_FAMILIES : family === 'FlashOptimized' ? ['FlashOptimized' as const] : []
-  return families.flatMap((f) => SKU_SIZES_GB[f].map(([name, sizeInGB]) => ({name, sizeInGB})))
+  const prefix = skuName.trim().split('_')[0].toLowerCase()
+  const family = Object.keys(SCALING_FAMILIES).find((f) => f.toLowerCase() === prefix)
+  const families = family ? SCALING_FAMILIES[family] : []
+  return families.flatMap((f) => ARM_SKUS[f].map(([name, sizeInGB]) => ({name, sizeInGB})))
 }

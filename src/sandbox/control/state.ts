@@ -1,11 +1,11 @@
 // The sandbox's own record of what it started: $GEO_REDIS_HOME/sandbox/state.json (mode 0600, in a 0700 directory),
-// and one lock file beside the directory so two commands never change the sandbox at once.
+// the files beside it (the emulator's world, the CA, the logs, the replicator's view). The background programs
+// (replicator, emulator hooks) read it too, given only the directory.
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {geoRedisHome} from '../cli/profiles.js'
-import {writeFileAtomicSync} from '../evidence/atomic.js'
-import {UsageError} from '../domain/errors.js'
-import {acquireLockFile, LockBusyError, type Lock} from '../shared/lock-file.js'
+import {UsageError} from '../../domain/errors.js'
+import {writeFileAtomicSync} from '../../shared/atomic.js'
+import type {World} from '../emulator/world.js'
 
 export const STATE_VERSION = 2
 export const SANDBOX_PROFILE = 'sandbox'
@@ -18,6 +18,7 @@ export interface ProcessRecord {
   log: string
 }
 
+/** How a drill takes a member down: its redis-server stopped, or frozen (SIGSTOP). */
 export type OutageMode = 'stop' | 'freeze'
 
 export interface MemberRecord {
@@ -57,6 +58,13 @@ export interface SandboxState {
   fleet?: {clusters: number; subscriptions: number}
 }
 
+/** A ready sandbox as a drill changes it: its state, its files, and how to save the state. */
+export interface RunningSandbox {
+  state: SandboxState
+  paths: SandboxPaths
+  save: () => void
+}
+
 export interface SandboxPaths {
   dir: string
   state: string
@@ -78,7 +86,8 @@ export interface SandboxPaths {
   lock: string
 }
 
-export function sandboxPaths(home = geoRedisHome()): SandboxPaths {
+/** The sandbox of a geo-redis home ($GEO_REDIS_HOME, which the command knows). */
+export function sandboxPaths(home: string): SandboxPaths {
   return {...statePathsIn(join(home, 'sandbox')), lock: join(home, 'sandbox.lock')}
 }
 
@@ -102,7 +111,7 @@ export function statePathsIn(dir: string): Omit<SandboxPaths, 'lock'> {
   }
 }
 
-export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'> = sandboxPaths()): SandboxState | null {
+export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'>): SandboxState | null {
   if (!existsSync(paths.state)) return null
   let state: SandboxState
   try {
@@ -122,11 +131,10 @@ export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'> = sandboxPa
   return state
 }
 
-export function writeState(state: SandboxState, paths: Pick<SandboxPaths, 'dir' | 'state'> = sandboxPaths()): void {
+export function writeState(state: SandboxState, paths: Pick<SandboxPaths, 'dir' | 'state'>): void {
   mkdirSync(paths.dir, {recursive: true, mode: 0o700})
   writeFileAtomicSync(paths.state, JSON.stringify(state, null, 2) + '\n')
 }
-
 
 /** Every process the state records, with a name for reports. */
 export function recordedProcesses(state: SandboxState): {name: string; process: ProcessRecord; member?: MemberRecord}[] {
@@ -137,19 +145,11 @@ export function recordedProcesses(state: SandboxState): {name: string; process: 
   return list
 }
 
-/**
- * One sandbox command at a time: the lock file beside the state folder. `waitMs` 0: fail at once when another live
- * command holds it.
- */
-export async function acquireLock(paths: SandboxPaths, what: string, waitMs: number): Promise<Lock> {
+/** The emulator's world file, or null when missing or torn (it is replaced atomically: the next read will do). */
+export function readWorld(path: string): World | null {
   try {
-    return await acquireLockFile(paths.lock, what, waitMs)
-  } catch (error) {
-    if (!(error instanceof LockBusyError)) throw error
-    throw new UsageError(
-      `another sandbox command (${error.holder.what}, pid ${error.holder.pid}) is running`,
-      'wait for it to finish, then try again; `geo-redis sandbox status` shows what runs',
-      'SandboxBusy',
-    )
+    return JSON.parse(readFileSync(path, 'utf8')) as World
+  } catch {
+    return null
   }
 }

@@ -1,9 +1,10 @@
-// Long-lived connections for the sandbox replicator: one for commands (DUMP/PTTL reads, RESTORE/DEL writes,
+// Long-lived connections for the sandbox replicator (its own use of redis/connect.ts, which opens them): one for commands (DUMP/PTTL reads, RESTORE/DEL writes,
 // SCAN for a resync) and one subscribed to keyspace notifications. Both are opened by openConnection (bounded,
 // verified TLS, AUTH), so the replicator never dials on its own; when either closes, the link is over and the
 // caller opens a new one. Keys are Buffers throughout: Redis keys are binary.
-import type {Redis} from 'ioredis'
-import {openConnection, type RedisTarget} from './connect.js'
+import {openConnection, type Connection, type RedisTarget} from '../../redis/connect.js'
+
+type RedisClient = Connection['client']
 
 /** A key's value as DUMP serialises it and its remaining time to live; `payload` null: the key does not exist. */
 export interface KeyState {
@@ -35,7 +36,7 @@ const CHANNEL_PREFIX = Buffer.from(`__keyspace@${DB}__:`)
 
 export async function openReplicationLink(target: RedisTarget, options: ReplicationLinkOptions): Promise<ReplicationLink> {
   const commands = (await openConnection(target, {timeoutMs: options.timeoutMs})).client
-  let subscriber: Redis | undefined
+  let subscriber: RedisClient | undefined
   try {
     // K: keyspace channel (the key in the channel name, the event as message); A: every event class
     await commands.config('SET', 'notify-keyspace-events', 'KA')
@@ -59,8 +60,8 @@ class Link implements ReplicationLink {
   private readonly closeHandlers: ((reason: string) => void)[] = []
 
   constructor(
-    private readonly commands: Redis,
-    private readonly subscriber: Redis,
+    private readonly commands: RedisClient,
+    private readonly subscriber: RedisClient,
   ) {
     commands.once('end', () => this.end('command connection closed'))
     subscriber.once('end', () => this.end('subscriber connection closed'))

@@ -5,9 +5,9 @@
 // The process title carries a marker so the sandbox recognises its own redis-servers by command line.
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {Deadline, openConnection, type Connection, type RedisTarget} from '../redis/connect.js'
-import {spawnDetached, waitFor, stopProcess, type Spawned} from './processes.js'
-import type {MemberRecord, ProcessRecord} from './state.js'
+import {Deadline, openConnection, type Connection, type RedisTarget} from '../../redis/connect.js'
+import type {MemberRecord, ProcessRecord} from '../control/state.js'
+import {spawnDetached, waitFor, stopProcess, type Spawned} from '../processes.js'
 
 export const TITLE_MARKER = 'geo-redis-sandbox'
 const READY_WITHIN_MS = 10_000
@@ -27,7 +27,7 @@ function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
-export function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
+function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' | 'dir'>, password: string, tls: TlsFiles | null): string {
   const lines = [
     '# written by geo-redis sandbox up; the sandbox starts and stops this server',
     `bind ${member.host}`,
@@ -57,7 +57,7 @@ export function redisConfig(member: Pick<MemberRecord, 'host' | 'port' | 'tls' |
 }
 
 /** Command-line fragments of this member's redis-server (its process title). */
-export function redisMatch(member: Pick<MemberRecord, 'host' | 'port'>): string[] {
+function redisMatch(member: Pick<MemberRecord, 'host' | 'port'>): string[] {
   return ['redis-server', `${member.host}:${member.port}`, TITLE_MARKER]
 }
 

@@ -1,17 +1,19 @@
 // The sandbox replicator process, started by `geo-redis sandbox up`:
-//   node dist/sandbox/replicator-main.js --state-dir <dir>
+//   node dist/sandbox/replicator/main.js --state-dir <dir>   (package import #sandbox/replicator)
 // Reads the members, ports and TLS from <dir>/state.json, access keys and links from <dir>/world.json (which the
 // emulator rewrites on every change: re-read when it changes), writes <dir>/replicator-ready.json once every member
 // is connected and <dir>/replicator-status.json every second. SIGTERM or SIGINT: clean exit.
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {parseArgs} from 'node:util'
-import {idKey} from '../domain/ids.js'
-import {openReplicationLink} from '../redis/replication-link.js'
-import type {World} from './emulator/world.js'
-import {memberTarget} from './redis-members.js'
+import {idKey} from '../../domain/ids.js'
+import {writeFileAtomicSync} from '../../shared/atomic.js'
+import {readState, readWorld, statePathsIn, type SandboxPaths} from '../control/state.js'
+import {memberTarget} from '../members/redis-server.js'
+import {openReplicationLink} from './link.js'
 import {groupMembers, mutualPeers, Replicator, type ReplicatorView} from './replicator.js'
-import {writeFileAtomicSync} from '../evidence/atomic.js'
-import {readState, statePathsIn} from './state.js'
+
+/** the state folder's files: the replicator is given only the folder */
+type StatePaths = Omit<SandboxPaths, 'lock'>
 
 const CONNECT_TIMEOUT_MS = 2000
 const WORLD_POLL_MS = 200
@@ -20,29 +22,16 @@ function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`)
 }
 
-function readWorld(path: string): World | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as World
-  } catch {
-    // replaced atomically by the emulator, so a failure is a read between unlink and rename: next poll
-    return null
-  }
-}
-
-async function main(): Promise<void> {
-  const {values} = parseArgs({options: {'state-dir': {type: 'string'}}})
-  if (!values['state-dir']) throw new Error('--state-dir <dir> is required')
-  const paths = statePathsIn(values['state-dir'])
+/** The replicator of the sandbox in `paths`, connecting to every group member with its access key. */
+function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]} {
   const state = readState(paths)
   if (!state) throw new Error(`no sandbox state in ${paths.dir}`)
   const world = readWorld(paths.world)
   if (!world) throw new Error(`cannot read ${paths.world}`)
   const ca = state.plaintext ? undefined : readFileSync(paths.ca, 'utf8')
-
   const records = new Map(state.members.map((m) => [idKey(m.id), m]))
   const keys = new Map(world.databases.map((d) => [idKey(d.id), d.keys.primaryKey]))
   const members = groupMembers(world).filter((id) => records.has(id))
-
   const replicator = new Replicator({
     members,
     lagMs: state.lagMs,
@@ -54,16 +43,18 @@ async function main(): Promise<void> {
     },
   })
   replicator.setTopology(mutualPeers(world), true)
-  replicator.start()
   log(`replicating ${members.length} members with ${state.lagMs} ms lag`)
+  return {replicator, members}
+}
 
-  // the world file changes when ARM operations (force-unlink, force-link) complete
+/** Follows the world file, which changes when ARM operations (force-unlink, force-link) complete; `onGone` once the state is. */
+function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => void): NodeJS.Timeout {
   let seen = signature(paths.world)
-  const watcher = setInterval(() => {
+  return setInterval(() => {
     // the state directory was removed without `sandbox down`: nothing left to serve
     if (!existsSync(paths.state)) {
       log('the sandbox state is gone: exiting')
-      shutdown()
+      onGone()
       return
     }
     const now = signature(paths.world)
@@ -73,22 +64,18 @@ async function main(): Promise<void> {
     seen = now
     replicator.setTopology(mutualPeers(changed))
   }, WORLD_POLL_MS)
+}
 
+/**
+ * Writes the status as soon as a link, a peer or a resync changes (so `sandbox status` right after `up` or `restore`
+ * sees what is), and every second for the counters; the ready file once every member is connected, after the status
+ * so that a reader of the ready file finds the status too.
+ */
+function reportStatus(paths: StatePaths, replicator: Replicator, members: string[]): NodeJS.Timeout {
   let announced = false
   let ticks = 0
   let written = ''
-  const reporter = setInterval(() => {
-    try {
-      report()
-    } catch (error) {
-      // the state directory is going away (sandbox down): the watcher ends this process
-      log(`cannot write status: ${(error as Error).message}`)
-    }
-  }, 100)
-
-  function report(): void {
-    // the status as soon as a link, a peer or a resync changes (so `sandbox status` right after `up` or `restore`
-    // sees what is), and every second for the counters; before the ready file, so a reader of that finds it too
+  const report = () => {
     const view: ReplicatorView['members'] = Object.fromEntries(
       members.map((id) => {
         const resync = replicator.lastResync(id)
@@ -96,8 +83,7 @@ async function main(): Promise<void> {
       }),
     )
     const snapshot = JSON.stringify(view)
-    const due = ticks++ % 10 === 0
-    if (snapshot !== written || due) {
+    if (snapshot !== written || ticks++ % 10 === 0) {
       const status: ReplicatorView = {pid: process.pid, at: new Date().toISOString(), members: view, stats: replicator.stats}
       writeFileAtomicSync(paths.replicatorStatus, JSON.stringify(status))
       written = snapshot
@@ -108,8 +94,23 @@ async function main(): Promise<void> {
       log('every member connected')
     }
   }
+  return setInterval(() => {
+    try {
+      report()
+    } catch (error) {
+      // the state directory is going away (sandbox down): the watcher ends this process
+      log(`cannot write status: ${(error as Error).message}`)
+    }
+  }, 100)
+}
 
-  function shutdown(): void {
+function main(): void {
+  const {values} = parseArgs({options: {'state-dir': {type: 'string'}}})
+  if (!values['state-dir']) throw new Error('--state-dir <dir> is required')
+  const paths = statePathsIn(values['state-dir'])
+  const {replicator, members} = replicatorOf(paths)
+  replicator.start()
+  const shutdown = () => {
     clearInterval(watcher)
     clearInterval(reporter)
     replicator.stop().then(
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
       () => process.exit(1),
     )
   }
+  const watcher = watchWorld(paths, replicator, shutdown)
+  const reporter = reportStatus(paths, replicator, members)
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
 }
@@ -131,7 +134,9 @@ function signature(path: string): string {
   }
 }
 
-main().catch((error: unknown) => {
+try {
+  main()
+} catch (error) {
   log(`replicator: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(2)
-})
+}

@@ -4,11 +4,10 @@
 // hook that throws fails the operation (e.g. the joining member's redis-server is down).
 // The state directory comes from GEO_REDIS_SANDBOX_DIR, set by `geo-redis sandbox up`.
 import {readFileSync} from 'node:fs'
-import {idKey} from '../domain/ids.js'
-import {openConnection, type Connection} from '../redis/connect.js'
-import type {World} from './emulator/world.js'
-import {memberTarget} from './redis-members.js'
-import {readState, statePathsIn} from './state.js'
+import {idKey} from '../../domain/ids.js'
+import {openConnection, type Connection} from '../../redis/connect.js'
+import {readState, readWorld, statePathsIn} from '../control/state.js'
+import {memberTarget} from './redis-server.js'
 
 const TIMEOUT_MS = 3000
 
@@ -26,7 +25,8 @@ async function flushAll(ids: string[]): Promise<void> {
   const paths = statePathsIn(dir)
   const state = readState(paths)
   if (!state?.redis) return
-  const world = JSON.parse(readFileSync(paths.world, 'utf8')) as World
+  const world = readWorld(paths.world)
+  if (!world) throw new Error(`cannot read ${paths.world}`)
   const ca = state.plaintext ? undefined : readFileSync(paths.ca, 'utf8')
   await Promise.all(
     ids.map(async (id) => {
@@ -38,7 +38,7 @@ async function flushAll(ids: string[]): Promise<void> {
         ;({client} = await openConnection(memberTarget(member, password, ca), {timeoutMs: TIMEOUT_MS}))
         await client.flushall()
       } catch (error) {
-        throw new Error(`cannot discard the data of ${member.cluster} (127.0.0.1:${member.port}): ${(error as Error).message}`)
+        throw new Error(`cannot discard the data of ${member.cluster} (${member.host}:${member.port}): ${(error as Error).message}`, {cause: error})
       } finally {
         client?.disconnect()
       }

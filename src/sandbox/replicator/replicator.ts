@@ -12,9 +12,9 @@
 // from the emulator's world). A force-unlinked member is listed by nobody and keeps its writes to itself; when it
 // is linked again (force-link), or when a member comes back after an outage, it is resynced from a linked peer:
 // every key copied over, keys the peer does not hold deleted.
-import type {KeyState, ReplicationLink} from '../redis/replication-link.js'
-import {idKey} from '../domain/ids.js'
-import type {World} from './emulator/world.js'
+import {idKey} from '../../domain/ids.js'
+import type {World} from '../emulator/world.js'
+import type {KeyState, ReplicationLink} from './link.js'
 
 export interface ReplicatorOptions {
   /** ids of the members to connect to */
@@ -231,8 +231,8 @@ export class Replicator {
     if (this.peersOf(id).size === 0) return
     this.stats.replicated += 1
     this.later(() => {
-      // the peers at delivery: a member unlinked during the lag no longer receives
-      for (const peer of this.peersOf(id)) this.apply(peer, key, state, at)
+      // the peers at delivery: a member unlinked during the lag no longer receives (apply never rejects)
+      for (const peer of this.peersOf(id)) void this.apply(peer, key, state, at)
     }, this.options.lagMs)
   }
 
