@@ -4,6 +4,8 @@
 import {accessSync, constants, realpathSync, statSync, type Stats} from 'node:fs'
 import {dirname, join, resolve, sep} from 'node:path'
 import {UsageError} from '../domain/errors.js'
+import {writeFileAtomic} from '../evidence/atomic.js'
+import {redactText} from '../shared/redact.js'
 
 /** Kernel filesystems: writes there are never evidence, and some calls on them hang (mkdir -p under /proc). */
 const KERNEL_ROOTS = ['/proc', '/sys']
@@ -110,4 +112,9 @@ function kindOf(s: Stats): string {
   if (s.isFIFO()) return 'a FIFO (named pipe)'
   if (s.isSocket()) return 'a socket'
   return 'not a regular file'
+}
+
+/** A report another program reads (--out): written whole or not at all, and never with a secret in it. */
+export async function writeOutputFile(path: string, text: string): Promise<void> {
+  await writeFileAtomic(path, redactText(text))
 }

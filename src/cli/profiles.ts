@@ -5,7 +5,7 @@
 import {existsSync, mkdirSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import {CLOUD_NAMES} from '../azure/clouds.js'
+import {CLOUD_NAMES} from '../domain/clouds.js'
 import {UsageError} from '../domain/errors.js'
 import {writeFileAtomicSync} from '../evidence/atomic.js'
 import {FileReadError, MiB, readBoundedFileSync} from '../shared/bounded-read.js'
