@@ -119,7 +119,7 @@ describe('an ARM-only outage: ARM answers 503 for North Europe, its Redis still 
     const host = sb.servers[2]!.host
     expect(refused.refusal!.message).toMatch(new RegExp(`^control-plane outage: ARM does not answer for sandbox-northeurope/default \\(northeurope\\), but its Redis does, at ${host.replace(/\./g, '\\.')}:10000 \\(auth: `))
     // dialled without credentials (its key would come from the ARM that does not answer): NOAUTH is an answer
-    expect(refused.probe.members.find((m) => m.id === sb.ids[2])).toMatchObject({reachable: false, answered: true, errorKind: 'auth', endpoint: `${host}:10000`})
+    expect(refused.probe.members.find((m) => m.id === sb.ids[2])).toMatchObject({reachable: false, answered: true, error: {kind: 'auth'}, endpoint: `${host}:10000`})
     expect(posts(sb)).toEqual([])
   }, CASE_MS)
 
