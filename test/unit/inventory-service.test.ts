@@ -21,6 +21,12 @@ describe('readInventory at fleet size', () => {
     await em?.stop()
   })
 
+  it('a reading command is handed the reader methods only: nothing that lists keys or mutates is within its reach', () => {
+    expect(Object.keys(arm).sort()).toEqual(['getCluster', 'getDatabase', 'listClusters', 'listDatabases', 'listSkusForScaling', 'listSubscriptions', 'principal'])
+    expect(arm).not.toHaveProperty('forceUnlink')
+    expect(arm).not.toHaveProperty('listKeys')
+  })
+
   it('reads every database with at most DATABASE_LISTS_STARTED lists started at once, and reports progress to the end', async () => {
     let started = 0
     let most = 0
