@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 import {CLOUD_NAMES, CLOUDS, type CloudName} from '../domain/clouds.js'
 import {UsageError} from '../domain/errors.js'
 import {isSubscriptionId} from '../domain/ids.js'
+import {suggestCommand} from '../domain/suggest.js'
 import {resolve} from 'node:path'
 import {readCaFile} from './ca-file.js'
 import {checkProfileName, readProfile, readProfiles, writeProfile, type Profile} from './profiles.js'
@@ -90,7 +91,7 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     )
   }
 
-  const caPem = profile.caPath ? readCaFile(profile.caPath, `the CA file of profile "${profileName}"`, `run \`geo-redis sandbox up\` again, or fix it: geo-redis profile set ${profileName} --ca-path <pem>`) : undefined
+  const caPem = profile.caPath ? readCaFile(profile.caPath, `the CA file of profile "${profileName}"`, `run ${suggestCommand(['sandbox', 'up'])} again, or fix it: ${suggestCommand(['profile', 'set', profileName ?? '<name>', '--ca-path', '<pem>'])}`) : undefined
 
   return {
     cloud,

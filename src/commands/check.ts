@@ -2,11 +2,10 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {probingPorts} from '../cli/composition.js'
 import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, thresholdFlags, thresholdsOf, warnUnread} from '../cli/flags.js'
-import {checkOutputPath, writeOutputFile} from '../cli/paths.js'
+import {checkFormatOf, writeCheckReport, writeNotStarted} from '../cli/check-report.js'
 import {armFlags, connectionArgs, MAX_WAIT_MS, resolveArmSettings} from '../cli/settings.js'
-import {GeoRedisError, UsageError} from '../domain/errors.js'
-import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
-import {renderJunitNotStarted} from '../output/junit.js'
+import {checkExitCode} from '../domain/outcome.js'
+import {CHECK_FORMATS, renderCheck} from '../output/check.js'
 import {runCheck, type CheckResult} from '../services/check.js'
 
 export default class Check extends BaseCommand {
@@ -38,15 +37,8 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Check)
-    // --json alone means JSON; with --out it keeps stdout JSON while --format picks what the file gets
-    const format = (flags.json && flags.format === 'table' ? 'json' : flags.format) as CheckFormat
+    const format = checkFormatOf(flags)
     const {warnPct, critPct} = thresholdsOf(flags)
-    if (flags.json && format === 'junit' && !flags.out) {
-      throw new UsageError('--json and --format junit both want stdout', 'add --out <file> for the JUnit report, or drop one of them')
-    }
-
-    if (flags.out !== undefined) checkOutputPath(flags.out, '--out', 'file')
-
     const settings = resolveArmSettings(flags)
     const target = dataPlaneTarget(flags, settings)
     const tool = {name: this.config.bin, version: this.config.version}
@@ -68,27 +60,12 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
       )
     } catch (error) {
       // a pipeline's dashboard reads the file: it says why the run could not start rather than go missing
-      if (flags.out && format === 'junit') {
-        await writeNotStarted(flags.out, error as Error, tool).catch((writeError: Error) => this.warn(`could not write ${flags.out}: ${writeError.message}`))
-      }
-
+      if (flags.out && format === 'junit') await writeNotStarted(flags.out, error as Error, tool).catch((e: Error) => this.warn(`could not write ${flags.out}: ${e.message}`))
       throw error
     }
-
     // the terminal report lists them already; a file or JSON on stdout leaves the log without them
     if (flags.out || format !== 'table') warnUnread(this, result.errors)
-
-    if (flags.out !== undefined) {
-      await writeOutputFile(flags.out, renderCheck(result, format, tool))
-      process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
-    }
-
-    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool), wrap: format === 'table'}
+    if (flags.out !== undefined) await writeCheckReport(flags.out, result, format, tool)
+    return {data: result, exitCode: checkExitCode(result), human: flags.out ? undefined : () => renderCheck(result, format, tool), wrap: format === 'table'}
   }
-}
-
-async function writeNotStarted(path: string, error: Error, tool: {name: string; version: string}): Promise<void> {
-  const {code, suggestion} = error instanceof GeoRedisError ? error : {code: error.name, suggestion: undefined}
-  const xml = renderJunitNotStarted({code, message: error.message, suggestion, tool, timestamp: new Date().toISOString()})
-  await writeOutputFile(path, xml)
 }

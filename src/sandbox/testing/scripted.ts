@@ -1,12 +1,9 @@
 // The operator, scripted: a Prompter that gives the answers a test lists, in order (or Ctrl-C, or silence until the
-// prompt times out), a Display that records what the runbook showed, and group locks held in memory. A question the
-// script did not expect fails the test with the question itself.
+// prompt times out), and group locks held in memory. A question the script did not expect fails the test with the
+// question itself. The runbook's Display is recorded by test/helpers/recording-display.ts (its events are the
+// runbook's own types, not a port of services/ports.ts).
 import {UsageError} from '../../domain/errors.js'
-import {RUNBOOK_STEPS, type StepId} from '../../domain/incident.js'
-import type {PreparedOperation} from '../../services/guarded/prepare.js'
-import type {Answer, Choice, GroupLocks, Progress, Prompter, Unanswered} from '../../services/ports.js'
-import type {Display, LogHeading} from '../../services/runbook/display.js'
-import type {JournalEntry, RunbookEvent} from '../../services/runbook/journal.js'
+import type {Answer, Choice, GroupLocks, Prompter, Unanswered} from '../../services/ports.js'
 
 /** One answer: the choice whose name starts with `select`, yes or no, typed text, or none. */
 export type Scripted = {select: string} | {confirm: boolean} | {input: string} | {unanswered: Unanswered}
@@ -65,50 +62,6 @@ export class ScriptedPrompter implements Prompter {
   }
 }
 
-/** What the runbook showed, in order: a step entered, events shown, the plan above the consent prompt, progress. */
-export type Shown =
-  | {kind: 'enter'; step: StepId}
-  | {kind: 'show'; step: StepId; events: RunbookEvent[]}
-  | {kind: 'plan-above-consent'; action: string}
-  | {kind: 'progress'; text: string}
-
-export class RecordingDisplay implements Display {
-  readonly shown: Shown[] = []
-
-  enter(step: StepId): void {
-    this.shown.push({kind: 'enter', step})
-  }
-
-  async show(step: StepId, events: RunbookEvent[]): Promise<void> {
-    this.shown.push({kind: 'show', step, events})
-  }
-
-  planAboveConsent(prepared: PreparedOperation): void {
-    this.shown.push({kind: 'plan-above-consent', action: prepared.action})
-  }
-
-  progress(text: string): Progress {
-    this.shown.push({kind: 'progress', text})
-    return {update: (line) => void this.shown.push({kind: 'progress', text: line}), note: (line) => void this.shown.push({kind: 'progress', text: line}), stop() {}}
-  }
-
-  /** The steps shown, each once, in the order they were first shown. */
-  steps(): StepId[] {
-    return [...new Set(this.shown.flatMap((s) => (s.kind === 'show' ? [s.step] : [])))]
-  }
-
-  /** Every event of one kind that was shown. */
-  events<K extends RunbookEvent['kind']>(kind: K): Extract<RunbookEvent, {kind: K}>[] {
-    return this.shown.flatMap((s) => (s.kind === 'show' ? s.events.filter((e): e is Extract<RunbookEvent, {kind: K}> => e.kind === kind) : []))
-  }
-
-  /** A plain log: one line per step, what it showed (event kinds), or why it was not reached. */
-  async transcript(entries: JournalEntry[], heading: LogHeading): Promise<string> {
-    const lines = entries.map(({step, events, notReached}) => `${step}: ${events ? events.map((e) => e.kind).join(', ') : `not reached (${notReached ?? 'ended before'})`}`)
-    return [`runbook ${heading.nickname}: ${heading.outcome}`, ...lines].join('\n')
-  }
-}
-
 /** Group locks in memory: the holds a run took, and a group a test marks as held by another run. */
 export class MemoryLocks implements GroupLocks {
   readonly held: string[] = []
@@ -119,6 +72,3 @@ export class MemoryLocks implements GroupLocks {
     this.held.push(what)
   }
 }
-
-/** The runbook's steps in order, to compare what was shown against. */
-export const STEP_IDS: StepId[] = RUNBOOK_STEPS.map((s) => s.id)

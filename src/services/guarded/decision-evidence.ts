@@ -4,11 +4,10 @@
 import type {GuardReport, GuardResult} from '../../domain/guards.js'
 import {label} from '../../domain/group.js'
 import type {GeoGroup, Member} from '../../domain/model.js'
-import type {Outcome} from '../../domain/outcome.js'
 import type {OperationPlan, Verification} from '../../domain/plans.js'
 import {idKey} from '../../domain/ids.js'
 import {latencyOf} from '../../domain/probe.js'
-import {createBundle, renderReport, type EvidenceBundle, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../../evidence/index.js'
+import {createBundle, renderReport, type EvidenceBundle, type EvidenceOutcome, type EvidenceRecord, type ManifestEntry, type ProbeLine} from '../../evidence/index.js'
 import type {ArmReader} from '../ports.js'
 import type {ProbeSummary} from '../probe.js'
 import type {MemberStates} from './prepare.js'
@@ -40,7 +39,7 @@ export interface EvidenceSubject {
 }
 
 export interface ReportUpdate {
-  outcome: Outcome | 'in-progress'
+  outcome: EvidenceOutcome
   decision: string
   guards?: GuardResult[]
   error?: {code: string; message: string} | null

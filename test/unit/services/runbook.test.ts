@@ -10,9 +10,10 @@ import {idKey} from '../../../src/domain/ids.js'
 import {runbookExitCode} from '../../../src/domain/outcome.js'
 import {FakeArm} from '../../../src/sandbox/testing/fake-arm.js'
 import {FakeDataPlane} from '../../../src/sandbox/testing/fake-data-plane.js'
-import {MemoryLocks, RecordingDisplay, ScriptedPrompter, STEP_IDS, type Scripted} from '../../../src/sandbox/testing/scripted.js'
+import {MemoryLocks, ScriptedPrompter, type Scripted} from '../../../src/sandbox/testing/scripted.js'
 import {runIncident, type IncidentOptions} from '../../../src/services/runbook/incident.js'
 import {verifyEvidence} from '../../../src/services/verify.js'
+import {RecordingDisplay, STEP_IDS} from '../../helpers/recording-display.js'
 
 const root = mkdtempSync(join(tmpdir(), 'geo-redis-runbook-'))
 afterAll(() => rmSync(root, {recursive: true, force: true}))
