@@ -1,5 +1,5 @@
 // Force-unlink, force-link and flush plans: who sends what to whom, what it costs, and how to check it worked.
-// Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink/planFlush) and is passed in.
+// Pure: the exact HTTP request comes from ArmOperations (planForceUnlink/planForceLink/planFlush) and is passed in.
 import {adoptionCost, armHealthy, belonging, flushReach, lists, type GuardReport} from './guards.js'
 import {dialled, failureText, latencyOf, probeOf, type MemberProbe} from './probe.js'
 import {allMembers, compareText, label, memberArmState, shortName} from './group.js'
@@ -148,7 +148,7 @@ function basePlan(
     targetQuery: input.targetQuery,
     target: target ? planMember(target) : null,
     targetInGroup,
-    // the exact request comes from the ArmPort; the service fills it in
+    // the exact request comes from ArmOperations; the service fills it in
     requests: [],
     warnings: [...forced, ...skipped],
     probe: {ran: input.probes !== null, reason: input.probes ? null : input.skipReason},
