@@ -1,8 +1,7 @@
 // The one module that builds adapters and hands them to use cases as ports. A reading command gets an ArmReader
 // that holds nothing else: its methods only, picked off the SDK adapter, so nothing that can mutate is within its
-// reach, not even by a cast. Only guarded commands get ArmOperations. The Azure SDK is imported lazily, so --help
-// and --version never load it.
-import {RedisDataPlane} from '../redis/data-plane.js'
+// reach, not even by a cast. Only guarded commands get ArmOperations. The adapters are imported when first needed, so
+// --help never loads the Azure SDK and inventory never loads the Redis client.
 import type {ArmOperations, ArmReader, DataPlane, GuardedPorts, ProbingArm, ProbingPorts, RedisCredentials} from '../services/ports.js'
 import {groupLocks, type HeldGroupLocks} from './locks.js'
 import type {ResolvedArmSettings} from './settings.js'
@@ -49,7 +48,8 @@ async function connectArm(settings: ResolvedArmSettings): Promise<ArmOperations>
   return arm
 }
 
-function dataPlane(): DataPlane {
+async function dataPlane(): Promise<DataPlane> {
+  const {RedisDataPlane} = await import('../redis/data-plane.js')
   return new RedisDataPlane()
 }
 
@@ -65,7 +65,7 @@ export async function keyReadingArm(settings: ResolvedArmSettings): Promise<Prob
 
 /** probe, capacity, check, evidence capture: ARM read-only, the keys the probes present, and the data plane. */
 export async function probingPorts(settings: ResolvedArmSettings): Promise<ProbingPorts> {
-  return {arm: await keyReadingArm(settings), dataPlane: dataPlane()}
+  return {arm: await keyReadingArm(settings), dataPlane: await dataPlane()}
 }
 
 /**
@@ -73,5 +73,5 @@ export async function probingPorts(settings: ResolvedArmSettings): Promise<Probi
  * (`connection`: the run's ARM flags, for the command a busy lock suggests); the caller releases the locks at the end.
  */
 export async function guardedPorts(settings: ResolvedArmSettings, connection: string[]): Promise<GuardedPorts & {locks: HeldGroupLocks}> {
-  return {arm: await connectArm(settings), dataPlane: dataPlane(), locks: groupLocks(connection)}
+  return {arm: await connectArm(settings), dataPlane: await dataPlane(), locks: groupLocks(connection)}
 }
