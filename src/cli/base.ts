@@ -8,6 +8,7 @@ import {terminalWidth, withoutColour, wrapText} from '../output/table.js'
 import {writeWithSecrets} from '../shared/output-guard.js'
 import {redactText} from '../shared/redact.js'
 import {untilAborted} from '../services/abort.js'
+import type {EvidenceSettings} from '../services/guarded/decision-evidence.js'
 import type {Progress, ProgressReporter} from '../services/ports.js'
 import {reporterOf, startProgress} from './progress.js'
 
@@ -142,6 +143,11 @@ export abstract class BaseCommand extends Command {
     } finally {
       progress.stop()
     }
+  }
+
+  /** Where a run's evidence goes (--evidence-dir or --out), who wrote it, and why (--reason). */
+  protected evidenceSettings(root: string, reason: string | undefined): EvidenceSettings {
+    return {root, tool: {name: this.config.name, version: this.config.version}, reason: reason ?? null}
   }
 
   /** Warnings go to stderr in every mode: stdout is the result. */

@@ -2,8 +2,10 @@
 // that holds nothing else: its methods only, picked off the SDK adapter, so nothing that can mutate is within its
 // reach, not even by a cast. Only guarded commands get ArmOperations. The adapters are imported when first needed, so
 // --help never loads the Azure SDK and inventory never loads the Redis client.
-import type {ArmOperations, ArmReader, DataPlane, GuardedPorts, ProbingArm, ProbingPorts, RedisCredentials} from '../services/ports.js'
+import type {ArmOperations, ArmReader, DataPlane, GuardedPorts, ProbingArm, ProbingPorts, Progress, RedisCredentials} from '../services/ports.js'
+import type {IncidentPorts} from '../services/runbook/incident.js'
 import {groupLocks, type HeldGroupLocks} from './locks.js'
+import {TerminalDisplay, TerminalPrompter} from './prompts.js'
 import type {ResolvedArmSettings} from './settings.js'
 
 /** Every method of each port, so a new one must be named here too (the compiler checks). */
@@ -74,4 +76,9 @@ export async function probingPorts(settings: ResolvedArmSettings): Promise<Probi
  */
 export async function guardedPorts(settings: ResolvedArmSettings, connection: string[]): Promise<GuardedPorts & {locks: HeldGroupLocks}> {
   return {arm: await connectArm(settings), dataPlane: await dataPlane(), locks: groupLocks(connection)}
+}
+
+/** The incident runbook: a guarded command's ports, and the operator on this terminal (`progress`: the command's own). */
+export async function incidentPorts(settings: ResolvedArmSettings, connection: string[], progress: (text: string) => Progress): Promise<IncidentPorts & {locks: HeldGroupLocks}> {
+  return {...(await guardedPorts(settings, connection)), prompter: new TerminalPrompter(), display: new TerminalDisplay(progress)}
 }

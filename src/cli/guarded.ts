@@ -113,7 +113,7 @@ export abstract class GuardedCommand extends BaseCommand {
       progress.stop()
       const prompter = new TerminalPrompter()
       const result = await runGuarded(ports.arm, prepared, execute, {
-        evidence: {root: flags['evidence-dir'], tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null},
+        evidence: this.evidenceSettings(flags['evidence-dir'], flags.reason),
         abortSignal: this.abortSignal,
         deadlineMs: flags.deadline,
         onProgress,

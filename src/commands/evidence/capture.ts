@@ -33,7 +33,7 @@ export default class EvidenceCapture extends BaseCommand {
     const settings = resolveArmSettings(flags)
     const probe = flags.probe ? probeSettingsFrom(flags, settings) : null
     const ports = await probingPorts(settings)
-    const evidence = {root: flags.out, tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null}
+    const evidence = this.evidenceSettings(flags.out, flags.reason)
     const result = await this.withProgress(`reading group ${flags.group}`, (onProgress) =>
       captureEvidence(ports, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group'], member: flags.member, probe, evidence, onProgress}),
     )

@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {guardedPorts} from '../../cli/composition.js'
+import {incidentPorts} from '../../cli/composition.js'
 import {dataPlaneFlags, deadlineFlag, evidenceFlags, groupFlags, probeSettingsFrom, thresholdFlags, thresholdsOf} from '../../cli/flags.js'
 import {savedPlanOf} from '../../cli/guarded.js'
 import {checkOutputPath} from '../../cli/paths.js'
-import {TerminalDisplay, TerminalPrompter} from '../../cli/prompts.js'
 import {armFlags, connectionArgs, resolveArmSettings} from '../../cli/settings.js'
 import {runbookExitCode} from '../../domain/outcome.js'
 import {renderRunbookSummary} from '../../output/runbook.js'
@@ -50,12 +49,11 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
     const settings = resolveArmSettings(flags)
     const probe = probeSettingsFrom(flags, settings)
     const plan = await savedPlanOf({plan: flags.plan, group: flags.group}, 'force-unlink')
-    const evidence = {root: flags['evidence-dir'], tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null}
+    const evidence = this.evidenceSettings(flags['evidence-dir'], flags.reason)
     const abortSignal = this.abortSignal
-    const ports = await guardedPorts(settings, connection)
-    const display = new TerminalDisplay((text) => this.progress(text))
+    const ports = await incidentPorts(settings, connection, (text) => this.progress(text))
     try {
-      const result = await runIncident({...ports, prompter: new TerminalPrompter(), display}, {
+      const result = await runIncident(ports, {
         subscriptions: settings.subscriptions,
         group: flags.group ?? plan?.group.nickname,
         resourceGroup: flags['resource-group'],
