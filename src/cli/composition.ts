@@ -28,7 +28,7 @@ function only<T>(arm: ArmOperations, methods: Record<string, true>): T {
 }
 
 /** A warning when the environment asks to switch TLS verification off, which geo-redis never does. */
-export function tlsOverrideWarning(env: NodeJS.ProcessEnv = process.env): string | null {
+function tlsOverrideWarning(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return null
   return (
     'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: geo-redis always verifies the certificates of ARM, Microsoft Entra and Redis; ' +

@@ -38,7 +38,7 @@ export const guardedFlags = {
   }),
 }
 
-export interface GuardedFlagValues extends ArmFlagValues {
+interface GuardedFlagValues extends ArmFlagValues {
   auth: string
   ca?: string
   'timeout-ms': number
@@ -63,7 +63,7 @@ export interface GuardedFlagValues extends ArmFlagValues {
  * needs no consent, but consent flags given to one are held to the same rules, so a rehearsal fails where the real
  * run would (a wrong --confirm is judged once the group's nickname is read).
  */
-export function consentFlagsProblem(flags: Pick<GuardedFlagValues, 'dry-run' | 'yes' | 'confirm' | 'group'>, interactive: boolean): UsageError | null {
+function consentFlagsProblem(flags: Pick<GuardedFlagValues, 'dry-run' | 'yes' | 'confirm' | 'group'>, interactive: boolean): UsageError | null {
   if ((flags.yes && flags.confirm !== undefined) || (!flags.yes && (interactive || flags['dry-run']))) return null
   const missing = [!flags.yes && '--yes', flags.confirm === undefined && `--confirm ${flags.group}`].filter(Boolean).join(' ')
   return new UsageError(

@@ -10,7 +10,7 @@ import {redactText} from '../shared/redact.js'
 /** Kernel filesystems: writes there are never evidence, and some calls on them hang (mkdir -p under /proc). */
 const KERNEL_ROOTS = ['/proc', '/sys']
 
-export type OutputKind = 'folder' | 'file'
+type OutputKind = 'folder' | 'file'
 
 /**
  * Checks that `path` is, or can become, a folder (kind 'folder') or a regular file (kind 'file') this process can

@@ -21,9 +21,9 @@ export interface Profile {
   caPath?: string
 }
 
-export type Profiles = Record<string, Profile>
+type Profiles = Record<string, Profile>
 
-export const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/
+const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/
 /** a profiles file is a few hundred bytes; anything this large is not one */
 const MAX_FILE_BYTES = MiB
 
@@ -39,7 +39,7 @@ export function geoRedisHome(): string {
   return process.env.GEO_REDIS_HOME || join(homedir(), '.geo-redis')
 }
 
-export function profilesPath(): string {
+function profilesPath(): string {
   return join(geoRedisHome(), 'profiles.json')
 }
 

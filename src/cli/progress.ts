@@ -7,12 +7,12 @@ import {waitLine, waits as defaultWaits, type WaitBoard} from '../shared/waits.j
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 /** a wait is named once it has lasted this long */
-export const WAIT_SHOWN_AFTER_MS = 3000
+const WAIT_SHOWN_AFTER_MS = 3000
 /** off a terminal, a wait still open is named again this often */
-export const WAIT_REPEATED_EVERY_MS = 15_000
+const WAIT_REPEATED_EVERY_MS = 15_000
 const TICK_MS = 250
 
-export interface ProgressOptions {
+interface ProgressOptions {
   /** no spinner (--json off a terminal): steps and waits are plain lines */
   quiet?: boolean
   stream?: NodeJS.WriteStream

@@ -11,7 +11,7 @@ import type {JournalEntry, RunbookEvent} from '../services/runbook/journal.js'
 import {duringPrompt} from '../shared/output-guard.js'
 
 /** an unanswered prompt is a "no", never a hang */
-export const PROMPT_TIMEOUT_MS = 5 * 60_000
+const PROMPT_TIMEOUT_MS = 5 * 60_000
 
 export class TerminalPrompter implements Prompter {
   readonly timeoutMs = PROMPT_TIMEOUT_MS

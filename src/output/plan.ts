@@ -11,7 +11,7 @@ const OK = '(✓)'
 const BAD = '(✗)'
 const WARN = '(!)'
 
-export function renderGuards(guards: GuardResult[]): string[] {
+function renderGuards(guards: GuardResult[]): string[] {
   return guards.map((g) => `  ${g.result === 'pass' ? theme.ok(OK) : theme.bad(BAD)} ${g.name}${g.detail ? `: ${g.detail}` : ''}`)
 }
 

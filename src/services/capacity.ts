@@ -13,13 +13,13 @@ import type {ArmReader, ProbingPorts, ProgressReporter} from './ports.js'
 import {probeMembersOf} from './probe.js'
 import type {TargetOptions} from './targets.js'
 
-export interface CapacitySettings extends TargetOptions {
+interface CapacitySettings extends TargetOptions {
   /** budget for each member's connection, and for its INFO reply */
   timeoutMs: number
   thresholds: CapacityThresholds
 }
 
-export interface MemberCapacity extends MemoryUse {
+interface MemberCapacity extends MemoryUse {
   id: string
   location: string
   cluster: string
@@ -47,7 +47,7 @@ export interface CapacityReport {
   unresolved: string[]
 }
 
-export interface CapacityRunOptions extends CapacitySettings {
+interface CapacityRunOptions extends CapacitySettings {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   selection: GroupSelection
@@ -77,7 +77,7 @@ async function scaleOptionsByCluster(arm: ArmReader, clusterIds: string[]): Prom
   return new Map(answers)
 }
 
-export async function groupCapacityReport(ports: ProbingPorts, group: GeoGroup, settings: CapacitySettings): Promise<CapacityReport> {
+async function groupCapacityReport(ports: ProbingPorts, group: GeoGroup, settings: CapacitySettings): Promise<CapacityReport> {
   const members = allMembers(group)
   // a member ARM cannot read is not asked for scale options: its region's ARM is what does not answer
   const [{results}, scale] = await Promise.all([

@@ -11,7 +11,7 @@ import {readInventory} from './inventory.js'
 import type {ProbingPorts, ProgressReporter} from './ports.js'
 import {probeSummary, type ProbeSettings} from './probe.js'
 
-export interface CaptureOptions extends SubjectSelection {
+interface CaptureOptions extends SubjectSelection {
   /** null: no data-plane probe */
   probe: ProbeSettings | null
   evidence: EvidenceSettings

@@ -16,7 +16,7 @@ import {probeGroup} from './probe.js'
 import type {TargetOptions} from './targets.js'
 
 /** fail: an error finding; warn: a warning; pass: nothing worse than info */
-export type CheckStatus = 'pass' | 'warn' | 'fail'
+type CheckStatus = 'pass' | 'warn' | 'fail'
 
 export interface CheckedGroup {
   nickname: string
@@ -61,7 +61,7 @@ export interface CheckOptions {
 }
 
 /** What the rules see of one group besides its ARM view. */
-export interface GroupInputs {
+interface GroupInputs {
   probes?: MemberProbe[]
   replication?: CanaryPair[]
   thresholds: Thresholds

@@ -34,7 +34,7 @@ export interface EndpointsExport {
   unresolved: string[]
 }
 
-export interface EndpointsRunOptions {
+interface EndpointsRunOptions {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   selection: GroupSelection

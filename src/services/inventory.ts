@@ -7,7 +7,7 @@ import {causeOf} from '../domain/read.js'
 import {groupMatches, matchGroups, oneGroup, type GroupSelection} from '../domain/resolve.js'
 import type {ArmReader} from './ports.js'
 
-export interface InventoryOptions {
+interface InventoryOptions {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   onProgress?: (done: number, total: number) => void
@@ -187,7 +187,7 @@ export async function readGroup(arm: ArmReader, options: InventoryOptions, selec
   return {inventory, group: oneGroup(inventory, selection)}
 }
 
-export interface InventoryFilter {
+interface InventoryFilter {
   group?: string
   resourceGroup?: string
   location?: string

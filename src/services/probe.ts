@@ -27,7 +27,7 @@ export interface GroupProbe {
   unresolved: string[]
 }
 
-export interface ProbeRunOptions extends ProbeSettings {
+interface ProbeRunOptions extends ProbeSettings {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   selection: GroupSelection

@@ -6,10 +6,10 @@ import {clusterIdOf, databaseId, idKey, parseDatabaseId} from '../../domain/ids.
 import type {ClusterView, DatabaseView, PlannedRequest} from '../../domain/model.js'
 import type {AccessKeys, ArmOperations, OperationOptions, OperationOutcome, Principal, SkuOption} from '../../services/ports.js'
 
-export const FAKE_SUBSCRIPTION = '00000000-0000-0000-0000-00000000fa4e'
+const FAKE_SUBSCRIPTION = '00000000-0000-0000-0000-00000000fa4e'
 const ARM = 'https://arm.fake'
 
-export interface FakeMember {
+interface FakeMember {
   cluster: string
   /** normalised location, e.g. westus2 */
   location: string
@@ -21,7 +21,7 @@ export interface FakeMember {
 }
 
 /** A mutating request the fake received. */
-export interface SentOperation {
+interface SentOperation {
   operation: 'forceUnlink' | 'forceLink' | 'flush'
   on: string
   ids: string[]
@@ -29,7 +29,7 @@ export interface SentOperation {
 }
 
 /** An ARM error as the adapter throws it: ARM's code, its message and the HTTP status (null: no answer). */
-export class FakeArmError extends Error {
+class FakeArmError extends Error {
   constructor(
     readonly code: string,
     message: string,

@@ -5,9 +5,9 @@ import {idKey} from '../../domain/ids.js'
 import {hostPort, type CanaryPair, type Dialled} from '../../domain/probe.js'
 import type {DataPlane, DialOptions, RedisTarget} from '../../services/ports.js'
 
-export type FakeRedisState = 'up' | 'down' | 'dns'
+type FakeRedisState = 'up' | 'down' | 'dns'
 
-export interface FakeRedis {
+interface FakeRedis {
   state: FakeRedisState
   usedBytes: number
   /** null: maxmemory not set */
@@ -17,7 +17,7 @@ export interface FakeRedis {
   plaintext?: boolean
 }
 
-export interface Dial {
+interface Dial {
   id: string
   endpoint: string
   tls: boolean

@@ -8,7 +8,7 @@ import type {Answer, Choice, GroupLocks, Prompter, Unanswered} from '../../servi
 /** One answer: the choice whose name starts with `select`, yes or no, typed text, or none. */
 export type Scripted = {select: string} | {confirm: boolean} | {input: string} | {unanswered: Unanswered}
 
-export interface Asked {
+interface Asked {
   kind: 'select' | 'confirm' | 'input'
   question: string
   /** the names of a select's choices */

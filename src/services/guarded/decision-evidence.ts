@@ -12,7 +12,7 @@ import type {ArmReader} from '../ports.js'
 import type {ProbeSummary} from '../probe.js'
 import type {MemberStates} from './prepare.js'
 
-export interface ToolInfo {
+interface ToolInfo {
   name: string
   version: string
 }
@@ -38,7 +38,7 @@ export interface EvidenceSubject {
   probe: ProbeSummary
 }
 
-export interface ReportUpdate {
+interface ReportUpdate {
   outcome: EvidenceOutcome
   decision: string
   guards?: GuardResult[]

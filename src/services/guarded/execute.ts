@@ -30,7 +30,7 @@ export interface ExecuteOptions {
 export type Executor = (arm: ArmOperations, prepared: PreparedOperation, options: ExecuteOptions) => Promise<Execution>
 
 /** Each database and its cluster read again, one pair at a time per member; failures are kept, not thrown. */
-export async function readMemberStates(arm: ArmReader, ids: string[], now: () => Date = () => new Date()): Promise<MemberStates> {
+async function readMemberStates(arm: ArmReader, ids: string[], now: () => Date = () => new Date()): Promise<MemberStates> {
   const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()]
   const errors: ScopeError[] = []
   const read = await Promise.all(

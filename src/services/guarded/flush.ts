@@ -11,7 +11,7 @@ import {observed} from '../probe.js'
 import {executePlan, type Executor} from './execute.js'
 import {againstSavedPlan, holdGroup, planBasis, probeWhenNeeded, readFresh, statesOf, type GuardedOptions, type PreparedOperation} from './prepare.js'
 
-export interface FlushOptions extends Omit<GuardedOptions, 'member'> {
+interface FlushOptions extends Omit<GuardedOptions, 'member'> {
   /** the member to send the request on; default: the healthiest member */
   from?: string
 }

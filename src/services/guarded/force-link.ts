@@ -11,7 +11,7 @@ import {observed} from '../probe.js'
 import {executePlan, type Executor} from './execute.js'
 import {againstSavedPlan, holdGroup, planBasis, probeWhenNeeded, readFresh, statesOf, type GuardedOptions, type PreparedOperation} from './prepare.js'
 
-export interface ForceLinkOptions extends GuardedOptions {
+interface ForceLinkOptions extends GuardedOptions {
   /** --adopt: the joining database named again, to force-link one that never belonged to the group */
   adopt?: string
 }

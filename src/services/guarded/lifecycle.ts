@@ -75,7 +75,7 @@ function decisionText(plan: OperationPlan, outcome: Outcome, refusal: Refusal | 
 }
 
 /** How to check an operation whose outcome is unknown: its status URL, then the group's state. Never "run it again". */
-export function checkSteps(plan: Pick<OperationPlan, 'connection' | 'group'>, statusUrl: string | null): string[] {
+function checkSteps(plan: Pick<OperationPlan, 'connection' | 'group'>, statusUrl: string | null): string[] {
   return [
     ...(statusUrl ? [`check the operation: az rest --method get --url ${shellWord(statusUrl)}`] : []),
     `read the group: ${suggestCommand(['group', 'show', plan.group.nickname], plan.connection)}`,

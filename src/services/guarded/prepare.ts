@@ -71,7 +71,7 @@ export interface PreparedOperation {
 }
 
 /** Reads the group, then builds the plan and its guards: prepare of force-unlink, force-link or flush. */
-export type Prepare<O extends GuardedOptions = GuardedOptions> = (ports: GuardedPorts, options: O) => Promise<PreparedOperation>
+export type Prepare = (ports: GuardedPorts, options: GuardedOptions) => Promise<PreparedOperation>
 
 /**
  * The first step of every guarded operation: when it started, and the inventory fresh from ARM, for the operation

@@ -35,7 +35,7 @@ export async function incidentGroups(arm: ArmReader, options: {subscriptions: st
   return {inventory, groups}
 }
 
-export interface AssessOptions {
+interface AssessOptions {
   /** the ARM selection flags, repeated in every command the runbook suggests */
   connection?: string[]
   probe: ProbeSettings
@@ -82,7 +82,7 @@ export async function assessIncident(ports: ProbingPorts, group: GeoGroup, optio
   return {assessment, probe}
 }
 
-export interface UnlinkPlanOptions {
+interface UnlinkPlanOptions {
   subscriptions: string[]
   resourceGroup?: string
   dryRun: boolean
