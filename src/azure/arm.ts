@@ -1,4 +1,4 @@
-// The ArmPort on the Azure SDK. One RedisEnterpriseManagementClient pipeline (auth, retries, throttling,
+// The ARM ports (ArmReader, ArmOperations) on the Azure SDK. One RedisEnterpriseManagementClient pipeline (auth, retries, throttling,
 // TLS trust, the read budget, the watch on every attempt) carries every request. Reads use 2025-07-01 specs through
 // the client's own sendOperationRequest because the SDK's 2022-01-01 mappers drop fields the model needs
 // (highAvailability, accessKeysAuthentication, database redisVersion). The operations are POST specs on the same
@@ -25,9 +25,10 @@ import {parseDatabaseId} from '../domain/ids.js'
 import {secrets} from '../shared/redact.js'
 import {duration, waits} from '../shared/waits.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
-import type {AccessKeys, ArmPort, LostSight, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
+import type {AccessKeys, ArmOperations, LostSight, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
 import {ArmBudget} from './budget.js'
-import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, armScopeFor, REDIS_SCOPE, type CloudName} from './clouds.js'
+import type {CloudName} from '../domain/clouds.js'
+import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, armScopeFor, REDIS_SCOPE} from './clouds.js'
 import {stringClaim} from '../domain/token.js'
 import {toArmError} from './errors.js'
 import {toClusterView, toDatabaseView} from './mappers.js'
@@ -101,7 +102,7 @@ const SPECS = {
   poll: {...spec('{nextLink}', 'GET', null), responses: anyResponse},
 }
 
-export class AzureArm implements ArmPort {
+export class AzureArm implements ArmOperations {
   private readonly clients = new Map<string, RedisEnterpriseManagementClient>()
   private readonly budget: ArmBudget
   private readonly watch: ArmWatch

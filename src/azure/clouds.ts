@@ -1,27 +1,6 @@
-// Sovereign clouds: ARM endpoint, token audience and Entra authority. No @azure import here, so flags can
-// validate --cloud without loading the SDK.
-
-export const CLOUDS = {
-  AzureCloud: {
-    armEndpoint: 'https://management.azure.com',
-    armScope: 'https://management.azure.com/.default',
-    authorityHost: 'https://login.microsoftonline.com',
-  },
-  AzureChinaCloud: {
-    armEndpoint: 'https://management.chinacloudapi.cn',
-    armScope: 'https://management.chinacloudapi.cn/.default',
-    authorityHost: 'https://login.chinacloudapi.cn',
-  },
-  AzureUSGovernment: {
-    armEndpoint: 'https://management.usgovcloudapi.net',
-    armScope: 'https://management.usgovcloudapi.net/.default',
-    authorityHost: 'https://login.microsoftonline.us',
-  },
-} as const
-
-export type CloudName = keyof typeof CLOUDS
-
-export const CLOUD_NAMES = Object.keys(CLOUDS) as CloudName[]
+// Token scopes and API versions of ARM and Azure Managed Redis, for the Azure adapter; the clouds themselves are in
+// domain/clouds.ts.
+import {CLOUDS, type CloudName} from '../domain/clouds.js'
 
 /** The token scope for ARM at `armEndpoint`: the cloud's own audience, or the endpoint's for a private one. */
 export function armScopeFor(cloud: CloudName, armEndpoint: string): string {

@@ -6,7 +6,8 @@ import {createRequire} from 'node:module'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import {UsageError} from '../domain/errors.js'
 import {secrets} from '../shared/redact.js'
-import {armScopeFor, CLOUDS, REDIS_SCOPE, type CloudName} from './clouds.js'
+import {CLOUDS, type CloudName} from '../domain/clouds.js'
+import {armScopeFor, REDIS_SCOPE} from './clouds.js'
 import {verifiedHttpClient} from './transport.js'
 
 export interface CredentialSettings {

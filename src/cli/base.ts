@@ -7,7 +7,10 @@ import {jsonPieces} from '../output/json.js'
 import {terminalWidth, withoutColour, wrapText} from '../output/table.js'
 import {writeWithSecrets} from '../shared/output-guard.js'
 import {redactText} from '../shared/redact.js'
-import {startProgress, type Progress} from './progress.js'
+import {untilAborted} from '../services/abort.js'
+import type {EvidenceSettings} from '../services/guarded/decision-evidence.js'
+import type {Progress, ProgressReporter} from '../services/ports.js'
+import {reporterOf, startProgress} from './progress.js'
 
 // oclif's own constraint on parsed flags and args (not exported by its public interfaces)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -124,17 +127,27 @@ export abstract class BaseCommand extends Command {
    * waiting out reads that may take minutes during an outage. What was still in flight is abandoned, not awaited.
    */
   protected untilAborted<T>(work: Promise<T>, interrupted: () => Error): Promise<T> {
-    const signal = this.abortSignal
-    return new Promise<T>((resolve, reject) => {
-      const stop = () => reject(interrupted())
-      if (signal.aborted) return stop()
-      signal.addEventListener('abort', stop, {once: true})
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
-    })
+    return untilAborted(work, this.abortSignal, interrupted)
   }
 
+  /** Progress on stderr: a spinner on a terminal, plain lines off one and with --json. */
   protected progress(text: string): Progress {
     return startProgress(text, {quiet: this.jsonEnabled() && !process.stderr.isTTY})
+  }
+
+  /** The one way a command shows a use case's progress: started with `text`, fed by the use case, stopped however it ends. */
+  protected async withProgress<T>(text: string, work: (report: ProgressReporter) => Promise<T>): Promise<T> {
+    const progress = this.progress(text)
+    try {
+      return await work(reporterOf(progress))
+    } finally {
+      progress.stop()
+    }
+  }
+
+  /** Where a run's evidence goes (--evidence-dir or --out), who wrote it, and why (--reason). */
+  protected evidenceSettings(root: string, reason: string | undefined): EvidenceSettings {
+    return {root, tool: {name: this.config.name, version: this.config.version}, reason: reason ?? null}
   }
 
   /** Warnings go to stderr in every mode: stdout is the result. */
@@ -174,7 +187,7 @@ function writeInPieces(write: (text: string) => void, pieces: Iterable<string>):
 
 /** Prints an error the one way the CLI does (JSON on stdout with --json, else "Error:" and "Try:" on stderr); returns its exit code. */
 export function reportError(error: Error, json: boolean): number {
-  const exitCode = exitCodeOf(error)
+  const exitCode = errorExitCode(error)
   const message = redactText(error.message)
   const suggestion = error instanceof GeoRedisError ? error.suggestion : undefined
   if (json) {
@@ -193,7 +206,8 @@ function toTerminal(line: string): string {
   return width ? wrapText(line, width) : line
 }
 
-function exitCodeOf(error: Error & {exitCode?: number; oclif?: {exit?: number}}): number {
+/** An error's exit code: the contract's (domain/errors.ts ExitCode), whatever threw it. */
+function errorExitCode(error: Error & {exitCode?: number; oclif?: {exit?: number}}): number {
   if (error instanceof GeoRedisError) return error.exitCode
   if (error.name === 'AbortError') return ExitCode.interrupted
   // every oclif parser error (unknown flag, bad option value, missing argument) carries `parse`: usage, exit 2

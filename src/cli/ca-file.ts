@@ -4,7 +4,7 @@ import {UsageError} from '../domain/errors.js'
 import {FileReadError, MiB, readBoundedFileSync} from '../shared/bounded-read.js'
 
 /** A CA bundle far larger than every public root together (about 220 KB) */
-export const CA_FILE_MAX_BYTES = 4 * MiB
+const CA_FILE_MAX_BYTES = 4 * MiB
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/

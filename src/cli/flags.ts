@@ -1,11 +1,14 @@
 // Flags shared by several commands, and turning them into settings.
 import {Flags} from '@oclif/core'
+import {assertThresholds, type CapacityThresholds} from '../domain/capacity.js'
 import {UsageError} from '../domain/errors.js'
 import {label} from '../domain/group.js'
 import {clusterIdOf, idKey} from '../domain/ids.js'
 import type {Member, ScopeError} from '../domain/model.js'
 import {describeReadError} from '../domain/read.js'
 import type {GroupSelection} from '../domain/resolve.js'
+import {DEFAULT_EVIDENCE_ROOT} from '../evidence/bundle.js'
+import type {ProbeSettings} from '../services/probe.js'
 import {AUTH_MODES, NO_REDIS_TOKEN, type AuthMode, type TargetOptions} from '../services/targets.js'
 import type {BaseCommand} from './base.js'
 import {readCaFile} from './ca-file.js'
@@ -46,6 +49,32 @@ export function deadlineFlag(fallback: string) {
   })()
 }
 
+/**
+ * --warn and --crit, memory used in % of a member's limit, the same for every command that judges it (capacity,
+ * check, the runbook): whole percentages from 1 to 99, warn below crit, checked by the domain before any request.
+ */
+export function thresholdFlags(what: {warn: string; crit: string}, helpGroup?: string) {
+  return {
+    warn: Flags.integer({description: what.warn, default: 70, helpGroup}),
+    crit: Flags.integer({description: what.crit, default: 85, helpGroup}),
+  }
+}
+
+/** --warn and --crit as thresholds; a usage error (exit 2) out of range or not in order. */
+export function thresholdsOf(flags: {warn: number; crit: number}): CapacityThresholds {
+  const thresholds = {warnPct: flags.warn, critPct: flags.crit}
+  assertThresholds(thresholds)
+  return thresholds
+}
+
+/** A folder evidence bundles are written in (each run adds one folder to it). */
+export const evidenceRootFlag = (description: string) => Flags.string({description, default: DEFAULT_EVIDENCE_ROOT})
+
+export const evidenceFlags = {
+  'evidence-dir': evidenceRootFlag('parent folder of evidence bundles'),
+  reason: Flags.string({description: 'why, in the operator\'s words: recorded in the evidence report'}),
+}
+
 /** How commands that talk to Redis connect: auth mode, extra CA, time budget. */
 export const dataPlaneFlags = {
   auth: Flags.string({
@@ -76,6 +105,13 @@ export function dataPlaneTarget(flags: {auth: string; ca?: string}, settings: Pi
   const extra = flags.ca === undefined ? undefined : readCaFile(flags.ca, '--ca', 'pass the PEM file of the CA that signed the Redis certificates')
   const caPem = [settings.caPem, extra].filter(Boolean).join('\n')
   return {auth: flags.auth as AuthMode, ...(caPem ? {caPem} : {})}
+}
+
+const PROBE_SAMPLES = 3
+
+/** The probe of a guarded operation, a capture or the runbook: a few PINGs per member, --timeout-ms each step. */
+export function probeSettingsFrom(flags: {auth: string; ca?: string; 'timeout-ms': number}, settings: ResolvedArmSettings): ProbeSettings {
+  return {...dataPlaneTarget(flags, settings), samples: PROBE_SAMPLES, timeoutMs: flags['timeout-ms']}
 }
 
 /** Validated ARM settings (bad input is exit 2 before any request) and the group the flags ask for. */

@@ -4,11 +4,13 @@
 import {accessSync, constants, realpathSync, statSync, type Stats} from 'node:fs'
 import {dirname, join, resolve, sep} from 'node:path'
 import {UsageError} from '../domain/errors.js'
+import {writeFileAtomic} from '../shared/atomic.js'
+import {redactText} from '../shared/redact.js'
 
 /** Kernel filesystems: writes there are never evidence, and some calls on them hang (mkdir -p under /proc). */
 const KERNEL_ROOTS = ['/proc', '/sys']
 
-export type OutputKind = 'folder' | 'file'
+type OutputKind = 'folder' | 'file'
 
 /**
  * Checks that `path` is, or can become, a folder (kind 'folder') or a regular file (kind 'file') this process can
@@ -110,4 +112,9 @@ function kindOf(s: Stats): string {
   if (s.isFIFO()) return 'a FIFO (named pipe)'
   if (s.isSocket()) return 'a socket'
   return 'not a regular file'
+}
+
+/** A report another program reads (--out): written whole or not at all, and never with a secret in it. */
+export async function writeOutputFile(path: string, text: string): Promise<void> {
+  await writeFileAtomic(path, redactText(text))
 }

@@ -5,8 +5,9 @@
 import {existsSync, mkdirSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import {CLOUD_NAMES} from '../azure/clouds.js'
+import {CLOUD_NAMES} from '../domain/clouds.js'
 import {UsageError} from '../domain/errors.js'
+import {suggestCommand} from '../domain/suggest.js'
 import {writeFileAtomicSync} from '../shared/atomic.js'
 import {FileReadError, MiB, readBoundedFileSync} from '../shared/bounded-read.js'
 
@@ -20,9 +21,9 @@ export interface Profile {
   caPath?: string
 }
 
-export type Profiles = Record<string, Profile>
+type Profiles = Record<string, Profile>
 
-export const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/
+const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/
 /** a profiles file is a few hundred bytes; anything this large is not one */
 const MAX_FILE_BYTES = MiB
 
@@ -38,13 +39,13 @@ export function geoRedisHome(): string {
   return process.env.GEO_REDIS_HOME || join(homedir(), '.geo-redis')
 }
 
-export function profilesPath(): string {
+function profilesPath(): string {
   return join(geoRedisHome(), 'profiles.json')
 }
 
 /** A profile name as typed: refused when it could never have been saved. */
 export function checkProfileName(name: string, flag = '--profile'): void {
-  if (name === '') throw new UsageError(`${flag} is empty`, 'pass the name of a saved profile (see `geo-redis profile list`)')
+  if (name === '') throw new UsageError(`${flag} is empty`, `pass the name of a saved profile (see ${suggestCommand(['profile', 'list'])})`)
   if (!PROFILE_NAME.test(name)) {
     throw new UsageError(`profile name ${JSON.stringify(name)} is not allowed`, 'use letters, digits, dot, dash or underscore (at most 64)')
   }
@@ -54,7 +55,7 @@ export function readProfiles(): Profiles {
   const path = profilesPath()
   if (!existsSync(path)) return emptyProfiles()
   const broken = (problem: string) =>
-    new UsageError(`${path} ${problem}`, `fix it or delete the file: \`geo-redis profile set\` and \`geo-redis sandbox up\` save profiles again`, 'BadProfilesFile')
+    new UsageError(`${path} ${problem}`, `fix it or delete the file: ${suggestCommand(['profile', 'set'])} and ${suggestCommand(['sandbox', 'up'])} save profiles again`, 'BadProfilesFile')
   let text: string
   try {
     // a regular file of sane size only: profiles.json may be a link, never a device or a pipe
@@ -85,8 +86,8 @@ export function readProfile(name: string): Profile {
       known.length > 0
         ? `known profiles: ${known.join(', ')}`
         : name === 'sandbox'
-          ? 'start the sandbox first: geo-redis sandbox up'
-          : 'save one with: geo-redis profile set <name> --arm-endpoint <url> --subscription <id>',
+          ? `start the sandbox first: ${suggestCommand(['sandbox', 'up'])}`
+          : `save one with: ${suggestCommand(['profile', 'set', '<name>', '--arm-endpoint', '<url>', '--subscription', '<id>'])}`,
       'UnknownProfile',
     )
   }
@@ -105,7 +106,7 @@ export function writeProfile(name: string, profile: Profile | null): void {
   else delete profiles[name]
   // never write what the next read would refuse
   const problem = profilesProblem({profiles})
-  if (problem) throw new UsageError(`profile ${name} cannot be saved: ${problem}`, 'see `geo-redis profile set --help`')
+  if (problem) throw new UsageError(`profile ${name} cannot be saved: ${problem}`, `see ${suggestCommand(['profile', 'set', '--help'])}`)
   mkdirSync(geoRedisHome(), {recursive: true})
   writeFileAtomicSync(profilesPath(), JSON.stringify({profiles}, null, 2) + '\n')
 }

@@ -2,23 +2,17 @@
 // Never on stdout, so results and JSON stay clean. Whatever the run waits for longer than a few seconds is named,
 // with how long it has waited and the most it will (the board of waits): on the spinner's line on a terminal, as a
 // line now and then otherwise (--json too: a silent wait in a CI log looks like a hang).
+import type {Progress, ProgressReporter} from '../services/ports.js'
 import {waitLine, waits as defaultWaits, type WaitBoard} from '../shared/waits.js'
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 /** a wait is named once it has lasted this long */
-export const WAIT_SHOWN_AFTER_MS = 3000
+const WAIT_SHOWN_AFTER_MS = 3000
 /** off a terminal, a wait still open is named again this often */
-export const WAIT_REPEATED_EVERY_MS = 15_000
+const WAIT_REPEATED_EVERY_MS = 15_000
 const TICK_MS = 250
 
-export interface Progress {
-  update(text: string): void
-  /** a line that must be kept (a step done, a warning), on a terminal or not */
-  note(line: string): void
-  stop(): void
-}
-
-export interface ProgressOptions {
+interface ProgressOptions {
   /** no spinner (--json off a terminal): steps and waits are plain lines */
   quiet?: boolean
   stream?: NodeJS.WriteStream
@@ -80,4 +74,9 @@ export function startProgress(text: string, options: ProgressOptions = {}): Prog
       shown = false
     },
   }
+}
+
+/** A use case's progress on it: status lines update the spinner, steps are kept, indented under it. */
+export function reporterOf(progress: Progress): ProgressReporter {
+  return (line, kind = 'status') => (kind === 'step' ? progress.note(`  ${line}`) : progress.update(line))
 }

@@ -1,11 +1,13 @@
 // Resolves ARM connection settings: flag, then environment, then profile, then default. Validates before any
 // network call so bad input fails fast with exit 2.
 import {Flags} from '@oclif/core'
-import {CLOUD_NAMES, CLOUDS, type CloudName} from '../azure/clouds.js'
+import {CLOUD_NAMES, CLOUDS, type CloudName} from '../domain/clouds.js'
 import {UsageError} from '../domain/errors.js'
 import {isSubscriptionId} from '../domain/ids.js'
+import {suggestCommand} from '../domain/suggest.js'
+import {resolve} from 'node:path'
 import {readCaFile} from './ca-file.js'
-import {readProfile} from './profiles.js'
+import {checkProfileName, readProfile, readProfiles, writeProfile, type Profile} from './profiles.js'
 
 /** The longest wait any flag or variable may ask for: 10 minutes, well within what a Node timer holds (2^31-1 ms). */
 export const MAX_WAIT_MS = 600_000
@@ -89,7 +91,7 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     )
   }
 
-  const caPem = profile.caPath ? readCaFile(profile.caPath, `the CA file of profile "${profileName}"`, `run \`geo-redis sandbox up\` again, or fix it: geo-redis profile set ${profileName} --ca-path <pem>`) : undefined
+  const caPem = profile.caPath ? readCaFile(profile.caPath, `the CA file of profile "${profileName}"`, `run ${suggestCommand(['sandbox', 'up'])} again, or fix it: ${suggestCommand(['profile', 'set', profileName ?? '<name>', '--ca-path', '<pem>'])}`) : undefined
 
   return {
     cloud,
@@ -113,4 +115,25 @@ export function connectionArgs(flags: ArmFlagValues): string[] {
     ...(flags['arm-endpoint'] ? ['--arm-endpoint', flags['arm-endpoint']] : []),
     ...(flags.cloud ? ['--cloud', flags.cloud] : []),
   ]
+}
+
+/**
+ * `profile set`: the given settings merged into the named profile, checked as every command would resolve them (the
+ * endpoint, cloud, subscription ids and CA file) before anything is saved. Returns the profile saved.
+ */
+export function saveProfile(name: string, changes: Pick<Profile, 'armEndpoint' | 'cloud' | 'subscriptions' | 'caPath'>): Profile {
+  checkProfileName(name, 'the profile name')
+  const profiles = readProfiles()
+  const profile: Profile = {
+    ...(Object.hasOwn(profiles, name) ? profiles[name] : {}),
+    ...(changes.armEndpoint === undefined ? {} : {armEndpoint: changes.armEndpoint}),
+    ...(changes.cloud === undefined ? {} : {cloud: changes.cloud}),
+    ...(changes.subscriptions === undefined ? {} : {subscriptions: changes.subscriptions}),
+    // absolute: the profile is used from other folders
+    ...(changes.caPath === undefined ? {} : {caPath: resolve(changes.caPath)}),
+  }
+  resolveArmSettings({concurrency: 1, 'arm-endpoint': profile.armEndpoint, cloud: profile.cloud, subscription: profile.subscriptions}, {})
+  if (profile.caPath) readCaFile(profile.caPath, '--ca-path', 'pass the PEM file of the private CA (a -----BEGIN CERTIFICATE----- block)')
+  writeProfile(name, profile)
+  return profile
 }

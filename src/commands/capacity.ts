@@ -1,11 +1,10 @@
-import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {connectArm} from '../cli/connect.js'
+import {probingPorts} from '../cli/composition.js'
+import {dataPlaneFlags, dataPlaneTarget, groupFlags, groupScope, thresholdFlags, thresholdsOf, warnUnread} from '../cli/flags.js'
 import {armFlags} from '../cli/settings.js'
-import {assertThresholds, capacityExitCode} from '../domain/capacity.js'
+import {capacityExitCode} from '../domain/outcome.js'
 import {renderCapacity} from '../output/capacity.js'
 import {runCapacity} from '../services/capacity.js'
-import {dataPlaneFlags, dataPlaneTarget, groupFlags, groupScope, warnUnread} from '../cli/flags.js'
 
 export default class Capacity extends BaseCommand {
   static override summary = 'memory headroom of every member and the SKUs the group can scale to together'
@@ -26,26 +25,19 @@ Exit 0 ok, 1 a member is crit, did not answer or could not be read, 2 bad input 
   static override flags = {
     ...armFlags,
     ...groupFlags,
-    warn: Flags.integer({description: 'warn at this % of the limit used', default: 70}),
-    crit: Flags.integer({description: 'crit at this % of the limit used', default: 85}),
+    ...thresholdFlags({warn: 'warn at this % of the limit used', crit: 'crit at this % of the limit used'}),
     ...dataPlaneFlags,
   }
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Capacity)
-    const thresholds = {warnPct: flags.warn, critPct: flags.crit}
-    assertThresholds(thresholds)
+    const thresholds = thresholdsOf(flags)
     const {settings, scope} = groupScope(flags)
     const target = dataPlaneTarget(flags, settings)
-    const arm = await connectArm(settings)
-    const progress = this.progress('reading the group')
-    const {report, group, errors} = await runCapacity(arm, {
-      ...scope,
-      ...target,
-      timeoutMs: flags['timeout-ms'],
-      thresholds,
-      onProgress: (text) => progress.update(text),
-    }).finally(() => progress.stop())
+    const ports = await probingPorts(settings)
+    const {report, group, errors} = await this.withProgress('reading the group', (onProgress) =>
+      runCapacity(ports, {...scope, ...target, timeoutMs: flags['timeout-ms'], thresholds, onProgress}),
+    )
     // the table and its findings show every member with why it was not read; JSON leaves the log without them
     warnUnread(this, errors, group.unreadable, 'its capacity is unknown', !this.jsonEnabled())
     return {data: report, exitCode: capacityExitCode(report), human: () => renderCapacity(report)}

@@ -1,14 +1,11 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {connectArm} from '../cli/connect.js'
-import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, warnUnread} from '../cli/flags.js'
-import {checkOutputPath} from '../cli/paths.js'
+import {probingPorts} from '../cli/composition.js'
+import {dataPlaneFlags, dataPlaneTarget, formatFlag, groupFlags, thresholdFlags, thresholdsOf, warnUnread} from '../cli/flags.js'
+import {checkFormatOf, writeCheckReport, writeNotStarted} from '../cli/check-report.js'
 import {armFlags, connectionArgs, MAX_WAIT_MS, resolveArmSettings} from '../cli/settings.js'
-import {GeoRedisError, UsageError} from '../domain/errors.js'
-import {CHECK_FORMATS, renderCheck, summaryLine, type CheckFormat} from '../output/check.js'
-import {renderJunitNotStarted} from '../output/junit.js'
-import {writeFileAtomic} from '../shared/atomic.js'
-import {redactText} from '../shared/redact.js'
+import {checkExitCode} from '../domain/outcome.js'
+import {CHECK_FORMATS, renderCheck} from '../output/check.js'
 import {runCheck, type CheckResult} from '../services/check.js'
 
 export default class Check extends BaseCommand {
@@ -33,67 +30,42 @@ Exit 0 no error finding, 1 an error finding or a scope that could not be read, 2
     out: Flags.string({description: 'write the report to this file (atomically) instead of stdout; a one-line summary goes to stderr'}),
     probe: Flags.boolean({description: 'also connect to every member: adds unreachable and memory-headroom', helpGroup: 'PROBE'}),
     canary: Flags.boolean({description: 'also write a canary key on every member and read it on the others (implies --probe)', helpGroup: 'PROBE'}),
-    warn: Flags.integer({description: 'memory-headroom warning at this % of maxmemory', default: 70, min: 1, max: 100, helpGroup: 'PROBE'}),
-    crit: Flags.integer({description: 'memory-headroom error at this % of maxmemory', default: 85, min: 1, max: 100, helpGroup: 'PROBE'}),
+    ...thresholdFlags({warn: 'memory-headroom warning at this % of maxmemory', crit: 'memory-headroom error at this % of maxmemory'}, 'PROBE'),
     'max-lag-ms': Flags.integer({description: `replication-lag warning above this canary lag (0 to ${MAX_WAIT_MS})`, default: 1000, min: 0, max: MAX_WAIT_MS, helpGroup: 'PROBE'}),
     ...dataPlaneFlags,
   }
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Check)
-    // --json alone means JSON; with --out it keeps stdout JSON while --format picks what the file gets
-    const format = (flags.json && flags.format === 'table' ? 'json' : flags.format) as CheckFormat
-    if (flags.warn >= flags.crit) {
-      throw new UsageError(`--warn (${flags.warn}) must be below --crit (${flags.crit})`, 'pass e.g. --warn 70 --crit 85')
-    }
-
-    if (flags.json && format === 'junit' && !flags.out) {
-      throw new UsageError('--json and --format junit both want stdout', 'add --out <file> for the JUnit report, or drop one of them')
-    }
-
-    if (flags.out !== undefined) checkOutputPath(flags.out, '--out', 'file')
-
+    const format = checkFormatOf(flags)
+    const {warnPct, critPct} = thresholdsOf(flags)
     const settings = resolveArmSettings(flags)
     const target = dataPlaneTarget(flags, settings)
     const tool = {name: this.config.bin, version: this.config.version}
     let result: CheckResult
     try {
-      const arm = await connectArm(settings)
-      const progress = this.progress('checking')
-      result = await runCheck(arm, {
-        subscriptions: settings.subscriptions,
-        selection: {group: flags.group, resourceGroup: flags['resource-group'], member: flags.member},
-        probe: flags.probe,
-        canary: flags.canary,
-        thresholds: {memoryWarnPct: flags.warn, memoryCritPct: flags.crit, replicationLagMs: flags['max-lag-ms']},
-        target,
-        timeoutMs: flags['timeout-ms'],
-        onProgress: (text) => progress.update(text),
-        connection: connectionArgs(flags),
-      }).finally(() => progress.stop())
+      const ports = await probingPorts(settings)
+      result = await this.withProgress('checking', (onProgress) =>
+        runCheck(ports, {
+          subscriptions: settings.subscriptions,
+          selection: {group: flags.group, resourceGroup: flags['resource-group'], member: flags.member},
+          probe: flags.probe,
+          canary: flags.canary,
+          thresholds: {memoryWarnPct: warnPct, memoryCritPct: critPct, replicationLagMs: flags['max-lag-ms']},
+          target,
+          timeoutMs: flags['timeout-ms'],
+          onProgress,
+          connection: connectionArgs(flags),
+        }),
+      )
     } catch (error) {
       // a pipeline's dashboard reads the file: it says why the run could not start rather than go missing
-      if (flags.out && format === 'junit') {
-        await writeNotStarted(flags.out, error as Error, tool).catch((writeError: Error) => this.warn(`could not write ${flags.out}: ${writeError.message}`))
-      }
-
+      if (flags.out && format === 'junit') await writeNotStarted(flags.out, error as Error, tool).catch((e: Error) => this.warn(`could not write ${flags.out}: ${e.message}`))
       throw error
     }
-
     // the terminal report lists them already; a file or JSON on stdout leaves the log without them
     if (flags.out || format !== 'table') warnUnread(this, result.errors)
-
-    if (flags.out !== undefined) {
-      await writeFileAtomic(flags.out, redactText(renderCheck(result, format, tool)))
-      process.stderr.write(`${summaryLine(result, {path: flags.out, format})}\n`)
-    }
-
-    return {data: result, exitCode: result.exitCode, human: flags.out ? undefined : () => renderCheck(result, format, tool), wrap: format === 'table'}
+    if (flags.out !== undefined) await writeCheckReport(flags.out, result, format, tool)
+    return {data: result, exitCode: checkExitCode(result), human: flags.out ? undefined : () => renderCheck(result, format, tool), wrap: format === 'table'}
   }
-}
-
-async function writeNotStarted(path: string, error: Error, tool: {name: string; version: string}): Promise<void> {
-  const {code, suggestion} = error instanceof GeoRedisError ? error : {code: error.name, suggestion: undefined}
-  const xml = renderJunitNotStarted({code, message: error.message, suggestion, tool, timestamp: new Date().toISOString()})
-  await writeFileAtomic(path, redactText(xml))
 }

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import type {CommandOutcome} from '../cli/base.js'
-import {GuardedCommand, guardedFlags} from '../cli/confirm.js'
+import {GuardedCommand, guardedFlags} from '../cli/guarded.js'
 import {deadlineFlag} from '../cli/flags.js'
-import {executeFlush, prepareFlush} from '../services/flush.js'
+import {executeFlush, prepareFlush} from '../services/guarded/flush.js'
 
 export default class Flush extends GuardedCommand {
   static override summary = 'delete ALL KEYS in EVERY member of a geo-replication group; there is no undo'
@@ -25,6 +25,6 @@ Exit 0 done or dry run · 1 the operation failed, or its outcome is unknown (the
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Flush)
     // no --member: the group is the subject, and --from narrows same-named groups instead
-    return this.runGuardedCommand({...flags, member: flags.from ?? ''}, 'flush', (arm, options) => prepareFlush(arm, {...options, from: flags.from}), executeFlush)
+    return this.runGuardedCommand({...flags, member: flags.from ?? ''}, 'flush', prepareFlush, executeFlush)
   }
 }

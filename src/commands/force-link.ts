@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import type {CommandOutcome} from '../cli/base.js'
-import {GuardedCommand, guardedFlags} from '../cli/confirm.js'
+import {GuardedCommand, guardedFlags} from '../cli/guarded.js'
 import {deadlineFlag} from '../cli/flags.js'
-import {executeForceLink, prepareForceLink} from '../services/force-link.js'
+import {executeForceLink, prepareForceLink} from '../services/guarded/force-link.js'
 
 export default class ForceLink extends GuardedCommand {
   static override summary = 'rejoin a previously unlinked database to its group; ALL ITS DATA IS DISCARDED'
@@ -27,6 +27,6 @@ Exit 0 done, dry run or nothing to do · 1 the operation failed, or its outcome 
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(ForceLink)
-    return this.runGuardedCommand(flags, 'force-link', (arm, options) => prepareForceLink(arm, {...options, adopt: flags.adopt}), executeForceLink)
+    return this.runGuardedCommand(flags, 'force-link', (ports, options) => prepareForceLink(ports, {...options, adopt: flags.adopt}), executeForceLink)
   }
 }

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import type {CommandOutcome} from '../cli/base.js'
-import {GuardedCommand, guardedFlags} from '../cli/confirm.js'
+import {GuardedCommand, guardedFlags} from '../cli/guarded.js'
 import {deadlineFlag} from '../cli/flags.js'
-import {executeForceUnlink, prepareForceUnlink} from '../services/force-unlink.js'
+import {executeForceUnlink, prepareForceUnlink} from '../services/guarded/force-unlink.js'
 
 export default class ForceUnlink extends GuardedCommand {
   static override summary = 'drop a member that is down from its group; the request is sent on a survivor'
@@ -25,6 +25,6 @@ Exit 0 done, dry run or nothing to do · 1 the operation failed, or its outcome 
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(ForceUnlink)
-    return this.runGuardedCommand(flags, 'force-unlink', (arm, options) => prepareForceUnlink(arm, {...options, from: flags.from}), executeForceUnlink)
+    return this.runGuardedCommand(flags, 'force-unlink', prepareForceUnlink, executeForceUnlink)
   }
 }

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {connectArm} from '../cli/connect.js'
+import {readingArm} from '../cli/composition.js'
 import {formatFlag, warnUnread} from '../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../cli/settings.js'
 import {filterInventory, readInventory} from '../services/inventory.js'
+import {readExitCode} from '../domain/outcome.js'
 import {renderInventory, type InventoryFormat} from '../output/inventory.js'
 
 export default class Inventory extends BaseCommand {
@@ -28,17 +29,15 @@ export default class Inventory extends BaseCommand {
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Inventory)
     const settings = resolveArmSettings(flags)
-    const arm = await connectArm(settings)
-    const progress = this.progress('reading subscriptions')
-    const full = await readInventory(arm, {
-      subscriptions: settings.subscriptions,
-      onProgress: (done, total) => progress.update(`reading databases ${done}/${total}`),
-    }).finally(() => progress.stop())
+    const arm = await readingArm(settings)
+    const full = await this.withProgress('reading subscriptions', (report) =>
+      readInventory(arm, {subscriptions: settings.subscriptions, onProgress: (done, total) => report(`reading databases ${done}/${total}`)}),
+    )
     warnUnread(this, full.errors)
     const inventory = filterInventory(full, {group: flags.group, resourceGroup: flags['resource-group'], location: flags.location})
     return {
       data: inventory,
-      exitCode: inventory.errors.length > 0 ? 1 : 0,
+      exitCode: readExitCode(inventory.errors),
       human: () => renderInventory(inventory, flags.format as InventoryFormat),
       wrap: flags.format === 'table',
     }

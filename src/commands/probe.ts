@@ -1,10 +1,11 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {connectArm} from '../cli/connect.js'
+import {probingPorts} from '../cli/composition.js'
 import {dataPlaneFlags, dataPlaneTarget, groupFlags, groupScope, warnUnread} from '../cli/flags.js'
 import {armFlags} from '../cli/settings.js'
+import {probeExitCode} from '../domain/outcome.js'
 import {renderProbe} from '../output/probe.js'
-import {probeExitCode, runProbe} from '../services/probe.js'
+import {runProbe} from '../services/probe.js'
 
 export default class Probe extends BaseCommand {
   static override summary = 'reachability, latency and memory of every member, seen from here'
@@ -35,16 +36,10 @@ Exit 0 every member answered, 1 a member did not (or could not be read), 2 bad i
     const {flags} = await this.parse(Probe)
     const {settings, scope} = groupScope(flags)
     const target = dataPlaneTarget(flags, settings)
-    const arm = await connectArm(settings)
-    const progress = this.progress('reading the group')
-    const {probe, group, errors} = await runProbe(arm, {
-      ...scope,
-      ...target,
-      samples: flags.samples,
-      timeoutMs: flags['timeout-ms'],
-      canary: flags.canary,
-      onProgress: (text) => progress.update(text),
-    }).finally(() => progress.stop())
+    const ports = await probingPorts(settings)
+    const {probe, group, errors} = await this.withProgress('reading the group', (onProgress) =>
+      runProbe(ports, {...scope, ...target, samples: flags.samples, timeoutMs: flags['timeout-ms'], canary: flags.canary, onProgress}),
+    )
     // the table shows every member with why it was not read; JSON leaves the log without them
     warnUnread(this, errors, group.unreadable, 'probed only when its endpoint is known', !this.jsonEnabled())
     return {data: probe, exitCode: probeExitCode(probe), human: () => renderProbe(probe)}

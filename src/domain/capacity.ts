@@ -202,8 +202,3 @@ export function groupCapacity(members: SizedMember[]): GroupCapacity {
 
   return {scaleOptions, findings}
 }
-
-/** 1 when a member is critical, did not answer, or could not be read at all; else 0. */
-export function capacityExitCode(report: {members: {reachable: boolean; level: CapacityLevel; readError?: unknown}[]; unresolved: string[]}): 0 | 1 {
-  return report.unresolved.length > 0 || report.members.some((m) => m.readError || !m.reachable || m.level === 'crit') ? 1 : 0
-}

@@ -3,6 +3,7 @@
 import {idKey} from './ids.js'
 import {allMembers, label, memberArmState, shortName} from './group.js'
 import type {GeoGroup, Member} from './model.js'
+import {dialled, failureText, latencyOf, probeOf, type MemberProbe} from './probe.js'
 import {matchesMember} from './resolve.js'
 import {suggestCommand} from './suggest.js'
 
@@ -24,26 +25,6 @@ export interface GuardReport {
   guards: GuardResult[]
   /** the first refusal, or null when every guard passed */
   refusal: Refusal | null
-}
-
-/** What the data-plane probe saw for one member, reduced to what guards and plans need. */
-export interface ProbeFact {
-  id: string
-  /** answered PING, with credentials that worked */
-  reachable: boolean
-  /** a server answered at all (PONG, a refused AUTH, a certificate, any reply): its data plane is alive */
-  answered: boolean
-  /** median PING round trip */
-  latencyMs: number | null
-  /** "host:port"; empty when it was not dialled (ARM cannot read it and its endpoint is unknown) */
-  endpoint: string
-  /** "kind: message" */
-  error: string | null
-  /** dns, refused, timeout, tls, auth or other */
-  errorKind: string | null
-  /** keys it holds and memory it uses, when it answered INFO */
-  keys: number | null
-  usedBytes: number | null
 }
 
 /** One guard's verdict; `refusal` only when it refuses; `forced` when it passes only because of --force. */
@@ -77,10 +58,6 @@ export function withGuard(base: GuardReport, guard: GuardResult, refusal: Refusa
 /** ARM says the member, its cluster and its database, is fully provisioned and running. */
 export function armHealthy(m: Member): boolean {
   return memberArmState(m).healthy
-}
-
-export function probeOf(probes: ProbeFact[] | null, m: Member): ProbeFact | undefined {
-  return probes?.find((p) => idKey(p.id) === idKey(m.id))
 }
 
 export function lists(viewer: Member, id: string): boolean {
@@ -185,7 +162,7 @@ export interface ForceUnlinkSituation extends Suggesting {
   /** members other than the target that still list it: the side the request changes */
   linkedPeers: Member[]
   /** null: probes skipped (--skip-probe) */
-  probes: ProbeFact[] | null
+  probes: MemberProbe[] | null
   force: boolean
 }
 
@@ -251,16 +228,16 @@ export function evaluateForceUnlink(s: ForceUnlinkSituation): GuardReport {
 }
 
 /** `risk`: what sending on a member that may be down costs; `skipFlags`: how to go on without a data-plane path. */
-function issuerProbeGuard(issuer: Member, probes: ProbeFact[] | null, risk: string, skipFlags: string, s: Suggesting): Check {
+function issuerProbeGuard(issuer: Member, probes: MemberProbe[] | null, risk: string, skipFlags: string, s: Suggesting): Check {
   const name = 'issuer-answers-probe'
   if (!probes) return {name, pass: true, detail: 'not probed (--skip-probe)'}
   const p = probeOf(probes, issuer)
-  if (p?.reachable) return {name, pass: true, detail: `${issuer.cluster} answered in ${p.latencyMs ?? '?'} ms`}
+  if (p?.reachable) return {name, pass: true, detail: `${issuer.cluster} answered in ${latencyOf(p) ?? '?'} ms`}
   return {
     name,
     pass: false,
-    detail: `${issuer.cluster} did not answer: ${p?.error ?? 'not probed'}`,
-    message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${p?.error ?? 'not probed'}): ${risk}`,
+    detail: `${issuer.cluster} did not answer: ${failureText(p) ?? 'not probed'}`,
+    message: `the issuing member ${label(issuer)} does not answer the data-plane probe (${failureText(p) ?? 'not probed'}): ${risk}`,
     remediation: `pick a member that answers with --from, check the network path with ${probeCommand(s)}, or, if the data plane is not reachable from here, ${skipFlags}`,
   }
 }
@@ -278,7 +255,7 @@ function targetRefusal(detail: string, message: string, remediation: string, for
  * shows in ARM's cluster list and Azure's fixed port. Not probed (--skip-probe, an endpoint nobody knows, a name that
  * does not resolve from here) says nothing: refused unless --force.
  */
-function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boolean): Check {
+function targetProbeGuard(target: Member, probes: MemberProbe[] | null, force: boolean): Check {
   const unread = target.readError
   const arm = unread ? `ARM cannot read ${target.cluster} (${unread.cause}, ${unread.code})` : null
   const cannotTell = (why: string, remediation: string) =>
@@ -290,28 +267,28 @@ function targetProbeGuard(target: Member, probes: ProbeFact[] | null, force: boo
     )
   if (!probes) return cannotTell('not probed (--skip-probe)', 'drop --skip-probe so the target is probed, or add --force if you know it is down')
   const p = probeOf(probes, target)
-  if ((!p || p.endpoint === '') && unread?.cause === 'not-found') {
+  if ((!p || !dialled(p)) && unread?.cause === 'not-found') {
     // ARM does answer, and its answer is that the database is gone: there is nothing left to probe
     return {name: TARGET, pass: true, detail: `${arm}: deleted; no endpoint is left to probe`}
   }
-  if (!p || p.endpoint === '') {
+  if (!p || !dialled(p)) {
     return cannotTell(
       'not probed: its endpoint is unknown (ARM\'s cluster list shows no host of its own for it)',
       'check it from a machine that can reach it, or add --force if you know it is down',
     )
   }
   if (p.answered) {
-    const how = p.reachable ? `in ${p.latencyMs ?? '?'} ms` : `(${p.error ?? 'it answered'})`
+    const how = p.reachable ? `in ${latencyOf(p) ?? '?'} ms` : `(${failureText(p) ?? 'it answered'})`
     const detail = `${target.cluster} answers at ${p.endpoint}${force ? '' : ` ${how}`}`
     const remediation = 'if the split is intended (e.g. the region is cut off from the others but still serves clients), re-run with --force'
     return arm
       ? targetRefusal(detail, `control-plane outage: ARM does not answer for ${label(target)}, but its Redis does, at ${p.endpoint} ${how}: it is not down`, remediation, force)
       : targetRefusal(detail, `${label(target)} answers at ${p.endpoint}: it is not down`, remediation, force)
   }
-  if (p.errorKind === 'dns') {
-    return cannotTell(`its host name does not resolve from here (${p.error})`, 'check DNS from here (a private zone?) or probe it from inside its network, or add --force if you know it is down')
+  if (p.error?.kind === 'dns') {
+    return cannotTell(`its host name does not resolve from here (${failureText(p)})`, 'check DNS from here (a private zone?) or probe it from inside its network, or add --force if you know it is down')
   }
-  return {name: TARGET, pass: true, detail: `${arm ? `${arm}; ` : ''}${target.cluster} does not answer at ${p.endpoint}: ${p.error ?? 'no answer'}`}
+  return {name: TARGET, pass: true, detail: `${arm ? `${arm}; ` : ''}${target.cluster} does not answer at ${p.endpoint}: ${failureText(p) ?? 'no answer'}`}
 }
 
 export interface ForceLinkSituation extends Suggesting {
@@ -324,7 +301,7 @@ export interface ForceLinkSituation extends Suggesting {
   /** --adopt: the database named again, to force-link one that never belonged to the group */
   adopt: string | null
   /** null: probes skipped (--skip-probe) */
-  probes: ProbeFact[] | null
+  probes: MemberProbe[] | null
   force: boolean
 }
 
@@ -336,13 +313,14 @@ export function belonging(group: GeoGroup, db: Member): string | null {
 }
 
 /** "12 keys, 3.1 MB", from the probe; null when it did not answer INFO. */
-function contents(p: ProbeFact | undefined): string | null {
+function contents(p: MemberProbe | undefined): string | null {
   if (!p?.reachable || p.keys === null) return null
-  return `${p.keys} key${p.keys === 1 ? '' : 's'}${p.usedBytes === null ? '' : `, ${(p.usedBytes / 1024 / 1024).toFixed(1)} MB used`}`
+  const used = p.memory?.usedBytes ?? null
+  return `${p.keys} key${p.keys === 1 ? '' : 's'}${used === null ? '' : `, ${(used / 1024 / 1024).toFixed(1)} MB used`}`
 }
 
 /** What a database that never belonged holds, in the words of the plan's warning: "N keys (M MB) will be deleted". */
-export function adoptionCost(p: ProbeFact | undefined): string {
+export function adoptionCost(p: MemberProbe | undefined): string {
   const held = contents(p)
   return held ? `${held}: ${p!.keys} key${p!.keys === 1 ? '' : 's'} will be deleted` : 'its key count is unknown (it did not answer the probe)'
 }
@@ -454,7 +432,7 @@ export interface FlushSituation extends Suggesting {
   /** the member the request is sent on (--from, or the healthiest) */
   issuer: Member
   /** null: probes skipped (--skip-probe) */
-  probes: ProbeFact[] | null
+  probes: MemberProbe[] | null
   force: boolean
 }
 

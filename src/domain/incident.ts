@@ -9,6 +9,7 @@ import {allMembers, memberArmState} from './group.js'
 import {idKey} from './ids.js'
 import type {GeoGroup, Member} from './model.js'
 import {suggestCommand} from './suggest.js'
+import {dialled, failureText, latencyOf, probeOf, type MemberProbe} from './probe.js'
 import {causeMeansDown, type ReadCause} from './read.js'
 import {skuMemoryGB} from './sku.js'
 
@@ -48,23 +49,10 @@ export function stepNumber(id: StepId): number {
   return RUNBOOK_STEPS.findIndex((s) => s.id === id) + 1
 }
 
-/** What the data-plane probe saw of one member, reduced to what the rules need. */
-export interface ProbeReading {
-  id: string
-  reachable: boolean
-  /** dns, refused, timeout, tls, auth or other (src/redis/classify.ts) */
-  errorKind: string | null
-  errorMessage: string | null
-  latencyMs: number | null
-  usedBytes: number | null
-  /** INFO maxmemory; null when not set */
-  maxmemoryBytes: number | null
-}
-
 /** failing: down or unreadable; survivor: readable, Succeeded/Running and answering; unknown: cannot be judged from here. */
 export type Verdict = 'failing' | 'survivor' | 'unknown'
 
-export interface MemberStatus {
+export interface IncidentMember {
   id: string
   /** "cluster/database" */
   name: string
@@ -87,8 +75,8 @@ export interface MemberStatus {
 
 export interface IncidentInput {
   group: GeoGroup
-  /** one per member probed (readable, or unread with a known endpoint); empty when nothing was probed */
-  probes: ProbeReading[]
+  /** what the probe saw of the members; one not dialled (unread, endpoint unknown) counts as not probed */
+  probes: MemberProbe[]
   thresholds: CapacityThresholds
 }
 
@@ -99,14 +87,16 @@ function seenAs(group: GeoGroup, id: string): string[] {
   return group.members.filter((m) => idKey(m.id) !== idKey(id)).flatMap((m) => m.links.filter((l) => idKey(l.id) === idKey(id)).map((l) => l.state))
 }
 
-function probeStatus(probe: ProbeReading | undefined): MemberStatus['probe'] {
-  return probe
-    ? {answered: probe.reachable, latencyMs: probe.latencyMs, failure: probe.reachable ? null : `${probe.errorKind ?? 'other'}: ${probe.errorMessage ?? 'no answer'}`}
-    : null
+function failure(probe: MemberProbe): string {
+  return failureText(probe) ?? 'other: no answer'
+}
+
+function probeStatus(probe: MemberProbe | undefined): IncidentMember['probe'] {
+  return probe ? {answered: probe.reachable, latencyMs: latencyOf(probe), failure: probe.reachable ? null : failure(probe)} : null
 }
 
 /** A member ARM could not read is judged by why: a region that does not answer, or a deleted database, is failing. */
-function unreadableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefined): MemberStatus {
+function unreadableStatus(group: GeoGroup, m: Member, probe: MemberProbe | undefined): IncidentMember {
   const error = m.readError!
   const judged = causeMeansDown(error.cause)
   const text = `${error.code}: ${error.message}`
@@ -128,7 +118,7 @@ function unreadableStatus(group: GeoGroup, m: Member, probe: ProbeReading | unde
   }
 }
 
-function readableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefined, t: CapacityThresholds): MemberStatus {
+function readableStatus(group: GeoGroup, m: Member, probe: MemberProbe | undefined, t: CapacityThresholds): IncidentMember {
   const state = memberArmState(m)
   const reasons: string[] = []
   let verdict: Verdict = 'survivor'
@@ -137,19 +127,18 @@ function readableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefi
     reasons.push(`ARM shows it not Succeeded/Running: ${state.text}`)
   }
   if (probe && !probe.reachable) {
-    const kind = probe.errorKind ?? 'other'
-    const failure = `${kind}: ${probe.errorMessage ?? 'no answer'}`
+    const kind = probe.error?.kind ?? 'other'
     if (SETUP_FAILURE.has(kind)) {
       if (verdict === 'survivor') verdict = 'unknown'
-      reasons.push(`the probe failed on ${kind} (${failure}): a credentials or certificate problem from here, not proof that it is down`)
+      reasons.push(`the probe failed on ${kind} (${failure(probe)}): a credentials or certificate problem from here, not proof that it is down`)
     } else {
       verdict = 'failing'
-      reasons.push(`it does not answer the data-plane probe (${failure})`)
+      reasons.push(`it does not answer the data-plane probe (${failure(probe)})`)
     }
   }
   if (!probe) reasons.push('not probed')
   const memory = probe?.reachable
-    ? memoryUse({usedBytes: probe.usedBytes, maxmemoryBytes: probe.maxmemoryBytes, skuMemoryGB: skuMemoryGB(m.sku.name, m.sku.capacity)}, t)
+    ? memoryUse({usedBytes: probe.memory?.usedBytes ?? null, maxmemoryBytes: probe.memory?.maxBytes ?? null, skuMemoryGB: skuMemoryGB(m.sku.name, m.sku.capacity)}, t)
     : null
   return {
     id: m.id,
@@ -167,19 +156,20 @@ function readableStatus(group: GeoGroup, m: Member, probe: ProbeReading | undefi
 }
 
 /** Every member of the group, readable or not, in member order, with its verdict. */
-export function memberStatuses(input: IncidentInput): MemberStatus[] {
-  const probeOf = (id: string) => input.probes.find((p) => idKey(p.id) === idKey(id))
+export function memberStatuses(input: IncidentInput): IncidentMember[] {
+  // a member that was not dialled (unread, endpoint unknown) has no probe reading
+  const seen = input.probes.filter(dialled)
   return allMembers(input.group).map((m) =>
-    m.readError ? unreadableStatus(input.group, m, probeOf(m.id)) : readableStatus(input.group, m, probeOf(m.id), input.thresholds),
+    m.readError ? unreadableStatus(input.group, m, probeOf(seen, m)) : readableStatus(input.group, m, probeOf(seen, m), input.thresholds),
   )
 }
 
 const LEVEL_ORDER: CapacityLevel[] = ['unknown', 'ok', 'warn', 'crit']
 
 export interface Diagnosis {
-  failing: MemberStatus[]
-  survivors: MemberStatus[]
-  unknown: MemberStatus[]
+  failing: IncidentMember[]
+  survivors: IncidentMember[]
+  unknown: IncidentMember[]
   /** when the failure began, when known; ARM reports no time of failure, so usually null */
   since: string | null
   /** the fullest survivor; null when no survivor's memory was measured */
@@ -188,7 +178,7 @@ export interface Diagnosis {
   level: CapacityLevel
 }
 
-export function diagnose(statuses: MemberStatus[], since: string | null = null): Diagnosis {
+export function diagnose(statuses: IncidentMember[], since: string | null = null): Diagnosis {
   const survivors = statuses.filter((s) => s.verdict === 'survivor')
   const measured = survivors.filter((s) => s.memory?.usedPct !== null && s.memory?.usedPct !== undefined)
   const top = [...measured].sort((a, b) => b.memory!.usedPct! - a.memory!.usedPct!)[0]
@@ -211,7 +201,7 @@ export interface Recommendation {
   title: string
   reasons: string[]
   /** the members a force-unlink would act on: the failing ones, when a force-unlink is possible at all */
-  candidates: MemberStatus[]
+  candidates: IncidentMember[]
 }
 
 const IRREVERSIBLE = (name: string) =>
@@ -276,7 +266,7 @@ export function recommend(d: Diagnosis, t: CapacityThresholds, subject: Subject)
 }
 
 /** Once the failed region is back: how to bring the member into the group again. */
-export function rejoinSteps(nickname: string, member: Pick<MemberStatus, 'id' | 'cluster' | 'location'>, connection: string[] = []): string[] {
+export function rejoinSteps(nickname: string, member: Pick<IncidentMember, 'id' | 'cluster' | 'location'>, connection: string[] = []): string[] {
   const where = member.location ?? 'its region'
   const cmd = (...words: string[]) => suggestCommand(words, connection)
   return [
@@ -288,7 +278,7 @@ export function rejoinSteps(nickname: string, member: Pick<MemberStatus, 'id' | 
 }
 
 /** After choosing to redirect clients only: what to keep doing while the member is down. */
-export function redirectNextSteps(nickname: string, failing: Pick<MemberStatus, 'id' | 'name'>[], t: CapacityThresholds, connection: string[] = []): string[] {
+export function redirectNextSteps(nickname: string, failing: Pick<IncidentMember, 'id' | 'name'>[], t: CapacityThresholds, connection: string[] = []): string[] {
   const names = failing.map((m) => m.name).join(', ')
   const cmd = (...words: string[]) => suggestCommand(words, connection)
   return [

@@ -1,6 +1,7 @@
 // Force-unlink, force-link and flush plans: who sends what to whom, what it costs, and how to check it worked.
-// Pure: the exact HTTP request comes from the ArmPort (planForceUnlink/planForceLink/planFlush) and is passed in.
-import {adoptionCost, armHealthy, belonging, flushReach, lists, probeOf, type GuardReport, type ProbeFact} from './guards.js'
+// Pure: the exact HTTP request comes from ArmOperations (planForceUnlink/planForceLink/planFlush) and is passed in.
+import {adoptionCost, armHealthy, belonging, flushReach, lists, type GuardReport} from './guards.js'
+import {dialled, failureText, latencyOf, probeOf, type MemberProbe} from './probe.js'
 import {allMembers, compareText, label, memberArmState, shortName} from './group.js'
 import {idKey} from './ids.js'
 import type {GeoGroup, Member, PlannedRequest} from './model.js'
@@ -102,10 +103,10 @@ export function latencyBucket(ms: number | null | undefined): number {
  * the probe, then the widest `reach` (how many members a request sent on it affects, when that can differ), then
  * the nearest latency bucket (wide, so a jitter of a millisecond never flips it), then the id. --from overrides it.
  */
-export function chooseIssuer(candidates: Member[], probes: ProbeFact[] | null, reach: (m: Member) => number = () => 0): Member | null {
+export function chooseIssuer(candidates: Member[], probes: MemberProbe[] | null, reach: (m: Member) => number = () => 0): Member | null {
   const rank = (m: Member): number[] => {
     const p = probeOf(probes, m)
-    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, -reach(m), latencyBucket(p?.latencyMs)]
+    return [armHealthy(m) ? 0 : 1, probes && !p?.reachable ? 1 : 0, -reach(m), latencyBucket(latencyOf(p))]
   }
   const sorted = [...candidates].sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)]
@@ -120,7 +121,7 @@ export interface PlanInput {
   targetQuery: string
   guards: GuardReport
   /** null when the probes were skipped */
-  probes: ProbeFact[] | null
+  probes: MemberProbe[] | null
   skipReason: string | null
   /** the operator passed --skip-probe */
   skipProbe: boolean
@@ -147,7 +148,7 @@ function basePlan(
     targetQuery: input.targetQuery,
     target: target ? planMember(target) : null,
     targetInGroup,
-    // the exact request comes from the ArmPort; the service fills it in
+    // the exact request comes from ArmOperations; the service fills it in
     requests: [],
     warnings: [...forced, ...skipped],
     probe: {ran: input.probes !== null, reason: input.probes ? null : input.skipReason},
@@ -158,10 +159,10 @@ function basePlan(
 }
 
 /** What a plan is decided on, member by member. */
-export function basisOf(members: Member[], probes: ProbeFact[] | null): PlanBasis {
+export function basisOf(members: Member[], probes: MemberProbe[] | null): PlanBasis {
   const probe = (m: Member): BasisMember['probe'] => {
     const p = probeOf(probes, m)
-    return !p || p.endpoint === '' ? 'not probed' : p.answered ? 'answers' : 'silent'
+    return !p || !dialled(p) ? 'not probed' : p.answered ? 'answers' : 'silent'
   }
   return {
     members: members.map((m) => ({
@@ -371,7 +372,7 @@ export function flushPlan(input: FlushPlanInput): OperationPlan {
           `ALL DATA IN EVERY MEMBER OF ${group.nickname} IS DELETED: ${emptied.join(', ')}`,
           'there is no undo: Azure keeps no copy; export the data first (az redisenterprise database export) if it may be needed',
           ...(reach.unreached.length > 0 ? [`NOT flushed, they keep their data: ${reach.unreached.join(', ')}`] : []),
-          ...silent.map((m) => `${label(m)} does not answer the probe from here (${probeOf(input.probes, m)?.error ?? 'not probed'}): it may be down`),
+          ...silent.map((m) => `${label(m)} does not answer the probe from here (${failureText(probeOf(input.probes, m)) ?? 'not probed'}): it may be down`),
           ...base.warnings,
         ]
       : [],

@@ -12,5 +12,5 @@ export {
   type EvidenceManifest,
   type ManifestEntry,
 } from './bundle.js'
-export {renderReport, type EvidenceOutcome, type EvidenceRecord, type GuardResult, type MemberRef, type ProbeLine} from './report.js'
+export {renderReport, type EvidenceOutcome, type EvidenceRecord, type MemberRef, type ProbeLine} from './report.js'
 export {verifyBundle, type FileStatus, type VerifyResult} from './verify.js'

@@ -1,29 +1,19 @@
 // report.md: the human half of a bundle. Pure rendering from plain data, so the same record renders the
 // same report; the bundle redacts the text on write. Every value is made plain text first: a --reason or a name from
 // ARM carrying escape sequences must not act on the terminal of whoever reads the report with `cat`.
+import type {GuardResult} from '../domain/guards.js'
 import type {PlannedRequest} from '../domain/model.js'
+import type {Outcome} from '../domain/outcome.js'
 import {plainText} from '../shared/text.js'
 
-export type EvidenceOutcome =
-  | 'in-progress'
-  | 'succeeded'
-  | 'failed'
-  | 'unknown'
-  | 'refused'
-  | 'dry-run'
-  | 'nothing-to-do'
+/** How a decision ended (domain/outcome.ts), or `in-progress` while the request may be on its way. */
+export type EvidenceOutcome = 'in-progress' | Outcome
 
 export interface MemberRef {
   /** ARM database id */
   id: string
   /** short location, e.g. "westus2", when known */
   location: string | null
-}
-
-export interface GuardResult {
-  name: string
-  result: 'pass' | 'refuse'
-  detail: string | null
 }
 
 export interface ProbeLine {

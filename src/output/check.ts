@@ -6,6 +6,7 @@ import type {ScopeError} from '../domain/model.js'
 import type {ReadCause} from '../domain/read.js'
 import {ALL_RULES} from '../domain/rules/index.js'
 import type {Finding, Severity} from '../domain/rules/types.js'
+import {suggestCommand} from '../domain/suggest.js'
 import {NO_GROUPS, type CheckedGroup, type CheckResult} from '../services/check.js'
 import {renderJunit, type JunitGroup} from './junit.js'
 import {json} from './table.js'
@@ -48,7 +49,7 @@ function readFinding(e: ScopeError): Finding {
     severity: 'error',
     members: [e.scope],
     message: e.cause ? `${e.cause}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`,
-    remediation: e.code === NO_GROUPS ? "check --subscription and the identity's access with geo-redis inventory" : READ_REMEDIATION[e.cause ?? 'unknown'],
+    remediation: e.code === NO_GROUPS ? `check --subscription and the identity's access with ${suggestCommand(['inventory'])}` : READ_REMEDIATION[e.cause ?? 'unknown'],
   }
 }
 

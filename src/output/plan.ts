@@ -1,17 +1,17 @@
 // Plans, guard verdicts and results of force-unlink / force-link, evidence capture and verify, as text.
 // Warnings come first, then the plan, then what happened; marks follow (✓) done, (✗) failed, (!) warning.
-import {ExitCode} from '../domain/errors.js'
 import type {GuardResult} from '../domain/guards.js'
 import {planTitle, type OperationPlan} from '../domain/plans.js'
-import type {VerifyResult} from '../evidence/verify.js'
-import type {CaptureResult, GuardedResult} from '../services/evidence.js'
+import type {CaptureResult} from '../services/capture.js'
+import type {GuardedResult} from '../services/guarded/lifecycle.js'
+import type {VerifyResult} from '../services/verify.js'
 import {theme} from './theme.js'
 
 const OK = '(✓)'
 const BAD = '(✗)'
 const WARN = '(!)'
 
-export function renderGuards(guards: GuardResult[]): string[] {
+function renderGuards(guards: GuardResult[]): string[] {
   return guards.map((g) => `  ${g.result === 'pass' ? theme.ok(OK) : theme.bad(BAD)} ${g.name}${g.detail ? `: ${g.detail}` : ''}`)
 }
 
@@ -77,25 +77,6 @@ function errorText(result: GuardedResult): string | null {
     }
     default:
       return null
-  }
-}
-
-/**
- * The contract's four codes: 0 done (or nothing to do, or a dry run) · 1 failed, or unknown (not known to have
- * succeeded: `outcome` and `operation.lostSight` say which, and a retry is safe because a repeated request is refused
- * while a link operation is in flight and is "nothing to do" once done) · 2 refused · 130 a stop signal (Ctrl-C,
- * SIGHUP, SIGTERM; `stoppedBy` says which), before sending or while following the operation.
- */
-export function exitCodeOf(result: GuardedResult): number {
-  if (result.stoppedBy && (result.outcome === 'unknown' || result.refusal?.interrupted)) return ExitCode.interrupted
-  switch (result.outcome) {
-    case 'failed':
-    case 'unknown':
-      return ExitCode.partial
-    case 'refused':
-      return ExitCode.usage
-    default:
-      return ExitCode.ok
   }
 }
 

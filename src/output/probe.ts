@@ -2,7 +2,8 @@
 // matrix. JSON is the data itself (docs/schemas/probe.schema.json).
 import {shortName} from '../domain/group.js'
 import {describeReadError} from '../domain/read.js'
-import type {GroupProbe, MemberProbeResult} from '../services/probe.js'
+import type {MemberProbe} from '../domain/probe.js'
+import type {GroupProbe} from '../services/probe.js'
 import {table} from './table.js'
 import {status, theme} from './theme.js'
 
@@ -30,7 +31,7 @@ export function formatMs(ms: number | null | undefined): string {
 const HEAD = ['member', 'location', 'endpoint', 'status', 'connect ms', 'tls ms', 'ping p50/p99 ms', 'memory used/max']
 
 /** The status cell: reachable, the failure kind, or why a member ARM could not read was not dialled. */
-function statusText(m: MemberProbeResult): string {
+function statusText(m: MemberProbe): string {
   if (m.reachable) return status('reachable')
   if (m.readError && !m.endpoint) return theme.bad(`not read: ${m.readError.cause}`)
   return theme.bad(m.error?.kind ?? 'unreachable')

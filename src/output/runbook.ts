@@ -1,9 +1,14 @@
-// The incident runbook as text. Each step is a list of blocks rendered twice from the same data: for the terminal
-// (colour, cli-table3) and for runbook.md, the Markdown log kept in the evidence. Marks: (✓) done, (✗) failed, (!) warning.
-import {RUNBOOK_STEPS, stepNumber, type Diagnosis, type MemberStatus, type Recommendation, type StepId} from '../domain/incident.js'
+// The incident runbook as text. Each event the runbook shows becomes blocks, rendered twice from the same data: for
+// the terminal (colour, cli-table3) and for runbook.md, the Markdown log kept in the evidence. Pure: the journal of
+// what was shown is the runbook's own (services/runbook). Marks: (✓) done, (✗) failed, (!) warning.
+import {RUNBOOK_STEPS, stepNumber, type Diagnosis, type IncidentMember, type Recommendation, type StepId} from '../domain/incident.js'
 import type {GuardResult} from '../domain/guards.js'
-import type {GuardedResult, PreparedOperation} from '../services/evidence.js'
-import type {Assessment, RunbookAnswer, RunbookResult} from '../services/runbook.js'
+import type {GuardedResult} from '../services/guarded/lifecycle.js'
+import type {PreparedOperation} from '../services/guarded/prepare.js'
+import type {Assessment} from '../services/runbook/assess.js'
+import type {LogHeading} from '../services/runbook/display.js'
+import type {RunbookResult} from '../services/runbook/incident.js'
+import type {JournalEntry, Mark, RunbookEvent} from '../services/runbook/journal.js'
 import {renderEndpoints} from './endpoints.js'
 import {renderPlan} from './plan.js'
 import {formatBytes} from './probe.js'
@@ -12,9 +17,7 @@ import {plainText} from '../shared/text.js'
 import {suggestCommand} from '../domain/suggest.js'
 import {theme} from './theme.js'
 
-export type Mark = 'ok' | 'bad' | 'warn'
-
-export type Block =
+type Block =
   | {kind: 'line'; text: string; mark?: Mark}
   | {kind: 'table'; head: string[]; rows: Row[]}
   | {kind: 'code'; text: string}
@@ -36,7 +39,7 @@ export function stepHeader(id: StepId): string {
   return `\n${theme.heading(stepTitle(id))}`
 }
 
-export async function renderTerminal(blocks: Block[]): Promise<string> {
+async function renderTerminal(blocks: Block[]): Promise<string> {
   const out: string[] = []
   for (const b of blocks) {
     if (b.kind === 'line') out.push(`  ${b.mark ? `${PAINT[b.mark](MARKS[b.mark])} ` : ''}${b.text}`)
@@ -52,7 +55,7 @@ function fence(text: string): string {
   return `${f}text\n${text.replace(/\n+$/, '')}\n${f}`
 }
 
-export function renderMarkdown(blocks: Block[]): string {
+function renderMarkdown(blocks: Block[]): string {
   const out: string[] = []
   for (const b of blocks) {
     if (b.kind === 'line') out.push(`- ${b.mark ? `${MARKS[b.mark]} ` : ''}${plain(b.text).replace(/\s*\n\s*/g, ' ')}`)
@@ -67,21 +70,21 @@ export function renderMarkdown(blocks: Block[]): string {
 
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? '' : `${n.toFixed(1)}%`)
 
-function armCell(m: MemberStatus): string {
+function armCell(m: IncidentMember): string {
   return m.arm.readable ? m.arm.state! : `unreadable (${m.arm.cause}: ${m.arm.error!.split(':')[0]})`
 }
 
-function probeCell(m: MemberStatus): string {
+function probeCell(m: IncidentMember): string {
   if (!m.probe) return 'not probed'
   return m.probe.answered ? `answers, ${m.probe.latencyMs ?? '?'} ms` : (m.probe.failure?.split(':')[0] ?? 'no answer')
 }
 
-export function groupBlocks(group: {nickname: string; members: unknown[]; unresolved: string[]}, how: string): Block[] {
+function groupBlocks(group: {nickname: string; members: unknown[]; unresolved: string[]}, how: string): Block[] {
   const unread = group.unresolved.length > 0 ? ` and ${group.unresolved.length} ARM could not read` : ''
   return [line(`group "${group.nickname}": ${group.members.length} readable member(s)${unread}; ${how}`, 'ok')]
 }
 
-export function statusBlocks(a: Assessment): Block[] {
+function statusBlocks(a: Assessment): Block[] {
   const rows: Row[] = a.members.map((m) => [
     m.name,
     m.location ?? 'unknown',
@@ -99,7 +102,7 @@ export function statusBlocks(a: Assessment): Block[] {
   ]
 }
 
-export function diagnosisBlocks(d: Diagnosis, thresholds: {warnPct: number; critPct: number}): Block[] {
+function diagnosisBlocks(d: Diagnosis, thresholds: {warnPct: number; critPct: number}): Block[] {
   const blocks: Block[] = []
   for (const m of d.failing) {
     blocks.push(line(`${m.name} (${m.location ?? 'location unknown'}) is failing: ${m.reasons.join('; ')}`, 'bad'))
@@ -122,11 +125,11 @@ export function diagnosisBlocks(d: Diagnosis, thresholds: {warnPct: number; crit
 
 const REC_MARK: Record<Recommendation['kind'], Mark> = {'nothing-failing': 'ok', redirect: 'ok', 'force-unlink': 'warn', 'no-survivor': 'bad'}
 
-export function recommendationBlocks(r: Recommendation): Block[] {
+function recommendationBlocks(r: Recommendation): Block[] {
   return [line(theme.bold(`recommendation: ${r.title}`), REC_MARK[r.kind]), ...r.reasons.map((reason) => line(`· ${reason}`))]
 }
 
-export function endpointsBlocks(a: Assessment): Block[] {
+function endpointsBlocks(a: Assessment): Block[] {
   const {endpoints, diagnosis} = a
   if (endpoints.members.length === 0) return [line('no surviving member to route to', 'bad')]
   const failed = diagnosis.failing.map((m) => m.name).join(', ')
@@ -137,12 +140,8 @@ export function endpointsBlocks(a: Assessment): Block[] {
   ]
 }
 
-export function answerBlock(question: string, answer: string): Block {
-  return {kind: 'answer', question, answer}
-}
-
 /** The plan as force-unlink renders it, and the verdict of its guards: shown apart when the consent prompt shows the plan. */
-export function planBlocks(prepared: PreparedOperation): {plan: Block; verdict: Block} {
+function planBlocks(prepared: PreparedOperation): {plan: Block; verdict: Block} {
   const {plan, guards} = prepared
   const refused = guards.refusal
   const verdict = refused
@@ -153,7 +152,7 @@ export function planBlocks(prepared: PreparedOperation): {plan: Block; verdict: 
   return {plan: {kind: 'code', text: renderPlan(plan, guards.guards)}, verdict}
 }
 
-export function consentBlocks(guard: GuardResult, dryRun: boolean): Block[] {
+function consentBlocks(guard: GuardResult, dryRun: boolean): Block[] {
   const verdict = guard.result === 'pass'
     ? line(`${guard.detail}${dryRun ? ': a real run would go on (dry run: nothing is sent)' : ''}`, 'ok')
     : line(`${guard.detail}${dryRun ? ': a real run would stop here' : ': cancelled, nothing was sent'}`, 'bad')
@@ -161,7 +160,7 @@ export function consentBlocks(guard: GuardResult, dryRun: boolean): Block[] {
 }
 
 /** What the run did, without the evidence and next steps that the later steps show. */
-export function executeBlocks(result: GuardedResult): Block[] {
+function executeBlocks(result: GuardedResult): Block[] {
   const {plan, operation, verification} = result
   if (result.outcome === 'dry-run') {
     return [line(`dry run: no request was sent; a real run sends ${plan.requests.map((r) => `${r.method} ${r.url}`).join(', ')}`, 'ok')]
@@ -175,7 +174,7 @@ export function executeBlocks(result: GuardedResult): Block[] {
   return [...blocks, ...result.warnings.map((w) => line(w, 'warn'))]
 }
 
-export function evidenceBlocks(dir: string, unlink: GuardedResult | null): Block[] {
+function evidenceBlocks(dir: string, unlink: GuardedResult | null): Block[] {
   return [
     line(
       unlink
@@ -187,44 +186,56 @@ export function evidenceBlocks(dir: string, unlink: GuardedResult | null): Block
   ]
 }
 
-export function listBlocks(items: string[], mark?: Mark): Block[] {
-  return items.map((i) => line(i, mark))
+/** What the terminal shows and runbook.md logs of one event the runbook showed. */
+function runbookBlocks(event: RunbookEvent): Block[] {
+  switch (event.kind) {
+    case 'group':
+      return groupBlocks(event.group, event.how)
+    case 'status':
+      return statusBlocks(event.assessment)
+    case 'diagnosis':
+      return diagnosisBlocks(event.assessment.diagnosis, event.assessment.thresholds)
+    case 'recommendation':
+      return recommendationBlocks(event.recommendation)
+    case 'endpoints':
+      return endpointsBlocks(event.assessment)
+    case 'note':
+      return [line(event.text, event.mark)]
+    case 'plan':
+      return [planBlocks(event.prepared)[event.part]]
+    case 'consent':
+      return consentBlocks(event.guard, event.dryRun)
+    case 'execute':
+      return executeBlocks(event.result)
+    case 'evidence':
+      return evidenceBlocks(event.dir, event.unlink)
+    case 'list':
+      return event.items.map((i) => line(i))
+    case 'answer':
+      return [{kind: 'answer', question: event.question, answer: event.answer}]
+  }
 }
 
-/** The runbook's log: every step's blocks and answers, in the step list's order, as Markdown for runbook.md. */
-export class RunbookLog {
-  private readonly steps = new Map<StepId, Block[]>()
-  private readonly notReached = new Map<StepId, string>()
+/** The events of one step on the terminal: stderr, as stdout is the final summary. */
+export function renderRunbookEvents(events: RunbookEvent[]): Promise<string> {
+  return renderTerminal(events.flatMap(runbookBlocks))
+}
 
-  add(step: StepId, blocks: Block[]): void {
-    this.steps.set(step, [...(this.steps.get(step) ?? []), ...blocks])
-  }
-
-  /** every step after `from` that has nothing logged yet, with why it was not reached */
-  skipAfter(from: StepId, why: string, except: StepId[] = []): void {
-    for (const s of RUNBOOK_STEPS.slice(stepNumber(from))) if (!this.steps.has(s.id) && !except.includes(s.id)) this.notReached.set(s.id, why)
-  }
-
-  answers(): RunbookAnswer[] {
-    return [...this.steps].flatMap(([step, blocks]) => blocks.flatMap((b) => (b.kind === 'answer' ? [{step, question: plain(b.question), answer: plain(b.answer)}] : [])))
-  }
-
-  markdown(meta: {nickname: string; startedAt: string; finishedAt: string; dryRun: boolean; outcome: string}): string {
-    const head = [
-      `# geo-redis runbook: incident on group \`${meta.nickname}\``,
-      '',
-      `- Outcome: ${meta.outcome}`,
-      `- Dry run: ${meta.dryRun ? 'yes, no mutating request is sent' : 'no'}`,
-      `- Started: ${meta.startedAt}`,
-      `- Finished: ${meta.finishedAt}`,
-    ]
-    const body = RUNBOOK_STEPS.flatMap((s) => {
-      const blocks = this.steps.get(s.id)
-      const text = blocks ? renderMarkdown(blocks) : `_Not reached: ${this.notReached.get(s.id) ?? 'the runbook ended before this step'}._`
-      return ['', `## ${stepTitle(s.id)}`, '', text]
-    })
-    return `${[...head, ...body].join('\n')}\n`
-  }
+/** runbook.md: every step's events and answers, in the step list's order, and why a step was not reached. */
+export function renderRunbookLog(entries: JournalEntry[], meta: LogHeading): string {
+  const head = [
+    `# geo-redis runbook: incident on group \`${meta.nickname}\``,
+    '',
+    `- Outcome: ${meta.outcome}`,
+    `- Dry run: ${meta.dryRun ? 'yes, no mutating request is sent' : 'no'}`,
+    `- Started: ${meta.startedAt}`,
+    `- Finished: ${meta.finishedAt}`,
+  ]
+  const body = entries.flatMap(({step, events, notReached}) => {
+    const text = events ? renderMarkdown(events.flatMap(runbookBlocks)) : `_Not reached: ${notReached ?? 'the runbook ended before this step'}._`
+    return ['', `## ${stepTitle(step)}`, '', text]
+  })
+  return `${[...head, ...body].join('\n')}\n`
 }
 
 /** stdout once the runbook has ended: what was decided, where the log is, what to do next. */

@@ -3,29 +3,16 @@
 // comes into play.
 import {randomBytes, randomUUID} from 'node:crypto'
 import {setTimeout as sleep} from 'node:timers/promises'
+import type {CanaryPair} from '../domain/probe.js'
+import type {RedisTarget} from '../services/ports.js'
 import {classifyError} from './classify.js'
-import {Deadline, elapsedMs, openConnection, TimeoutError, type Connection, type RedisTarget} from './connect.js'
+import {Deadline, elapsedMs, openConnection, TimeoutError, type Connection} from './connect.js'
 
 export const CANARY_PREFIX = 'geo-redis:canary:'
 // long enough to outlive the run, short enough that a key left behind by a failed cleanup goes away on its own
 const CANARY_TTL_MS = 60_000
 // cleanup is best effort and must not hold the command up
 const CLEANUP_BUDGET_MS = 1000
-
-export interface CanaryPair {
-  /** target id the key was written on */
-  from: string
-  /** target id it was read back from */
-  to: string
-  replicated: boolean
-  /**
-   * write acknowledged on `from` → value read on `to`; an upper bound: it includes the successful GET's round trip
-   * and up to one poll interval. null when not replicated.
-   */
-  lagMs: number | null
-  /** why not replicated (member unreachable, write refused, not seen in time); null when replicated */
-  reason: string | null
-}
 
 export interface CanaryOptions {
   /** budget for connecting, for each write, and for each pair to see the write */

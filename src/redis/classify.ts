@@ -2,13 +2,7 @@
 // fix the name (dns), the port or firewall (refused), the network path or a frozen server (timeout),
 // the certificate or TLS setting (tls), the key or token (auth).
 import {isUntrustedCertificate, privateCaHint} from '../domain/errors.js'
-
-export type FailureKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'auth' | 'other'
-
-export interface Failure {
-  kind: FailureKind
-  message: string
-}
+import type {Failure, FailureKind} from '../domain/probe.js'
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA'])
 // Node's own TLS codes, and OpenSSL verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, …)

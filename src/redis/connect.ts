@@ -5,28 +5,9 @@ import {once} from 'node:events'
 import {connect as tcpConnect, isIP, type Socket} from 'node:net'
 import {connect as tlsConnect} from 'node:tls'
 import type {Redis} from 'ioredis'
+import type {RedisTarget} from '../services/ports.js'
 import {secrets} from '../shared/redact.js'
 import {trustContext} from '../shared/trust.js'
-
-export interface RedisAuth {
-  /** ACL user; for Microsoft Entra the principal's object id. Omitted: the default user (access keys). */
-  username?: string
-  /** access key, password or Entra token: hold in memory only, never log */
-  password: string
-}
-
-export interface RedisTarget {
-  /** caller's name for the member, e.g. its ARM database id */
-  id: string
-  host: string
-  port: number
-  tls: boolean
-  /** name to send as SNI and to verify the certificate against; defaults to host */
-  servername?: string
-  /** PEM certificate(s) to trust in addition to Node's default roots */
-  ca?: string | Buffer
-  auth: RedisAuth | null
-}
 
 export interface Connection {
   /** the caller owns it: `client.disconnect()` in `finally` */
@@ -36,6 +17,9 @@ export interface Connection {
   /** TLS handshake only, after TCP; null without TLS */
   tlsMs: number | null
 }
+
+// the sandbox dials its members with this helper too, and names their targets by this type
+export type {RedisTarget}
 
 const COMMAND_TIMEOUT_MARGIN_MS = 100
 

@@ -1,61 +1,8 @@
 // Reachability, latency and memory of each member, seen from where the operator runs the CLI.
-import {classifyError, serverAnswered, type Failure} from './classify.js'
-import {Deadline, elapsedMs, openConnection, type Connection, type RedisTarget} from './connect.js'
-
-export interface LatencySummary {
-  min: number
-  p50: number
-  p99: number
-}
-
-export interface ServerInfo {
-  redisVersion: string | null
-}
-
-export interface MemoryInfo {
-  usedBytes: number | null
-  /** null when maxmemory is 0 (no limit set) or not reported */
-  maxBytes: number | null
-  fragmentation: number | null
-  /** from INFO stats: keys evicted since the server started */
-  evictedKeys: number | null
-}
-
-export interface MemberProbe {
-  id: string
-  /** "host:port" */
-  endpoint: string
-  /** connected, authenticated and answered every step within the budget; a refused AUTH makes it false too */
-  reachable: boolean
-  /** a server answered, even if only to refuse AUTH or with a certificate: its data plane is alive */
-  answered: boolean
-  error: Failure | null
-  connectMs: number | null
-  tlsMs: number | null
-  /** sequential PING round trips, in ms */
-  pingMs: LatencySummary | null
-  /** PINGs behind pingMs: fewer than asked when the PING phase used up its budget (a far or slow member) */
-  pingSamples?: number
-  server: ServerInfo | null
-  memory: MemoryInfo | null
-  /** keys in all of its databases (INFO keyspace); null when not read */
-  keys: number | null
-}
-
-export interface ProbeOptions {
-  /** PING round trips to measure */
-  samples?: number
-  /**
-   * Budget for the connection (TCP, TLS and AUTH together), and again for each command after it: a reply slower
-   * than this is a timeout. The PING phase also stops sampling once it has run this long (after at least one
-   * PING), so a far member (80 ms round trips) yields fewer samples, not a timeout. A server frozen from the
-   * start therefore ends the probe within timeoutMs; one that freezes later, within the time already spent
-   * plus timeoutMs.
-   */
-  timeoutMs?: number
-  /** told of each step that waits for the member (the board of waits); returns the function that ends the wait */
-  onWait?: (target: RedisTarget, step: 'connection' | 'PING' | 'INFO', boundMs: number) => () => void
-}
+import {hostPort, type Dialled, type LatencySummary, type MemoryInfo, type ServerInfo} from '../domain/probe.js'
+import type {DialOptions, RedisTarget} from '../services/ports.js'
+import {classifyError, serverAnswered} from './classify.js'
+import {Deadline, elapsedMs, openConnection, type Connection} from './connect.js'
 
 /** `key:value` lines of INFO output; section headers and blank lines skipped, values may contain ':'. */
 function infoFields(text: string): Map<string, string> {
@@ -103,14 +50,10 @@ export function summarizeLatency(samples: number[]): LatencySummary {
   return {min: sorted[0]!, p50: rank(50), p99: rank(99)}
 }
 
-export function endpointOf(target: RedisTarget): string {
-  return `${target.host}:${target.port}`
-}
-
 /** Never throws: a failure anywhere makes the member unreachable, with the reason classified. */
-export async function probeMember(target: RedisTarget, options: ProbeOptions = {}): Promise<MemberProbe> {
+export async function probeMember(target: RedisTarget, options: DialOptions = {}): Promise<Dialled> {
   const {samples = 20, timeoutMs = 2000} = options
-  const endpoint = endpointOf(target)
+  const endpoint = hostPort(target)
   // one budget per reply: a single slow answer is what tells a frozen server from a far one
   const watched = async <T>(step: 'connection' | 'PING' | 'INFO', work: () => Promise<T>): Promise<T> => {
     const end = options.onWait?.(target, step, timeoutMs)
@@ -121,7 +64,7 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
     }
   }
   const reply = <T>(work: Promise<T>, what: 'PING' | 'INFO'): Promise<T> => watched(what, () => new Deadline(timeoutMs).race(work, `${what} ${endpoint}`))
-  const probe: MemberProbe = {
+  const probe: Dialled = {
     id: target.id,
     endpoint,
     reachable: false,
@@ -166,6 +109,6 @@ export async function probeMember(target: RedisTarget, options: ProbeOptions = {
 }
 
 /** All members in parallel, each within its own budget; never throws. */
-export function probeMembers(targets: RedisTarget[], options: ProbeOptions = {}): Promise<MemberProbe[]> {
+export function probeMembers(targets: RedisTarget[], options: DialOptions = {}): Promise<Dialled[]> {
   return Promise.all(targets.map((target) => probeMember(target, options)))
 }

@@ -7,19 +7,19 @@ import {allMembers} from '../domain/group.js'
 import type {ReadError} from '../domain/read.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {nominalSizeGB} from '../domain/sku.js'
-import type {Failure} from '../redis/classify.js'
+import type {Failure} from '../domain/probe.js'
 import {readGroup} from './inventory.js'
-import type {ArmPort} from './ports.js'
+import type {ArmReader, ProbingPorts, ProgressReporter} from './ports.js'
 import {probeMembersOf} from './probe.js'
 import type {TargetOptions} from './targets.js'
 
-export interface CapacitySettings extends TargetOptions {
+interface CapacitySettings extends TargetOptions {
   /** budget for each member's connection, and for its INFO reply */
   timeoutMs: number
   thresholds: CapacityThresholds
 }
 
-export interface MemberCapacity extends MemoryUse {
+interface MemberCapacity extends MemoryUse {
   id: string
   location: string
   cluster: string
@@ -47,11 +47,11 @@ export interface CapacityReport {
   unresolved: string[]
 }
 
-export interface CapacityRunOptions extends CapacitySettings {
+interface CapacityRunOptions extends CapacitySettings {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   selection: GroupSelection
-  onProgress?: (text: string) => void
+  onProgress?: ProgressReporter
 }
 
 type ClusterOptions = {options: ScaleOption[]; error: null} | {options: null; error: string}
@@ -63,7 +63,7 @@ function describe(error: unknown): string {
 }
 
 /** One listSkusForScaling per distinct cluster, in parallel; an API that does not answer is a note, not a failure. */
-async function scaleOptionsByCluster(arm: ArmPort, clusterIds: string[]): Promise<Map<string, ClusterOptions>> {
+async function scaleOptionsByCluster(arm: ArmReader, clusterIds: string[]): Promise<Map<string, ClusterOptions>> {
   const unique = [...new Map(clusterIds.map((id) => [idKey(id), id]))]
   const answers = await Promise.all(
     unique.map(async ([key, id]): Promise<[string, ClusterOptions]> => {
@@ -77,12 +77,12 @@ async function scaleOptionsByCluster(arm: ArmPort, clusterIds: string[]): Promis
   return new Map(answers)
 }
 
-export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, settings: CapacitySettings): Promise<CapacityReport> {
+async function groupCapacityReport(ports: ProbingPorts, group: GeoGroup, settings: CapacitySettings): Promise<CapacityReport> {
   const members = allMembers(group)
   // a member ARM cannot read is not asked for scale options: its region's ARM is what does not answer
   const [{results}, scale] = await Promise.all([
-    probeMembersOf(arm, group, {auth: settings.auth, caPem: settings.caPem, samples: 1, timeoutMs: settings.timeoutMs}, members),
-    scaleOptionsByCluster(arm, group.members.map((m) => clusterIdOf(m.id))),
+    probeMembersOf(ports, group, {auth: settings.auth, caPem: settings.caPem, samples: 1, timeoutMs: settings.timeoutMs}, members),
+    scaleOptionsByCluster(ports.arm, group.members.map((m) => clusterIdOf(m.id))),
   ])
   const rows = members.map((m, i): MemberCapacity => {
     const probe = results[i]!
@@ -124,9 +124,9 @@ export async function groupCapacityReport(arm: ArmPort, group: GeoGroup, setting
 }
 
 /** `geo-redis capacity`: the one selected group; `errors` are the scopes ARM could not read. */
-export async function runCapacity(arm: ArmPort, options: CapacityRunOptions): Promise<{report: CapacityReport; group: GeoGroup; errors: ScopeError[]}> {
+export async function runCapacity(ports: ProbingPorts, options: CapacityRunOptions): Promise<{report: CapacityReport; group: GeoGroup; errors: ScopeError[]}> {
   options.onProgress?.('reading the group')
-  const {inventory, group} = await readGroup(arm, {subscriptions: options.subscriptions}, options.selection)
+  const {inventory, group} = await readGroup(ports.arm, {subscriptions: options.subscriptions}, options.selection)
   options.onProgress?.(`reading memory and scale options of ${allMembers(group).length} members`)
-  return {report: await groupCapacityReport(arm, group, options), group, errors: inventory.errors}
+  return {report: await groupCapacityReport(ports, group, options), group, errors: inventory.errors}
 }

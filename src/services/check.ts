@@ -3,18 +3,20 @@
 // reported in errors[] and fails the check, so a pipeline cannot pass on what it could not see.
 import {UsageError} from '../domain/errors.js'
 import {allMembers} from '../domain/group.js'
-import {idKey, parseDatabaseId, sameId} from '../domain/ids.js'
+import {parseDatabaseId, sameId} from '../domain/ids.js'
 import type {GeoGroup, ScopeError} from '../domain/model.js'
+import {checkExitCode} from '../domain/outcome.js'
+import type {CanaryPair, MemberProbe} from '../domain/probe.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {evaluateRules, worstSeverity, type Evaluated} from '../domain/rules/index.js'
-import type {Finding, MemberHealth, ReplicationPair, RuleNeeds, Severity, Thresholds} from '../domain/rules/types.js'
+import type {Finding, RuleNeeds, Severity, Thresholds} from '../domain/rules/types.js'
 import {readGroups} from './inventory.js'
-import type {ArmPort} from './ports.js'
-import {dialled, probeGroup, type MemberProbeResult} from './probe.js'
+import type {ProbingPorts, ProgressReporter} from './ports.js'
+import {probeGroup} from './probe.js'
 import type {TargetOptions} from './targets.js'
 
 /** fail: an error finding; warn: a warning; pass: nothing worse than info */
-export type CheckStatus = 'pass' | 'warn' | 'fail'
+type CheckStatus = 'pass' | 'warn' | 'fail'
 
 export interface CheckedGroup {
   nickname: string
@@ -34,7 +36,8 @@ export interface CheckResult {
   /** what could not be read or probed: any entry makes the check fail */
   errors: ScopeError[]
   summary: Record<Severity, number>
-  exitCode: 0 | 1
+  /** 1 on any error finding or read error (domain/outcome.ts) */
+  exitCode: number
 }
 
 export interface CheckOptions {
@@ -51,16 +54,16 @@ export interface CheckOptions {
   target: TargetOptions
   /** budget per member probe, and per canary write and pair */
   timeoutMs: number
-  onProgress?: (text: string) => void
+  onProgress?: ProgressReporter
   now?: () => Date
   /** the ARM selection flags, repeated in every command a remediation suggests */
   connection?: string[]
 }
 
 /** What the rules see of one group besides its ARM view. */
-export interface GroupInputs {
-  health?: Map<string, MemberHealth>
-  replication?: ReplicationPair[]
+interface GroupInputs {
+  probes?: MemberProbe[]
+  replication?: CanaryPair[]
   thresholds: Thresholds
   include: RuleNeeds[]
   connection?: string[]
@@ -69,12 +72,12 @@ export interface GroupInputs {
 /** Error code when no group was selected without a nickname: an empty check must not pass. */
 export const NO_GROUPS = 'NoGroupsVisible'
 
-export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<CheckResult> {
+export async function runCheck(ports: ProbingPorts, options: CheckOptions): Promise<CheckResult> {
   const probe = options.probe || options.canary
   const include: RuleNeeds[] = ['arm', ...(probe ? (['probe'] as const) : []), ...(options.canary ? (['canary'] as const) : [])]
   options.onProgress?.('reading subscriptions')
   const {inventory, groups} = await readGroups(
-    arm,
+    ports.arm,
     {subscriptions: options.subscriptions, onProgress: (done, total) => options.onProgress?.(`reading databases ${done}/${total}`)},
     options.selection,
   )
@@ -92,9 +95,9 @@ export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<Che
       if (!probe) return checkGroup(group, {thresholds: options.thresholds, include, connection: options.connection})
       options.onProgress?.(`probing ${group.nickname || group.key}`)
       try {
-        const probed = await probeGroup(arm, group, {...options.target, samples: 1, timeoutMs: options.timeoutMs, canary: options.canary})
+        const probed = await probeGroup(ports, group, {...options.target, samples: 1, timeoutMs: options.timeoutMs, canary: options.canary})
         return checkGroup(group, {
-          health: healthFromProbe(probed.members),
+          probes: probed.members,
           replication: probed.canary?.pairs,
           thresholds: options.thresholds,
           include,
@@ -114,7 +117,7 @@ export async function runCheck(arm: ArmPort, options: CheckOptions): Promise<Che
 /** Pure: the rules over one group. */
 export function checkGroup(group: GeoGroup, inputs: GroupInputs): CheckedGroup {
   const {findings, evaluated} = evaluateRules(
-    {group, health: inputs.health, replication: inputs.replication, thresholds: inputs.thresholds, connection: inputs.connection},
+    {group, probes: inputs.probes, replication: inputs.replication, thresholds: inputs.thresholds, connection: inputs.connection},
     {include: inputs.include},
   )
   const worst = worstSeverity(findings)
@@ -133,25 +136,7 @@ export function checkGroup(group: GeoGroup, inputs: GroupInputs): CheckedGroup {
 export function summarise(generatedAt: string, groups: CheckedGroup[], errors: ScopeError[]): CheckResult {
   const summary: Record<Severity, number> = {error: 0, warning: 0, info: 0}
   for (const f of groups.flatMap((g) => g.findings)) summary[f.severity]++
-  return {generatedAt, groups, errors, summary, exitCode: summary.error > 0 || errors.length > 0 ? 1 : 0}
-}
-
-/** Pure: the probe's results as the rules read them, keyed by idKey. */
-export function healthFromProbe(members: MemberProbeResult[]): Map<string, MemberHealth> {
-  // a member that was not dialled has no health: the probe rules skip it, saying why
-  return new Map(
-    members.filter(dialled).map((p) => [
-      idKey(p.id),
-      {
-        id: p.id,
-        reachable: p.reachable,
-        errorKind: p.error?.kind ?? null,
-        errorMessage: p.error?.message ?? null,
-        usedBytes: p.memory?.usedBytes ?? null,
-        maxmemoryBytes: p.memory?.maxBytes ?? null,
-      },
-    ]),
-  )
+  return {generatedAt, groups, errors, summary, exitCode: checkExitCode({summary, errors})}
 }
 
 /** An unreadable database concerns only the groups that link it; an unreadable subscription or cluster could hide any member. */

@@ -6,7 +6,7 @@ import type {GeoGroup, Member, ScopeError} from '../domain/model.js'
 import type {ReadError} from '../domain/read.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {readGroup} from './inventory.js'
-import type {ArmPort} from './ports.js'
+import type {ProbingArm} from './ports.js'
 
 export interface EndpointEntry {
   location: string
@@ -34,14 +34,14 @@ export interface EndpointsExport {
   unresolved: string[]
 }
 
-export interface EndpointsRunOptions {
+interface EndpointsRunOptions {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   selection: GroupSelection
   includeKeys: boolean
 }
 
-async function primaryKeyOf(arm: ArmPort, member: Member): Promise<string | null> {
+async function primaryKeyOf(arm: ProbingArm, member: Member): Promise<string | null> {
   if (member.accessKeysAuthentication === 'Disabled' || member.readError) return null
   try {
     const keys = await arm.listKeys(member.id)
@@ -56,7 +56,7 @@ async function primaryKeyOf(arm: ArmPort, member: Member): Promise<string | null
   }
 }
 
-export async function exportEndpoints(arm: ArmPort, group: GeoGroup, options: {includeKeys: boolean}): Promise<EndpointsExport> {
+export async function exportEndpoints(arm: ProbingArm, group: GeoGroup, options: {includeKeys: boolean}): Promise<EndpointsExport> {
   const members = allMembers(group)
   const keys = options.includeKeys ? await Promise.all(members.map((m) => primaryKeyOf(arm, m))) : null
   return {
@@ -81,7 +81,7 @@ export async function exportEndpoints(arm: ArmPort, group: GeoGroup, options: {i
 }
 
 /** `geo-redis endpoints export`: the one selected group; `errors` are the scopes ARM could not read. */
-export async function runEndpointsExport(arm: ArmPort, options: EndpointsRunOptions): Promise<{export: EndpointsExport; group: GeoGroup; errors: ScopeError[]}> {
+export async function runEndpointsExport(arm: ProbingArm, options: EndpointsRunOptions): Promise<{export: EndpointsExport; group: GeoGroup; errors: ScopeError[]}> {
   const {inventory, group} = await readGroup(arm, {subscriptions: options.subscriptions}, options.selection)
   return {export: await exportEndpoints(arm, group, options), group, errors: inventory.errors}
 }

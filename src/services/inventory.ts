@@ -5,9 +5,9 @@ import {clusterIdOf, idKey, normaliseLocation, parseDatabaseId} from '../domain/
 import type {ClusterView, DatabaseView, GeoGroup, Inventory, Member, ScopeError} from '../domain/model.js'
 import {causeOf} from '../domain/read.js'
 import {groupMatches, matchGroups, oneGroup, type GroupSelection} from '../domain/resolve.js'
-import type {ArmPort} from './ports.js'
+import type {ArmReader} from './ports.js'
 
-export interface InventoryOptions {
+interface InventoryOptions {
   /** empty: every subscription the identity can list */
   subscriptions: string[]
   onProgress?: (done: number, total: number) => void
@@ -30,7 +30,7 @@ export function scopeError(scope: string, error: unknown, outsideRun = false): S
  */
 export const DATABASE_LISTS_STARTED = 64
 
-export async function readInventory(arm: ArmPort, options: InventoryOptions): Promise<Inventory> {
+export async function readInventory(arm: ArmReader, options: InventoryOptions): Promise<Inventory> {
   const subscriptions = options.subscriptions.length > 0 ? options.subscriptions : await arm.listSubscriptions()
   const clusters: ClusterView[] = []
   const databases: DatabaseView[] = []
@@ -124,7 +124,7 @@ class TaskQueue {
  * read again: that failure already says why they are unread.
  */
 async function readLinkedDirectly(
-  arm: ArmPort,
+  arm: ArmReader,
   state: {clusters: ClusterView[]; databases: DatabaseView[]; errors: ScopeError[]; listed: Set<string>; failed: Set<string>},
 ): Promise<void> {
   const known = new Set(state.databases.map((d) => idKey(d.id)))
@@ -176,18 +176,18 @@ async function readLinkedDirectly(
 }
 
 /** The inventory and the groups the selection names (every group when it names none), by the one resolver. */
-export async function readGroups(arm: ArmPort, options: InventoryOptions, selection: GroupSelection): Promise<{inventory: Inventory; groups: GeoGroup[]}> {
+export async function readGroups(arm: ArmReader, options: InventoryOptions, selection: GroupSelection): Promise<{inventory: Inventory; groups: GeoGroup[]}> {
   const inventory = await readInventory(arm, options)
   return {inventory, groups: matchGroups(inventory, selection)}
 }
 
 /** The inventory and exactly one group: the one the selection names, or the only one visible. */
-export async function readGroup(arm: ArmPort, options: InventoryOptions, selection: GroupSelection): Promise<{inventory: Inventory; group: GeoGroup}> {
+export async function readGroup(arm: ArmReader, options: InventoryOptions, selection: GroupSelection): Promise<{inventory: Inventory; group: GeoGroup}> {
   const inventory = await readInventory(arm, options)
   return {inventory, group: oneGroup(inventory, selection)}
 }
 
-export interface InventoryFilter {
+interface InventoryFilter {
   group?: string
   resourceGroup?: string
   location?: string

@@ -1,7 +1,11 @@
-// What services need from the outside world. The azure/ and redis/ adapters implement these;
-// services take them as arguments, so they can be driven by the emulator or real Azure alike.
+// What services need from the outside world. The azure/ and redis/ adapters implement these, cli/composition.ts
+// wires them, and services take them as arguments: the emulator, real Azure or an in-memory fake (sandbox/testing)
+// alike. A reading command is handed an ArmReader, which has nothing that can mutate; only guarded commands get
+// ArmOperations. Services never import an adapter.
 import type {StopSignal} from '../domain/errors.js'
+import type {RunbookEnd} from '../domain/outcome.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
+import type {CanaryPair, Dialled} from '../domain/probe.js'
 
 export interface AccessKeys {
   primaryKey: string
@@ -12,6 +16,40 @@ export interface SkuOption {
   name: string
   sizeInGB: number
 }
+
+/** Who is calling, from the ARM token's claims when readable; never the token itself. */
+export interface Principal {
+  upn: string | null
+  oid: string | null
+  appid: string | null
+}
+
+/** ARM, read-only: every request is a GET, or a POST that only reads (listSkusForScaling). */
+export interface ArmReader {
+  /** subscription ids the identity can list (GET /subscriptions) */
+  listSubscriptions(): Promise<string[]>
+  /** every cluster in the subscription, all pages; onPage sees each page as it arrives */
+  listClusters(subscriptionId: string, onPage?: (clusters: ClusterView[]) => void): Promise<ClusterView[]>
+  /** every database of the cluster, all pages */
+  listDatabases(clusterId: string): Promise<DatabaseView[]>
+  getCluster(clusterId: string): Promise<ClusterView>
+  getDatabase(databaseId: string): Promise<DatabaseView>
+  listSkusForScaling(clusterId: string): Promise<SkuOption[]>
+  principal(): Promise<Principal>
+}
+
+/** The credentials a probe presents to a member's Redis. Secrets: hold in memory only, never log or persist. */
+export interface RedisCredentials {
+  listKeys(databaseId: string): Promise<AccessKeys>
+  /**
+   * an Entra token for Redis data-plane AUTH (scope https://redis.azure.com/.default), never the ARM token; null when
+   * there is no source of one (only a ready ARM token was given, and no GEO_REDIS_REDIS_TOKEN)
+   */
+  redisToken(): Promise<{token: string; objectId: string | null} | null>
+}
+
+/** The ARM side of a command that probes members: it reads, and lists the keys its probes present. */
+export type ProbingArm = ArmReader & RedisCredentials
 
 /**
  * Why geo-redis no longer knows how an operation it sent ends: `signal` (SIGINT, SIGHUP or SIGTERM while following
@@ -50,6 +88,16 @@ export interface OperationOptions {
   onProgress?: (status: string, statusUrl: string | null) => void
 }
 
+/** ARM for the guarded operations: everything a reader has, and the requests that change a group. */
+export interface ArmOperations extends ProbingArm {
+  planForceUnlink(onDatabaseId: string, unlinkIds: string[]): PlannedRequest
+  planForceLink(databaseId: string, groupNickname: string, linkedIds: string[]): PlannedRequest
+  planFlush(databaseId: string, linkedIds: string[]): PlannedRequest
+  forceUnlink(onDatabaseId: string, unlinkIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+  forceLink(databaseId: string, groupNickname: string, linkedIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+  flush(databaseId: string, linkedIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+}
+
 /**
  * One mutation of a group at a time on this machine (a lock per group key under $GEO_REDIS_HOME). `hold` throws a
  * UsageError naming the run that holds it; what is held is released by whoever made the port, once the run ends.
@@ -58,31 +106,89 @@ export interface GroupLocks {
   hold(groupKey: string, nickname: string, what: string): Promise<void>
 }
 
-export interface ArmPort {
-  /** subscription ids the identity can list (GET /subscriptions) */
-  listSubscriptions(): Promise<string[]>
-  /** every cluster in the subscription, all pages; onPage sees each page as it arrives */
-  listClusters(subscriptionId: string, onPage?: (clusters: ClusterView[]) => void): Promise<ClusterView[]>
-  /** every database of the cluster, all pages */
-  listDatabases(clusterId: string): Promise<DatabaseView[]>
-  getCluster(clusterId: string): Promise<ClusterView>
-  getDatabase(databaseId: string): Promise<DatabaseView>
-  /** secrets: hold in memory only, never log or persist */
-  listKeys(databaseId: string): Promise<AccessKeys>
-  listSkusForScaling(clusterId: string): Promise<SkuOption[]>
+export interface RedisAuth {
+  /** ACL user; for Microsoft Entra the principal's object id. Omitted: the default user (access keys). */
+  username?: string
+  /** access key, password or Entra token: hold in memory only, never log */
+  password: string
+}
 
-  planForceUnlink(onDatabaseId: string, unlinkIds: string[]): PlannedRequest
-  planForceLink(databaseId: string, groupNickname: string, linkedIds: string[]): PlannedRequest
-  planFlush(databaseId: string, linkedIds: string[]): PlannedRequest
-  forceUnlink(onDatabaseId: string, unlinkIds: string[], options?: OperationOptions): Promise<OperationOutcome>
-  forceLink(databaseId: string, groupNickname: string, linkedIds: string[], options?: OperationOptions): Promise<OperationOutcome>
-  flush(databaseId: string, linkedIds: string[], options?: OperationOptions): Promise<OperationOutcome>
+/** One Redis endpoint to dial. */
+export interface RedisTarget {
+  /** caller's name for the member, e.g. its ARM database id */
+  id: string
+  host: string
+  port: number
+  tls: boolean
+  /** name to send as SNI and to verify the certificate against; defaults to host */
+  servername?: string
+  /** PEM certificate(s) to trust in addition to Node's default roots */
+  ca?: string | Buffer
+  auth: RedisAuth | null
+}
 
-  /** who is calling, from the ARM token's claims when readable (upn, oid); never the token itself */
-  principal(): Promise<{upn: string | null; oid: string | null; appid: string | null}>
+export interface DialOptions {
+  /** PING round trips to measure */
+  samples?: number
   /**
-   * an Entra token for Redis data-plane AUTH (scope https://redis.azure.com/.default), never the ARM token; null when
-   * there is no source of one (only a ready ARM token was given, and no GEO_REDIS_REDIS_TOKEN)
+   * Budget for the connection (TCP, TLS and AUTH together), and again for each command after it: a reply slower
+   * than this is a timeout. The PING phase also stops sampling once it has run this long (after at least one PING).
    */
-  redisToken(): Promise<{token: string; objectId: string | null} | null>
+  timeoutMs?: number
+  /** told of each step that waits for the member (the board of waits); returns the function that ends the wait */
+  onWait?: (target: RedisTarget, step: 'connection' | 'PING' | 'INFO', boundMs: number) => () => void
+}
+
+/** The members' Redis, as seen from where the CLI runs. */
+export interface DataPlane {
+  /** one probe per target, in parallel, each within its own budget, in the order given; never throws */
+  probe(targets: RedisTarget[], options: DialOptions): Promise<Dialled[]>
+  /** a canary key written on each target and looked for on every other; pairs among the targets only */
+  canary(targets: RedisTarget[], options: {timeoutMs: number}): Promise<CanaryPair[]>
+}
+
+/** What a command that reads ARM and probes members is handed. */
+export interface ProbingPorts {
+  arm: ProbingArm
+  dataPlane: DataPlane
+}
+
+/** What a guarded operation is handed. */
+export interface GuardedPorts {
+  arm: ArmOperations
+  dataPlane: DataPlane
+  /** one mutation of a group at a time on this machine: taken once the group is known, unless a dry run */
+  locks?: GroupLocks
+}
+
+/** How a question ended when it got no answer: Ctrl-C, or silence for the prompter's `timeoutMs`. */
+export type Unanswered = Extract<RunbookEnd, 'interrupted' | 'timeout'>
+
+export type Answer<T> = {value: T} | {unanswered: Unanswered}
+
+export interface Choice<T> {
+  value: T
+  /** how the choice is shown and logged */
+  name: string
+}
+
+/** Questions to the operator. Every question ends: an answer, Ctrl-C, or no answer within `timeoutMs` (a "no"). */
+export interface Prompter {
+  readonly timeoutMs: number
+  select<T>(question: string, choices: Choice<T>[]): Promise<Answer<T>>
+  /** yes or no; the default is no */
+  confirm(question: string): Promise<Answer<boolean>>
+  /** free text, trimmed */
+  input(question: string): Promise<Answer<string>>
+}
+
+/** Progress of a use case: 'status' lines (the default) may be overwritten, a spinner's; 'step' lines are kept. */
+export type ProgressReporter = (line: string, kind?: 'status' | 'step') => void
+
+/** What a phase that waits shows meanwhile: a spinner line, and lines worth keeping. */
+export interface Progress {
+  update(text: string): void
+  /** a line that must be kept (a step done, a warning), on a terminal or not */
+  note(line: string): void
+  stop(): void
 }

@@ -3,9 +3,8 @@
 import {OperationError, UsageError} from '../domain/errors.js'
 import {memberEndpoint} from '../domain/group.js'
 import type {GeoGroup, Member} from '../domain/model.js'
-import type {RedisAuth, RedisTarget} from '../redis/connect.js'
-import {entraAuth} from '../redis/entra.js'
-import type {ArmPort} from './ports.js'
+import {stringClaim} from '../domain/token.js'
+import type {RedisAuth, RedisCredentials, RedisTarget} from './ports.js'
 
 export type AuthMode = 'auto' | 'keys' | 'entra'
 export const AUTH_MODES: AuthMode[] = ['auto', 'keys', 'entra']
@@ -39,6 +38,22 @@ export const NO_REDIS_TOKEN = {
   suggestion: 'export GEO_REDIS_REDIS_TOKEN=$(az account get-access-token --resource https://redis.azure.com --query accessToken -o tsv), or use --auth keys',
 }
 
+/**
+ * Microsoft Entra AUTH for Azure Managed Redis: user = the principal's object id (given, else the token's own oid
+ * claim, read without verifying: Redis verifies the token), password = the token. TLS only: the target decides.
+ */
+export function entraAuth(credential: {token: string; objectId: string | null}): RedisAuth {
+  const username = credential.objectId ?? stringClaim(credential.token, 'oid')
+  if (!username) {
+    throw new OperationError(
+      'the Microsoft Entra token carries no object id (oid claim) to use as the Redis user name',
+      'use a user, service principal or managed identity token, or authenticate with access keys instead',
+      'EntraNoObjectId',
+    )
+  }
+  return {username, password: credential.token}
+}
+
 function usesEntra(member: Member, mode: AuthMode): boolean {
   return mode === 'entra' || (mode === 'auto' && member.accessKeysAuthentication === 'Disabled')
 }
@@ -48,7 +63,7 @@ function usesEntra(member: Member, mode: AuthMode): boolean {
  * cannot read gets no listKeys (its region's ARM is what does not answer): it is dialled with an Entra token under
  * --auth entra, else without credentials, which still tells a server that answers from one that does not.
  */
-export async function buildTargets(arm: ArmPort, group: Pick<GeoGroup, 'members' | 'unreadable'>, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
+export async function buildTargets(arm: RedisCredentials, group: Pick<GeoGroup, 'members' | 'unreadable'>, members: Member[], options: TargetOptions): Promise<MemberTarget[]> {
   let entra: Promise<RedisAuth> | undefined
   const entraCredential = () => {
     entra ??= arm.redisToken().then((credential) => {

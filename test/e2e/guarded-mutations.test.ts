@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {CheckResult} from '../../src/services/check.js'
-import type {GuardedResult} from '../../src/services/evidence.js'
+import type {GuardedResult} from '../../src/services/guarded/lifecycle.js'
 import {stopAll} from '../helpers/redis-server.js'
 import {mutatingRequests, runCli, startCliSandbox, type CliResult, type CliSandbox, type CliSandboxOptions} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
@@ -119,7 +119,7 @@ describe('an ARM-only outage: ARM answers 503 for North Europe, its Redis still 
     const host = sb.servers[2]!.host
     expect(refused.refusal!.message).toMatch(new RegExp(`^control-plane outage: ARM does not answer for sandbox-northeurope/default \\(northeurope\\), but its Redis does, at ${host.replace(/\./g, '\\.')}:10000 \\(auth: `))
     // dialled without credentials (its key would come from the ARM that does not answer): NOAUTH is an answer
-    expect(refused.probe.members.find((m) => m.id === sb.ids[2])).toMatchObject({reachable: false, answered: true, errorKind: 'auth', endpoint: `${host}:10000`})
+    expect(refused.probe.members.find((m) => m.id === sb.ids[2])).toMatchObject({reachable: false, answered: true, error: {kind: 'auth'}, endpoint: `${host}:10000`})
     expect(posts(sb)).toEqual([])
   }, CASE_MS)
 

@@ -202,6 +202,9 @@ describe.concurrent('hostile input: numbers and waits have a minimum and a maxim
     ['--concurrency too high', {args: ['inventory', '--concurrency', '1000'], error: /less than or equal to 64/}],
     ['--warn 0', {args: ['capacity', '--warn', '0'], error: /--warn 0 is out of range/}],
     ['--crit 100', {args: ['capacity', '--crit', '100'], error: /--crit 100 is out of range/}],
+    // one threshold flag set: check holds --warn and --crit to the same range as capacity and the runbook
+    ['check --crit 100', {args: ['check', '--probe', '--crit', '100'], error: /--crit 100 is out of range/}],
+    ['check --warn 0', {args: ['check', '--warn', '0'], error: /--warn 0 is out of range/}],
     ['--arm-throttle-rate 0x1', {args: ['sandbox', 'up', '--arm-throttle-rate', '0x1'], error: /share from 0 to 1/}],
     ['--arm-throttle-rate empty', {args: ['sandbox', 'up', '--arm-throttle-rate', ''], error: /share from 0 to 1/}],
     ['--arm-error-rate 1.5', {args: ['sandbox', 'up', '--arm-error-rate', '1.5'], error: /share from 0 to 1/}],

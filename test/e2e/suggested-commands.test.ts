@@ -5,9 +5,10 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {diagnose, recommend, redirectNextSteps, rejoinSteps, type MemberStatus} from '../../src/domain/incident.js'
-import type {GuardedResult} from '../../src/services/evidence.js'
-import {endAfterUnlink, endStopped, endWithoutUnlink, type Assessment} from '../../src/services/runbook.js'
+import {diagnose, recommend, redirectNextSteps, rejoinSteps, type IncidentMember} from '../../src/domain/incident.js'
+import type {GuardedResult} from '../../src/services/guarded/lifecycle.js'
+import type {Assessment} from '../../src/services/runbook/assess.js'
+import {endAfterUnlink, endStopped, endWithoutUnlink} from '../../src/services/runbook/ending.js'
 import {stopAll} from '../helpers/redis-server.js'
 import {runCli, startCliSandbox, type CliSandbox} from '../helpers/run-cli.js'
 
@@ -164,7 +165,7 @@ describe('suggested commands', () => {
     await run('check of the group of two', ['check', '--group', NICK])
 
     // the runbook's endings and next steps, for each way a run ends
-    const status = (name: string, verdict: MemberStatus['verdict']): MemberStatus => ({
+    const status = (name: string, verdict: IncidentMember['verdict']): IncidentMember => ({
       id: sb.ids.find((id) => id.includes(name))!,
       name: `${name}/default`,
       cluster: name,

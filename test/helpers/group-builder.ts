@@ -3,8 +3,8 @@ import {placeholderMember} from '../../src/domain/group.js'
 import {databaseId, idKey} from '../../src/domain/ids.js'
 import type {GeoGroup, Link, Member} from '../../src/domain/model.js'
 import type {ReadCause} from '../../src/domain/read.js'
-import type {CheckContext, MemberHealth, ReplicationPair} from '../../src/domain/rules/types.js'
-import type {ProbeFact} from '../../src/domain/guards.js'
+import type {CanaryPair, FailureKind, MemberProbe} from '../../src/domain/probe.js'
+import type {CheckContext} from '../../src/domain/rules/types.js'
 
 export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555'
 const REGIONS = ['westus2', 'eastus', 'northeurope', 'westeurope', 'japaneast', 'australiaeast']
@@ -74,32 +74,65 @@ export function buildGroup(spec: GroupSpec = {}): GeoGroup {
   }
 }
 
-export function healthy(m: Member, overrides: Partial<MemberHealth> = {}): MemberHealth {
+/** What a test says about a probe, flat: turned into the one observation type by `observed`. */
+export interface Seen {
+  reachable?: boolean
+  answered?: boolean
+  errorKind?: FailureKind | null
+  errorMessage?: string | null
+  latencyMs?: number | null
+  usedBytes?: number | null
+  /** INFO maxmemory; null when not set */
+  maxmemoryBytes?: number | null
+  keys?: number | null
+  /** '' when it was not dialled */
+  endpoint?: string
+}
+
+/** The probe observation of `m`: answered PING in 1 ms, 3 of 10 GB used, unless `seen` says otherwise. */
+export function observed(m: Member, seen: Seen = {}): MemberProbe {
   const gb = 1024 ** 3
-  return {id: m.id, reachable: true, errorKind: null, errorMessage: null, usedBytes: 3 * gb, maxmemoryBytes: 10 * gb, ...overrides}
+  const reachable = seen.reachable ?? true
+  const kind = seen.errorKind ?? null
+  const latency = seen.latencyMs === undefined ? (reachable ? 1 : null) : seen.latencyMs
+  const used = seen.usedBytes === undefined ? 3 * gb : seen.usedBytes
+  const max = seen.maxmemoryBytes === undefined ? 10 * gb : seen.maxmemoryBytes
+  return {
+    id: m.id,
+    location: m.location,
+    endpoint: seen.endpoint ?? `${m.hostName}:10000`,
+    reachable,
+    answered: seen.answered ?? reachable,
+    error: kind ? {kind, message: seen.errorMessage ?? ''} : null,
+    connectMs: reachable ? 1 : null,
+    tlsMs: null,
+    pingMs: latency === null ? null : {min: latency, p50: latency, p99: latency},
+    server: reachable ? {redisVersion: '7.4.0'} : null,
+    memory: used === null && max === null ? null : {usedBytes: used, maxBytes: max, fragmentation: null, evictedKeys: null},
+    keys: seen.keys === undefined ? (reachable ? 0 : null) : seen.keys,
+    ...(m.readError ? {readError: m.readError} : {}),
+  }
 }
 
 export interface ContextSpec {
-  /** probe results keyed by member index; true = healthy for every member */
-  health?: true | Record<number, Partial<MemberHealth> | null>
+  /** probe results keyed by member index (null: not probed); true = healthy for every member */
+  health?: true | Record<number, Seen | null>
   /** canary results; true = every ordered pair replicated in 50 ms */
-  replication?: true | ReplicationPair[]
+  replication?: true | CanaryPair[]
 }
 
 export function context(group: GeoGroup, spec: ContextSpec = {}): CheckContext {
   const ctx: CheckContext = {group, thresholds: {memoryWarnPct: 80, memoryCritPct: 90, replicationLagMs: 1000}}
   if (spec.health) {
     const overrides = spec.health === true ? {} : spec.health
-    ctx.health = new Map(
-      group.members.flatMap((m, i) => (overrides[i] === null ? [] : [[m.id.toLowerCase(), healthy(m, overrides[i] ?? {})] as const])),
-    )
+    ctx.probes = group.members.flatMap((m, i) => (overrides[i] === null ? [] : [observed(m, overrides[i] ?? {})]))
   }
 
   if (spec.replication) {
     ctx.replication =
       spec.replication === true
         ? group.members.flatMap((from) =>
-            group.members.filter((to) => to !== from).map((to) => ({from: from.id, to: to.id, replicated: true, lagMs: 50})),
+            group.members.filter((to) => to !== from).map((to) => ({from: from.id, to: to.id, replicated: true, lagMs: 50, reason: null})),
           )
         : spec.replication
   }
@@ -111,18 +144,18 @@ export function context(group: GeoGroup, spec: ContextSpec = {}): CheckContext {
  * What the probe saw of a member: `up` answered PING (with `keys` keys); `down` nothing answered (refused);
  * `noauth` a server answered but refused AUTH; `dns` its name did not resolve; `unknown` not dialled.
  */
-export function probeFact(m: Member, seen: 'up' | 'down' | 'noauth' | 'dns' | 'unknown' = 'up', options: {latencyMs?: number; keys?: number} = {}): ProbeFact {
-  const endpoint = seen === 'unknown' ? '' : `${m.hostName}:10000`
-  const failure = {down: ['refused', 'connect ECONNREFUSED'], noauth: ['auth', 'NOAUTH Authentication required.'], dns: ['dns', 'getaddrinfo ENOTFOUND'], unknown: [null, null], up: [null, null]}[seen]
-  return {
-    id: m.id,
-    reachable: seen === 'up',
-    answered: seen === 'up' || seen === 'noauth',
-    latencyMs: seen === 'up' ? (options.latencyMs ?? 1) : null,
-    endpoint,
-    error: failure[0] ? `${failure[0]}: ${failure[1]}` : null,
+export function probeFact(m: Member, seen: 'up' | 'down' | 'noauth' | 'dns' | 'unknown' = 'up', options: {latencyMs?: number; keys?: number} = {}): MemberProbe {
+  const failure = {down: ['refused', 'connect ECONNREFUSED'], noauth: ['auth', 'NOAUTH Authentication required.'], dns: ['dns', 'getaddrinfo ENOTFOUND'], unknown: [null, null], up: [null, null]}[seen] as [FailureKind | null, string | null]
+  const up = seen === 'up'
+  return observed(m, {
+    reachable: up,
+    answered: up || seen === 'noauth',
+    latencyMs: up ? (options.latencyMs ?? 1) : null,
+    endpoint: seen === 'unknown' ? '' : `${m.hostName}:10000`,
     errorKind: failure[0],
-    keys: seen === 'up' ? (options.keys ?? 0) : null,
-    usedBytes: seen === 'up' ? 1_048_576 : null,
-  }
+    errorMessage: failure[1],
+    keys: up ? (options.keys ?? 0) : null,
+    usedBytes: up ? 1_048_576 : null,
+    maxmemoryBytes: null,
+  })
 }

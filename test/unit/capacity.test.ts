@@ -3,7 +3,6 @@ import {describe, expect, it} from 'vitest'
 import {
   assertThresholds,
   BYTES_PER_GB,
-  capacityExitCode,
   groupCapacity,
   levelOf,
   memoryUse,
@@ -172,15 +171,5 @@ describe('groupCapacity', () => {
     expect(findings).toContain('no SKU is open to every member of the group')
     expect(findings).toContain('e1: Enterprise_E10 has no documented memory size; headroom needs maxmemory from INFO')
     expect(findings).toContain('e2 did not answer the probe (timeout: AUTH timed out): its memory use is unknown')
-  })
-})
-
-describe('capacityExitCode', () => {
-  const ok = {reachable: true, level: 'ok' as const}
-  it('is 1 for crit, unreachable or unresolved members; warn and unknown alone pass', () => {
-    expect(capacityExitCode({members: [ok, {reachable: true, level: 'warn'}, {reachable: true, level: 'unknown'}], unresolved: []})).toBe(0)
-    expect(capacityExitCode({members: [ok, {reachable: true, level: 'crit'}], unresolved: []})).toBe(1)
-    expect(capacityExitCode({members: [ok, {reachable: false, level: 'unknown'}], unresolved: []})).toBe(1)
-    expect(capacityExitCode({members: [ok], unresolved: ['/subscriptions/x']})).toBe(1)
   })
 })

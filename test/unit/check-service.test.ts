@@ -1,16 +1,16 @@
 // The check service: its pure parts over crafted groups, and runCheck over the real ARM adapter against the
 // emulator (the inventory estate: two groups nicknamed "geo", a LinkFailed view, an unreadable subscription).
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {connectArm} from '../../src/cli/connect.js'
+import {probingPorts} from '../../src/cli/composition.js'
 import {resolveArmSettings} from '../../src/cli/settings.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {idKey} from '../../src/domain/ids.js'
 import {ALL_RULES} from '../../src/domain/rules/index.js'
 import type {Thresholds} from '../../src/domain/rules/types.js'
 import {INVENTORY, inventoryScenario, sandboxWorld} from '../../src/sandbox/emulator/scenarios.js'
-import {checkGroup, healthFromProbe, NO_GROUPS, runCheck, summarise, type CheckOptions} from '../../src/services/check.js'
-import type {ArmPort} from '../../src/services/ports.js'
-import type {MemberProbeResult} from '../../src/services/probe.js'
+import type {MemberProbe} from '../../src/domain/probe.js'
+import {checkGroup, NO_GROUPS, runCheck, summarise, type CheckOptions} from '../../src/services/check.js'
+import type {ProbingPorts} from '../../src/services/ports.js'
 import {startTestEmulator, type TestEmulator} from '../helpers/emulator.js'
 import {buildGroup, context} from '../helpers/group-builder.js'
 
@@ -18,7 +18,7 @@ const THRESHOLDS: Thresholds = {memoryWarnPct: 70, memoryCritPct: 85, replicatio
 const GB = 1024 ** 3
 const rulesNeeding = (needs: string) => ALL_RULES.filter((r) => r.needs === needs).map((r) => r.name)
 
-function probeResult(id: string, overrides: Partial<MemberProbeResult> = {}): MemberProbeResult {
+function probeResult(id: string, overrides: Partial<MemberProbe> = {}): MemberProbe {
   return {
     id,
     endpoint: 'localhost:10000',
@@ -55,24 +55,24 @@ describe('checkGroup', () => {
 
   it('adds the probe and canary rules when their input is given', () => {
     const ctx = context(buildGroup(), {health: {1: {reachable: false, errorKind: 'refused', usedBytes: null, maxmemoryBytes: null}}, replication: true})
-    const checked = checkGroup(ctx.group, {health: ctx.health, replication: ctx.replication, thresholds: THRESHOLDS, include: ['arm', 'probe', 'canary']})
+    const checked = checkGroup(ctx.group, {probes: ctx.probes, replication: ctx.replication, thresholds: THRESHOLDS, include: ['arm', 'probe', 'canary']})
     expect(checked.evaluated.map((e) => e.rule)).toEqual(ALL_RULES.map((r) => r.name))
     expect(checked.findings.map((f) => [f.rule, f.members])).toEqual([['unreachable', [ctx.group.members[1].id]]])
   })
 })
 
-describe('healthFromProbe', () => {
-  it('keys by idKey and carries reachability, the error and INFO memory', () => {
+describe('the probe as the rules read it', () => {
+  it('matches members by id whatever the case, and reads reachability, the error and INFO memory', () => {
     const group = buildGroup()
     const [a, b] = group.members
-    const health = healthFromProbe([
+    const probes = [
       probeResult(a.id.toUpperCase(), {memory: {usedBytes: 9 * GB, maxBytes: 10 * GB, fragmentation: null, evictedKeys: null}}),
       probeResult(b.id, {reachable: false, error: {kind: 'timeout', message: 'no answer in 2000 ms'}, memory: null}),
-    ])
-    expect(health.get(idKey(a.id))).toEqual({id: a.id.toUpperCase(), reachable: true, errorKind: null, errorMessage: null, usedBytes: 9 * GB, maxmemoryBytes: 10 * GB})
-    expect(health.get(idKey(b.id))).toEqual({id: b.id, reachable: false, errorKind: 'timeout', errorMessage: 'no answer in 2000 ms', usedBytes: null, maxmemoryBytes: null})
+      // not dialled: the probe rules skip it
+      probeResult(group.members[2].id, {endpoint: '', reachable: false, memory: null}),
+    ]
     // the rules read it as they are meant to: 90% is over the 85% critical line
-    const checked = checkGroup(group, {health, thresholds: THRESHOLDS, include: ['arm', 'probe']})
+    const checked = checkGroup(group, {probes, thresholds: THRESHOLDS, include: ['arm', 'probe']})
     expect(checked.findings.map((f) => [f.rule, f.severity])).toEqual([
       ['unreachable', 'error'],
       ['memory-headroom', 'error'],
@@ -97,9 +97,9 @@ describe('summarise', () => {
 
 describe('runCheck against the emulator', () => {
   let em: TestEmulator
-  let arm: ArmPort
+  let ports: ProbingPorts
   const run = (overrides: Partial<CheckOptions> = {}) =>
-    runCheck(arm, {
+    runCheck(ports, {
       subscriptions: [],
       selection: {},
       probe: false,
@@ -113,7 +113,7 @@ describe('runCheck against the emulator', () => {
 
   beforeAll(async () => {
     em = await startTestEmulator(inventoryScenario(), {pageSize: INVENTORY.pageSize})
-    arm = await connectArm({...resolveArmSettings({concurrency: 8, 'arm-endpoint': em.url}, {GEO_REDIS_ACCESS_TOKEN: em.token}), caPem: em.emulator.caPem})
+    ports = await probingPorts({...resolveArmSettings({concurrency: 8, 'arm-endpoint': em.url}, {GEO_REDIS_ACCESS_TOKEN: em.token}), caPem: em.emulator.caPem})
   })
   afterAll(async () => {
     await em?.stop()
@@ -173,8 +173,8 @@ describe('runCheck with nothing to check', () => {
     delete world.databases[0].properties.geoReplication
     const em = await startTestEmulator(world)
     try {
-      const arm = await connectArm({...resolveArmSettings({concurrency: 4, 'arm-endpoint': em.url}, {GEO_REDIS_ACCESS_TOKEN: em.token}), caPem: em.emulator.caPem})
-      const result = await runCheck(arm, {subscriptions: [], selection: {}, probe: true, canary: false, thresholds: THRESHOLDS, target: {auth: 'keys'}, timeoutMs: 500})
+      const ports = await probingPorts({...resolveArmSettings({concurrency: 4, 'arm-endpoint': em.url}, {GEO_REDIS_ACCESS_TOKEN: em.token}), caPem: em.emulator.caPem})
+      const result = await runCheck(ports, {subscriptions: [], selection: {}, probe: true, canary: false, thresholds: THRESHOLDS, target: {auth: 'keys'}, timeoutMs: 500})
       expect(result.groups).toEqual([])
       expect(result.errors.map((e) => e.code)).toEqual([NO_GROUPS])
       expect(result.exitCode).toBe(1)

@@ -1,10 +1,11 @@
 // Flush empties every member it reaches; the guards keep it from running on a group it would only half reach.
 import {describe, expect, it} from 'vitest'
-import {evaluateFlush, flushReach, type ProbeFact} from '../../src/domain/guards.js'
+import {evaluateFlush, flushReach} from '../../src/domain/guards.js'
+import type {MemberProbe} from '../../src/domain/probe.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
 import {buildGroup, probeFact} from '../helpers/group-builder.js'
 
-const probe = (m: Member, reachable = true): ProbeFact => probeFact(m, reachable ? 'up' : 'down')
+const probe = (m: Member, reachable = true): MemberProbe => probeFact(m, reachable ? 'up' : 'down')
 
 function flushOn(group: GeoGroup, overrides: Partial<Parameters<typeof evaluateFlush>[0]> = {}) {
   return evaluateFlush({group, issuer: group.members[0], probes: group.members.map((m) => probe(m)), force: false, ...overrides})

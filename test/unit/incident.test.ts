@@ -10,29 +10,31 @@ import {
   RUNBOOK_STEPS,
   stepNumber,
   type IncidentInput,
-  type ProbeReading,
 } from '../../src/domain/incident.js'
+import type {FailureKind, MemberProbe} from '../../src/domain/probe.js'
 import {placeholderMember} from '../../src/domain/group.js'
 import {clusterIdOf, idKey} from '../../src/domain/ids.js'
 import type {ClusterView, GeoGroup, Member} from '../../src/domain/model.js'
 import type {ReadCause} from '../../src/domain/read.js'
-import {RunbookLog, stepTitle} from '../../src/output/runbook.js'
-import {endWithoutUnlink, type Assessment} from '../../src/services/runbook.js'
-import {SUBSCRIPTION, buildGroup, idOf} from '../helpers/group-builder.js'
+import {renderRunbookLog, stepTitle} from '../../src/output/runbook.js'
+import type {Assessment} from '../../src/services/runbook/assess.js'
+import {endWithoutUnlink} from '../../src/services/runbook/ending.js'
+import {RunbookJournal} from '../../src/services/runbook/journal.js'
+import {SUBSCRIPTION, buildGroup, idOf, observed} from '../helpers/group-builder.js'
 
 const GB = 1024 ** 3
 const T = {warnPct: 70, critPct: 85}
 
 /** a probe that answered, `usedGB` of a 10 GB maxmemory */
-function answered(m: Member, usedGB = 2): ProbeReading {
-  return {id: m.id, reachable: true, errorKind: null, errorMessage: null, latencyMs: 1.2, usedBytes: usedGB * GB, maxmemoryBytes: 10 * GB}
+function answered(m: Member, usedGB = 2): MemberProbe {
+  return observed(m, {latencyMs: 1.2, usedBytes: usedGB * GB, maxmemoryBytes: 10 * GB})
 }
 
-function silent(m: Member, kind = 'refused', message = 'connect ECONNREFUSED 10.0.0.3:10000'): ProbeReading {
-  return {id: m.id, reachable: false, errorKind: kind, errorMessage: message, latencyMs: null, usedBytes: null, maxmemoryBytes: null}
+function silent(m: Member, kind: FailureKind = 'refused', message = 'connect ECONNREFUSED 10.0.0.3:10000'): MemberProbe {
+  return observed(m, {reachable: false, errorKind: kind, errorMessage: message, latencyMs: null, usedBytes: null, maxmemoryBytes: null})
 }
 
-function input(group: GeoGroup, probes: ProbeReading[]): IncidentInput {
+function input(group: GeoGroup, probes: MemberProbe[]): IncidentInput {
   return {group, probes, thresholds: T}
 }
 
@@ -151,7 +153,7 @@ describe('member statuses and the diagnosis', () => {
   it('an auth or TLS failure of the probe is a setup problem from here: unknown, not failing', () => {
     const g = buildGroup()
     const [a, b, c] = g.members
-    for (const kind of ['auth', 'tls']) {
+    for (const kind of ['auth', 'tls'] as const) {
       const {diagnosis, recommendation} = run(input(g, [answered(a), answered(b), silent(c, kind, 'WRONGPASS invalid username-password pair')]))
       expect(diagnosis.failing).toEqual([])
       expect(diagnosis.unknown.map((s) => s.name)).toEqual(['cache3/default'])
@@ -163,7 +165,7 @@ describe('member statuses and the diagnosis', () => {
   it('the survivors are as full as the fullest; without maxmemory the SKU size is the limit', () => {
     const g = buildGroup()
     const [a, b, c] = g.members
-    const probes = [{...answered(a), maxmemoryBytes: null, usedBytes: 9 * GB}, answered(b, 1), silent(c)]
+    const probes = [observed(a, {maxmemoryBytes: null, usedBytes: 9 * GB}), answered(b, 1), silent(c)]
     const {diagnosis} = run(input(g, probes))
     // Balanced_B10 is 12 GB: 9 of 12 is 75%
     expect(diagnosis.fullest).toEqual({name: 'cache1/default', usedPct: 75, level: 'warn'})
@@ -199,7 +201,7 @@ describe('the recommendation', () => {
   it("the survivors' memory unknown: redirect, and say to watch it elsewhere", () => {
     const g = buildGroup({members: [{sku: {name: 'Enterprise_E10', capacity: 2}}, {sku: {name: 'Enterprise_E10', capacity: 2}}, {}]})
     const [a, b, c] = g.members
-    const unmeasured = (m: Member) => ({...answered(m), maxmemoryBytes: null})
+    const unmeasured = (m: Member) => observed(m, {latencyMs: 1.2, usedBytes: 2 * GB, maxmemoryBytes: null})
     const {diagnosis, recommendation} = run(input(g, [unmeasured(a), unmeasured(b), silent(c)]))
     expect(diagnosis.level).toBe('unknown')
     expect(diagnosis.fullest).toBeNull()
@@ -251,11 +253,11 @@ describe('next steps', () => {
 
 describe('the log and the endings', () => {
   it('runbook.md lists every step in order: what was shown, the answers, and why the rest was not reached', () => {
-    const log = new RunbookLog()
-    log.add('group', [{kind: 'line', text: 'group "orders"', mark: 'ok'}])
+    const log = new RunbookJournal()
+    log.add('group', [{kind: 'note', text: 'group "orders"', mark: 'ok'}])
     log.add('decision', [{kind: 'answer', question: 'Go on to force-unlink cache3/default?', answer: 'no'}])
     log.skipAfter('group', 'you chose to redirect clients only')
-    const md = log.markdown({nickname: 'orders', startedAt: 't0', finishedAt: 't1', dryRun: false, outcome: 'refused: redirect clients only'})
+    const md = renderRunbookLog(log.entries(), {nickname: 'orders', startedAt: 't0', finishedAt: 't1', dryRun: false, outcome: 'refused: redirect clients only'})
     const headings = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1])
     expect(headings).toEqual(RUNBOOK_STEPS.map((s) => stepTitle(s.id)))
     expect(md).toContain('- (✓) group "orders"')

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {evaluateFlush, evaluateForceLink, evaluateForceUnlink, type ProbeFact} from '../../src/domain/guards.js'
+import {evaluateFlush, evaluateForceLink, evaluateForceUnlink} from '../../src/domain/guards.js'
+import type {MemberProbe} from '../../src/domain/probe.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
 import {
   chooseIssuer,
@@ -14,9 +15,9 @@ import {
 } from '../../src/domain/plans.js'
 import {buildGroup, probeFact} from '../helpers/group-builder.js'
 
-const fact = (m: Member, reachable: boolean, latencyMs = 1): ProbeFact => probeFact(m, reachable ? 'up' : 'down', {latencyMs})
+const fact = (m: Member, reachable: boolean, latencyMs = 1): MemberProbe => probeFact(m, reachable ? 'up' : 'down', {latencyMs})
 
-function unlinkPlan(group: GeoGroup, target: Member, probes: ProbeFact[] | null, extra: {issuer?: Member; force?: boolean; dryRun?: boolean} = {}) {
+function unlinkPlan(group: GeoGroup, target: Member, probes: MemberProbe[] | null, extra: {issuer?: Member; force?: boolean; dryRun?: boolean} = {}) {
   const linkedPeers = linkedPeersOf(group, target)
   const issuer = extra.issuer ?? chooseIssuer(linkedPeers, probes)
   const force = extra.force ?? false
@@ -117,7 +118,7 @@ describe('force-unlink plan', () => {
 })
 
 describe('force-link plan', () => {
-  const linkPlan = (group: GeoGroup, joining: Member, survivors: Member[], probes: ProbeFact[] | null = null) =>
+  const linkPlan = (group: GeoGroup, joining: Member, survivors: Member[], probes: MemberProbe[] | null = null) =>
     forceLinkPlan({
       group,
       targetQuery: joining.cluster,
@@ -161,7 +162,7 @@ describe('force-link plan', () => {
 })
 
 describe('flush plan', () => {
-  const plan = (group: GeoGroup, issuer: Member, probes: ProbeFact[] | null, extra: {force?: boolean; fromFlag?: boolean} = {}) =>
+  const plan = (group: GeoGroup, issuer: Member, probes: MemberProbe[] | null, extra: {force?: boolean; fromFlag?: boolean} = {}) =>
     flushPlan({
       group,
       targetQuery: '',

@@ -1,8 +1,9 @@
 import {randomBytes, randomUUID} from 'node:crypto'
 import {afterAll, describe, expect, it} from 'vitest'
 import {OperationError} from '../../src/domain/errors.js'
-import {entraAuth, jwtObjectId} from '../../src/redis/entra.js'
+import {stringClaim} from '../../src/domain/token.js'
 import {probeMember} from '../../src/redis/probe.js'
+import {entraAuth} from '../../src/services/targets.js'
 import {createCa, createLeaf} from '../../src/sandbox/certs.js'
 import {openClientsAfter, startRedisServer, stopAll} from '../helpers/redis-server.js'
 
@@ -15,18 +16,18 @@ function tokenFor(claims: Record<string, unknown>): string {
 
 afterAll(stopAll)
 
-describe('jwtObjectId', () => {
+describe('the oid claim of a token', () => {
   it('reads the oid claim without verifying', () => {
     const oid = randomUUID()
-    expect(jwtObjectId(tokenFor({oid}))).toBe(oid)
+    expect(stringClaim(tokenFor({oid}), 'oid')).toBe(oid)
   })
 
   it('is null for anything that is not a JWT with an oid', () => {
-    expect(jwtObjectId('primary-access-key')).toBeNull()
-    expect(jwtObjectId('a.b.c')).toBeNull()
-    expect(jwtObjectId(`x.${Buffer.from('[1]').toString('base64url')}.y`)).toBeNull()
-    expect(jwtObjectId(tokenFor({sub: 'no oid here'}))).toBeNull()
-    expect(jwtObjectId(tokenFor({oid: 42}))).toBeNull()
+    expect(stringClaim('primary-access-key', 'oid')).toBeNull()
+    expect(stringClaim('a.b.c', 'oid')).toBeNull()
+    expect(stringClaim(`x.${Buffer.from('[1]').toString('base64url')}.y`, 'oid')).toBeNull()
+    expect(stringClaim(tokenFor({sub: 'no oid here'}), 'oid')).toBeNull()
+    expect(stringClaim(tokenFor({oid: 42}), 'oid')).toBeNull()
   })
 })
 

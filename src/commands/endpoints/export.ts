@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {connectArm} from '../../cli/connect.js'
+import {keyReadingArm} from '../../cli/composition.js'
 import {armFlags} from '../../cli/settings.js'
 import {UsageError} from '../../domain/errors.js'
+import {readExitCode} from '../../domain/outcome.js'
 import {ENDPOINTS_FORMATS, renderEndpoints, type EndpointsFormat} from '../../output/endpoints.js'
 import {runEndpointsExport} from '../../services/endpoints.js'
 import {groupFlags, groupScope, warnUnread} from '../../cli/flags.js'
@@ -35,12 +36,12 @@ A member ARM cannot read is exported too, with why (readError; a notRead column 
     const {flags} = await this.parse(EndpointsExport)
     const format = formatOf(flags.format, flags.json ?? false)
     const {settings, scope} = groupScope(flags)
-    const arm = await connectArm(settings)
+    const arm = await keyReadingArm(settings)
     if (flags['include-keys']) this.warn('--include-keys: access keys are written to stdout; keep this output out of logs, tickets and version control')
     const {export: data, group, errors} = await runEndpointsExport(arm, {...scope, includeKeys: flags['include-keys']})
     warnUnread(this, errors, group.unreadable, 'its port and protocol are missing from the export')
     for (const m of data.members) if (m.primaryKey === null && !m.readError) this.warn(`${m.cluster}/${m.database} has access keys disabled: no key exported (it takes Microsoft Entra tokens)`)
-    return {data, exitCode: data.unresolved.length > 0 ? 1 : 0, human: () => renderEndpoints(data, format), withSecrets: flags['include-keys'], wrap: false}
+    return {data, exitCode: readExitCode(data.unresolved), human: () => renderEndpoints(data, format), withSecrets: flags['include-keys'], wrap: false}
   }
 }
 

@@ -1,14 +1,11 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {evidenceFlags, probeSettingsFrom} from '../../cli/confirm.js'
-import {dataPlaneFlags} from '../../cli/flags.js'
-import {connectArm} from '../../cli/connect.js'
+import {probingPorts} from '../../cli/composition.js'
+import {dataPlaneFlags, evidenceFlags, evidenceRootFlag, groupFlags, probeSettingsFrom} from '../../cli/flags.js'
 import {checkOutputPath} from '../../cli/paths.js'
-import {groupFlags} from '../../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
-import {DEFAULT_EVIDENCE_ROOT} from '../../evidence/bundle.js'
 import {renderCapture} from '../../output/plan.js'
-import {captureEvidence} from '../../services/evidence.js'
+import {captureEvidence} from '../../services/capture.js'
 
 export default class EvidenceCapture extends BaseCommand {
   static override summary = 'write an evidence bundle of a group\'s current state, changing nothing'
@@ -25,7 +22,7 @@ export default class EvidenceCapture extends BaseCommand {
     group: Flags.string({char: 'g', description: 'group nickname', required: true}),
     'resource-group': groupFlags['resource-group'],
     member: groupFlags.member,
-    out: Flags.string({description: 'parent folder of the bundle', default: DEFAULT_EVIDENCE_ROOT}),
+    out: evidenceRootFlag('parent folder of the bundle'),
     probe: Flags.boolean({description: 'also probe every member from here (probe.json)'}),
     reason: evidenceFlags.reason,
   }
@@ -35,17 +32,11 @@ export default class EvidenceCapture extends BaseCommand {
     checkOutputPath(flags.out, '--out', 'folder')
     const settings = resolveArmSettings(flags)
     const probe = flags.probe ? probeSettingsFrom(flags, settings) : null
-    const arm = await connectArm(settings)
-    const progress = this.progress(`reading group ${flags.group}`)
-    const result = await captureEvidence(arm, {
-      subscriptions: settings.subscriptions,
-      group: flags.group,
-      resourceGroup: flags['resource-group'],
-      member: flags.member,
-      probe,
-      evidence: {root: flags.out, tool: {name: this.config.name, version: this.config.version}, reason: flags.reason ?? null},
-      onProgress: (line) => progress.update(line),
-    }).finally(() => progress.stop())
+    const ports = await probingPorts(settings)
+    const evidence = this.evidenceSettings(flags.out, flags.reason)
+    const result = await this.withProgress(`reading group ${flags.group}`, (onProgress) =>
+      captureEvidence(ports, {subscriptions: settings.subscriptions, group: flags.group, resourceGroup: flags['resource-group'], member: flags.member, probe, evidence, onProgress}),
+    )
     return {data: result, human: () => renderCapture(result)}
   }
 }

@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {verifyBundle} from '../../evidence/verify.js'
+import {verifyExitCode} from '../../domain/outcome.js'
 import {renderVerify} from '../../output/plan.js'
+import {verifyEvidence} from '../../services/verify.js'
 
 export default class EvidenceVerify extends BaseCommand {
   static override summary = 'recompute an evidence bundle\'s hashes and say whether it is intact'
@@ -26,8 +27,7 @@ Exit 0 intact, complete and (with --expect) the expected digest · 1 a file is m
 
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parse(EvidenceVerify)
-    const result = await verifyBundle(args.dir, {expect: flags.expect})
-    const ok = result.intact && result.complete && result.digestMatches !== false
-    return {data: result, exitCode: ok ? 0 : 1, human: () => renderVerify(result)}
+    const result = await verifyEvidence(args.dir, {expect: flags.expect})
+    return {data: result, exitCode: verifyExitCode(result), human: () => renderVerify(result)}
   }
 }

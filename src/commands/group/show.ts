@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {connectArm} from '../../cli/connect.js'
+import {readingArm} from '../../cli/composition.js'
 import {formatFlag, warnUnread} from '../../cli/flags.js'
 import {armFlags, resolveArmSettings} from '../../cli/settings.js'
 import {readGroups} from '../../services/inventory.js'
+import {readExitCode} from '../../domain/outcome.js'
 import {renderGroups, linkMatrix, type InventoryFormat} from '../../output/inventory.js'
 
 export default class GroupShow extends BaseCommand {
@@ -30,13 +31,9 @@ export default class GroupShow extends BaseCommand {
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parse(GroupShow)
     const settings = resolveArmSettings(flags)
-    const arm = await connectArm(settings)
-    const progress = this.progress(`reading group ${args.nickname}`)
-    const {inventory, groups} = await readGroups(
-      arm,
-      {subscriptions: settings.subscriptions},
-      {group: args.nickname, resourceGroup: flags['resource-group'], member: flags.member},
-    ).finally(() => progress.stop())
+    const arm = await readingArm(settings)
+    const selection = {group: args.nickname, resourceGroup: flags['resource-group'], member: flags.member}
+    const {inventory, groups} = await this.withProgress(`reading group ${args.nickname}`, () => readGroups(arm, {subscriptions: settings.subscriptions}, selection))
     warnUnread(this, inventory.errors, groups.flatMap((g) => g.unreadable), '', !this.jsonEnabled())
     const data = {
       generatedAt: inventory.generatedAt,
@@ -46,7 +43,7 @@ export default class GroupShow extends BaseCommand {
     }
     return {
       data,
-      exitCode: inventory.errors.length > 0 ? 1 : 0,
+      exitCode: readExitCode(inventory.errors),
       human: () => renderGroups(groups, flags.format as InventoryFormat),
       wrap: flags.format === 'table',
     }

@@ -1,5 +1,6 @@
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
 import {readProfiles} from '../../cli/profiles.js'
+import {suggestCommand} from '../../domain/suggest.js'
 import {table} from '../../output/table.js'
 
 export default class ProfileList extends BaseCommand {
@@ -20,7 +21,7 @@ export default class ProfileList extends BaseCommand {
       data: {profiles},
       human: () =>
         profiles.length === 0
-          ? 'no profiles saved; `geo-redis sandbox up` saves "sandbox", `geo-redis profile set` saves your own'
+          ? `no profiles saved; ${suggestCommand(['sandbox', 'up'])} saves "sandbox", ${suggestCommand(['profile', 'set'])} saves your own`
           : table(['name', 'arm endpoint', 'cloud', 'subscriptions', 'ca'], profiles.map((p) => [p.name, p.armEndpoint, p.cloud, p.subscriptions.join(' '), p.caPath])),
     }
   }

@@ -1,10 +1,7 @@
-import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../../cli/base.js'
-import {readCaFile} from '../../cli/ca-file.js'
-import {checkProfileName, readProfiles, writeProfile} from '../../cli/profiles.js'
-import {resolveArmSettings} from '../../cli/settings.js'
-import {CLOUD_NAMES} from '../../azure/clouds.js'
+import {saveProfile} from '../../cli/settings.js'
+import {CLOUD_NAMES} from '../../domain/clouds.js'
 
 export default class ProfileSet extends BaseCommand {
   static override summary = 'save named connection settings (endpoint, subscriptions, cloud)'
@@ -24,20 +21,7 @@ export default class ProfileSet extends BaseCommand {
 
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parse(ProfileSet)
-    checkProfileName(args.name, 'the profile name')
-    const profiles = readProfiles()
-    const profile = {
-      ...(Object.hasOwn(profiles, args.name) ? profiles[args.name] : {}),
-      ...(flags['arm-endpoint'] === undefined ? {} : {armEndpoint: flags['arm-endpoint']}),
-      ...(flags.cloud === undefined ? {} : {cloud: flags.cloud}),
-      ...(flags.subscription === undefined ? {} : {subscriptions: flags.subscription}),
-      // absolute: the profile is used from other folders
-      ...(flags['ca-path'] === undefined ? {} : {caPath: resolve(flags['ca-path'])}),
-    }
-    // validates endpoint, cloud and subscription ids before anything is saved
-    resolveArmSettings({concurrency: 1, 'arm-endpoint': profile.armEndpoint, cloud: profile.cloud, subscription: profile.subscriptions}, {})
-    if (profile.caPath) readCaFile(profile.caPath, '--ca-path', 'pass the PEM file of the private CA (a -----BEGIN CERTIFICATE----- block)')
-    writeProfile(args.name, profile)
+    const profile = saveProfile(args.name, {armEndpoint: flags['arm-endpoint'], cloud: flags.cloud, subscriptions: flags.subscription, caPath: flags['ca-path']})
     const {accessToken: _omit, ...shown} = profile
     return {data: {name: args.name, profile: shown}, human: () => `saved profile ${args.name}`}
   }

@@ -3,7 +3,8 @@ import {allMembers, label, shortName} from '../group.js'
 import {suggestCommand} from '../suggest.js'
 import {idKey} from '../ids.js'
 import type {GeoGroup, Member} from '../model.js'
-import type {CheckContext, Finding, MemberHealth, Rule, Scope, Severity} from './types.js'
+import {dialled, probeOf, type MemberProbe} from '../probe.js'
+import type {CheckContext, Finding, Rule, Scope, Severity} from './types.js'
 
 /** Items grouped by key, groups and items in first-seen order. */
 export function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
@@ -98,15 +99,17 @@ export function everyoneScope(ctx: CheckContext): Scope {
   return {members: everyone(ctx.group), skipped: []}
 }
 
-export function healthOf(ctx: CheckContext, m: Member): MemberHealth | undefined {
-  return ctx.health?.get(idKey(m.id))
+/** What the probe saw of the member when it was dialled; undefined when it was not (the probe rules skip it). */
+export function healthOf(ctx: CheckContext, m: Member): MemberProbe | undefined {
+  const probe = probeOf(ctx.probes, m)
+  return probe && dialled(probe) ? probe : undefined
 }
 
 /**
  * Members with a probe result are checked, readable or not; the rest are skipped, as are those `skipReason` names.
  * A member ARM could not read is probed only when its endpoint is known.
  */
-export function probeScope(ctx: CheckContext, skipReason: (h: MemberHealth, m: Member) => string | null = () => null): Scope {
+export function probeScope(ctx: CheckContext, skipReason: (h: MemberProbe, m: Member) => string | null = () => null): Scope {
   const scope: Scope = {members: [], skipped: []}
   for (const m of allMembers(ctx.group)) {
     const h = healthOf(ctx, m)

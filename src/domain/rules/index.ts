@@ -21,7 +21,7 @@ import {unresolvedMember} from './unresolved-member.js'
 import {viewsDisagree} from './views-disagree.js'
 import type {CheckContext, Finding, Rule, RuleNeeds, Severity, Skip} from './types.js'
 
-export type {CheckContext, Finding, MemberHealth, ReplicationPair, Rule, RuleNeeds, Scope, Severity, Skip, Thresholds} from './types.js'
+export type {CheckContext, Finding, Rule, RuleNeeds, Scope, Severity, Skip, Thresholds} from './types.js'
 
 export const ALL_RULES: readonly Rule[] = [
   linkState,
@@ -60,11 +60,11 @@ export interface Evaluation {
 }
 
 /**
- * Runs the included rules whose input is present: probe rules need `ctx.health`, canary rules
+ * Runs the included rules whose input is present: probe rules need `ctx.probes`, canary rules
  * `ctx.replication`; a rule without its input is left out rather than reported as passing.
  */
 export function evaluateRules(ctx: CheckContext, options: {include: RuleNeeds[]}): Evaluation {
-  const available: Record<RuleNeeds, boolean> = {arm: true, probe: ctx.health !== undefined, canary: ctx.replication !== undefined}
+  const available: Record<RuleNeeds, boolean> = {arm: true, probe: ctx.probes !== undefined, canary: ctx.replication !== undefined}
   const findings: Finding[] = []
   const evaluated: Evaluated[] = []
   for (const rule of ALL_RULES) {

@@ -6,13 +6,14 @@ import type {Member} from '../model.js'
 import {skuMemoryGB} from '../sku.js'
 import {allMembers, label} from '../group.js'
 import {eachMember, healthOf, probeScope} from './helpers.js'
-import type {CheckContext, MemberHealth, Rule} from './types.js'
+import type {MemberProbe} from '../probe.js'
+import type {CheckContext, Rule} from './types.js'
 
 /** The member's memory use against its limit, or why it cannot be measured. */
-function usage(ctx: CheckContext, h: MemberHealth, m: Member) {
+function usage(ctx: CheckContext, h: MemberProbe, m: Member) {
   if (!h.reachable) return {skip: 'unreachable'}
   const use = memoryUse(
-    {usedBytes: h.usedBytes, maxmemoryBytes: h.maxmemoryBytes, skuMemoryGB: skuMemoryGB(m.sku.name, m.sku.capacity)},
+    {usedBytes: h.memory?.usedBytes ?? null, maxmemoryBytes: h.memory?.maxBytes ?? null, skuMemoryGB: skuMemoryGB(m.sku.name, m.sku.capacity)},
     {warnPct: ctx.thresholds.memoryWarnPct, critPct: ctx.thresholds.memoryCritPct},
   )
   return use.usedPct === null ? {skip: 'memory limit unknown'} : use

@@ -1,5 +1,6 @@
 // The contract between `geo-redis check` and its rules: pure functions from what was read to findings.
 import type {GeoGroup} from '../model.js'
+import type {CanaryPair, MemberProbe} from '../probe.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -12,27 +13,6 @@ export interface Finding {
   remediation: string
 }
 
-/** What the data-plane probe saw for one member. */
-export interface MemberHealth {
-  id: string
-  reachable: boolean
-  errorKind: string | null
-  errorMessage: string | null
-  usedBytes: number | null
-  /** INFO maxmemory; null when not set (0) or not read */
-  maxmemoryBytes: number | null
-}
-
-/** One canary write on `from`, looked for on `to`. */
-export interface ReplicationPair {
-  from: string
-  to: string
-  replicated: boolean
-  lagMs: number | null
-  /** why not replicated, when the canary knows */
-  reason?: string | null
-}
-
 export interface Thresholds {
   memoryWarnPct: number
   memoryCritPct: number
@@ -41,10 +21,10 @@ export interface Thresholds {
 
 export interface CheckContext {
   group: GeoGroup
-  /** keyed by idKey(member id), members ARM could not read included when they were dialled; absent when the probe did not run */
-  health?: Map<string, MemberHealth>
+  /** what the probe saw of every member, members ARM could not read included; absent when the probe did not run */
+  probes?: MemberProbe[]
   /** absent when the canary did not run */
-  replication?: ReplicationPair[]
+  replication?: CanaryPair[]
   thresholds: Thresholds
   /** how this run reached ARM (--profile, --subscription, …), repeated in every command a remediation suggests */
   connection?: string[]

@@ -31,13 +31,14 @@ export const unreachable: Rule = {
       (m) => {
         const h = healthOf(ctx, m)
         if (!h || h.reachable) return null
-        const why = [h.errorKind, h.errorMessage].filter(Boolean).join(': ')
-        const local = LOCAL_CAUSE[h.errorKind ?? '']
+        const why = [h.error?.kind, h.error?.message].filter(Boolean).join(': ')
+        const kind = h.error?.kind
+        const local = LOCAL_CAUSE[kind ?? '']
         const endpoint = memberEndpoint(m, ctx.group)
         // an unread member dialled without credentials that refuses AUTH is up: only ARM in its region is not answering
-        const remediation = m.readError && h.errorKind === 'auth'
+        const remediation = m.readError && kind === 'auth'
           ? 'its data plane answers although ARM cannot read it: re-run with --auth entra to authenticate without ARM, and see unresolved-member for why ARM does not answer'
-          : h.errorKind === 'auth' || h.errorKind === 'tls'
+          : kind === 'auth' || kind === 'tls'
             ? local
             : `${local ?? 'check network access and credentials from here'}; ${outage(m, ctx)}`
         return {

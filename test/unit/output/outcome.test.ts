@@ -1,8 +1,7 @@
-// The exit code of a guarded operation's result: what automation branches on. The contract has four codes; an unknown
-// outcome is 1 (its `outcome` says unknown), and any stop signal is 130.
+// A guarded operation's result as text: an unknown outcome is a warning that says why and what to check.
 import {describe, expect, it} from 'vitest'
-import {exitCodeOf, renderGuardedResult} from '../../../src/output/plan.js'
-import type {GuardedResult} from '../../../src/services/evidence.js'
+import {renderGuardedResult} from '../../../src/output/plan.js'
+import type {GuardedResult} from '../../../src/services/guarded/lifecycle.js'
 
 const result = (over: Partial<GuardedResult>): GuardedResult =>
   ({
@@ -28,20 +27,7 @@ const unknown = (cause: 'signal' | 'deadline' | 'no-answer', signal: 'SIGINT' | 
     nextSteps: ["check the operation: az rest --method get --url 'https://arm/op/1'", 'read the group: geo-redis group show geo'],
   })
 
-describe('exit codes of a guarded operation', () => {
-  it("the contract's codes: 0 ok, 1 ARM said failed or unknown, 2 refused, 130 a signal before or after sending", () => {
-    expect(exitCodeOf(result({}))).toBe(0)
-    expect(exitCodeOf(result({outcome: 'dry-run'}))).toBe(0)
-    expect(exitCodeOf(result({outcome: 'failed'}))).toBe(1)
-    expect(exitCodeOf(result({outcome: 'refused', refusal: {guard: 'x', message: 'm', remediation: 'r', interrupted: false}}))).toBe(2)
-    expect(exitCodeOf(unknown('deadline'))).toBe(1)
-    expect(exitCodeOf(unknown('no-answer'))).toBe(1)
-    expect(exitCodeOf(unknown('signal', 'SIGINT'))).toBe(130)
-    expect(exitCodeOf(unknown('signal', 'SIGHUP'))).toBe(130)
-    expect(exitCodeOf(unknown('signal', 'SIGTERM'))).toBe(130)
-    expect(exitCodeOf(result({outcome: 'refused', stoppedBy: 'SIGTERM', refusal: {guard: 'not-interrupted', message: 'm', remediation: 'r', interrupted: true}}))).toBe(130)
-  })
-
+describe('the result of a guarded operation', () => {
   it('an unknown outcome says why and what to check on stderr, marked as a warning, not a failure', () => {
     const text = renderGuardedResult(unknown('deadline'))
     expect(text.stdout).toContain('(!) force-unlink geo-neu/default, group "geo": outcome unknown')

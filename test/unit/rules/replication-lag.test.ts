@@ -12,8 +12,8 @@ describe('replication-lag', () => {
     const ctx = context(buildGroup(), {
       replication: [
         {from: a, to: b, replicated: false, lagMs: null, reason: 'not seen within 5000 ms'},
-        {from: a, to: c, replicated: true, lagMs: 2500},
-        {from: b, to: c, replicated: true, lagMs: 1000},
+        {from: a, to: c, replicated: true, lagMs: 2500, reason: null},
+        {from: b, to: c, replicated: true, lagMs: 1000, reason: null},
       ],
     })
     const findings = replicationLag.evaluate(ctx)
@@ -27,7 +27,7 @@ describe('replication-lag', () => {
 
   it('skips members no canary covered', () => {
     const [a, b, c] = [idOf('cache1'), idOf('cache2'), idOf('cache3')]
-    const ctx = context(buildGroup(), {replication: [{from: a, to: b, replicated: true, lagMs: 10}]})
+    const ctx = context(buildGroup(), {replication: [{from: a, to: b, replicated: true, lagMs: 10, reason: null}]})
     expect(replicationLag.scope!(ctx)).toEqual({members: [a, b], skipped: [{member: c, reason: 'no canary result'}]})
   })
 })

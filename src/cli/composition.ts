@@ -1,0 +1,84 @@
+// The one module that builds adapters and hands them to use cases as ports. A reading command gets an ArmReader
+// that holds nothing else: its methods only, picked off the SDK adapter, so nothing that can mutate is within its
+// reach, not even by a cast. Only guarded commands get ArmOperations. The adapters are imported when first needed, so
+// --help never loads the Azure SDK and inventory never loads the Redis client.
+import type {ArmOperations, ArmReader, DataPlane, GuardedPorts, ProbingArm, ProbingPorts, Progress, RedisCredentials} from '../services/ports.js'
+import type {IncidentPorts} from '../services/runbook/incident.js'
+import {groupLocks, type HeldGroupLocks} from './locks.js'
+import {TerminalDisplay, TerminalPrompter} from './prompts.js'
+import type {ResolvedArmSettings} from './settings.js'
+
+/** Every method of each port, so a new one must be named here too (the compiler checks). */
+const READER = {
+  listSubscriptions: true,
+  listClusters: true,
+  listDatabases: true,
+  getCluster: true,
+  getDatabase: true,
+  listSkusForScaling: true,
+  principal: true,
+} as const satisfies Record<keyof ArmReader, true>
+
+const CREDENTIALS = {listKeys: true, redisToken: true} as const satisfies Record<keyof RedisCredentials, true>
+
+/** An object with only `methods` of `arm`, bound to it. */
+function only<T>(arm: ArmOperations, methods: Record<string, true>): T {
+  const source = arm as unknown as Record<string, (...args: unknown[]) => unknown>
+  return Object.fromEntries(Object.keys(methods).map((name) => [name, source[name]!.bind(arm)])) as T
+}
+
+/** A warning when the environment asks to switch TLS verification off, which geo-redis never does. */
+function tlsOverrideWarning(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return null
+  return (
+    'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: geo-redis always verifies the certificates of ARM, Microsoft Entra and Redis; ' +
+    'to trust a private CA, set NODE_EXTRA_CA_CERTS=<ca.pem>, save it in a profile (profile set --ca-path), or pass --ca for Redis'
+  )
+}
+
+/**
+ * Signs in before the first ARM request, so a failed sign-in is a usage error (exit 2) with what to do, whatever the
+ * command; the ARM token goes to ARM only and a Redis token is asked for separately, when Entra AUTH needs one.
+ */
+async function connectArm(settings: ResolvedArmSettings): Promise<ArmOperations> {
+  const warning = tlsOverrideWarning()
+  if (warning) process.stderr.write(`(!) ${warning}\n`)
+  const [{AzureArm}, {createCredentials}] = await Promise.all([import('../azure/arm.js'), import('../azure/credentials.js')])
+  const credentials = await createCredentials(settings)
+  const arm = new AzureArm({...settings, credential: credentials.arm, redisCredential: credentials.redis})
+  await arm.signIn()
+  return arm
+}
+
+async function dataPlane(): Promise<DataPlane> {
+  const {RedisDataPlane} = await import('../redis/data-plane.js')
+  return new RedisDataPlane()
+}
+
+/** inventory, group show: ARM, read-only. */
+export async function readingArm(settings: ResolvedArmSettings): Promise<ArmReader> {
+  return only<ArmReader>(await connectArm(settings), READER)
+}
+
+/** endpoints export: ARM read-only, and the access keys it may export. */
+export async function keyReadingArm(settings: ResolvedArmSettings): Promise<ProbingArm> {
+  return only<ProbingArm>(await connectArm(settings), {...READER, ...CREDENTIALS})
+}
+
+/** probe, capacity, check, evidence capture: ARM read-only, the keys the probes present, and the data plane. */
+export async function probingPorts(settings: ResolvedArmSettings): Promise<ProbingPorts> {
+  return {arm: await keyReadingArm(settings), dataPlane: await dataPlane()}
+}
+
+/**
+ * force-unlink, force-link, flush, the runbook: every ARM operation, the data plane, and this machine's group locks
+ * (`connection`: the run's ARM flags, for the command a busy lock suggests); the caller releases the locks at the end.
+ */
+export async function guardedPorts(settings: ResolvedArmSettings, connection: string[]): Promise<GuardedPorts & {locks: HeldGroupLocks}> {
+  return {arm: await connectArm(settings), dataPlane: await dataPlane(), locks: groupLocks(connection)}
+}
+
+/** The incident runbook: a guarded command's ports, and the operator on this terminal (`progress`: the command's own). */
+export async function incidentPorts(settings: ResolvedArmSettings, connection: string[], progress: (text: string) => Progress): Promise<IncidentPorts & {locks: HeldGroupLocks}> {
+  return {...(await guardedPorts(settings, connection)), prompter: new TerminalPrompter(), display: new TerminalDisplay(progress)}
+}

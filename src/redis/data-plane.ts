@@ -1,0 +1,15 @@
+// The DataPlane port on real Redis: bounded, verified connections (connect.ts), the probe and the canary.
+import type {CanaryPair, Dialled} from '../domain/probe.js'
+import type {DataPlane, DialOptions, RedisTarget} from '../services/ports.js'
+import {runCanary} from './canary.js'
+import {probeMembers} from './probe.js'
+
+export class RedisDataPlane implements DataPlane {
+  probe(targets: RedisTarget[], options: DialOptions): Promise<Dialled[]> {
+    return probeMembers(targets, options)
+  }
+
+  async canary(targets: RedisTarget[], options: {timeoutMs: number}): Promise<CanaryPair[]> {
+    return (await runCanary(targets, options)).pairs
+  }
+}
