@@ -156,7 +156,7 @@ export function groupCapacity(members: SizedMember[]): GroupCapacity {
         '; a smaller member cannot absorb the traffic redirected to it when a larger one fails, and geo-replication expects the same SKU everywhere',
     )
     // with an unknown size (Enterprise SKUs) there is no telling which SKU the others must catch up with
-    const to = target ? `${largest!.sku}` : 'one SKU'
+    const to = target ? `${largest.sku}` : 'one SKU'
     findings.push(
       `scale lock: a member scaled ahead keeps its usable memory capped at its original size until every member is on ${to}, ` +
         `the others can only scale to ${to}, and all other scaling is locked until they match`,
