@@ -9,7 +9,7 @@ import {CAUSE_TEXT, type ReadError} from './read.js'
 export type CapacityLevel = 'ok' | 'warn' | 'crit' | 'unknown'
 
 /** Where the limit behind headroom came from: INFO maxmemory, else the SKU's nominal size. */
-export type LimitSource = 'maxmemory' | 'sku'
+type LimitSource = 'maxmemory' | 'sku'
 
 export interface CapacityThresholds {
   /** used % of the limit at which a member is `warn` */

@@ -9,7 +9,7 @@ import {commandLine, suggestCommand} from './suggest.js'
 
 export type GuardedAction = 'force-unlink' | 'force-link' | 'flush'
 
-export interface PlanMember {
+interface PlanMember {
   id: string
   /** "cluster/database" */
   name: string
@@ -56,7 +56,7 @@ export interface OperationPlan {
 }
 
 /** One member as the plan's guards saw it. */
-export interface BasisMember {
+interface BasisMember {
   id: string
   /** "Succeeded/Running", both states when either is not, or "unread: <cause>" */
   state: string
@@ -79,7 +79,7 @@ export function planTitle(plan: OperationPlan): string {
   return `${plan.action} ${target} ${plan.action === 'force-unlink' ? 'from' : 'into'} ${group}`
 }
 
-export function planMember(m: Member): PlanMember {
+function planMember(m: Member): PlanMember {
   return {id: m.id, name: `${m.cluster}/${m.database}`, location: m.location}
 }
 
@@ -298,7 +298,7 @@ export function alreadyLinked(joining: Member, survivors: Member[]): boolean {
 }
 
 /** linkedDatabases as the spec example gives it: the joining database first, then the members it rejoins. */
-export function forceLinkIds(joining: Member, survivors: Member[]): string[] {
+function forceLinkIds(joining: Member, survivors: Member[]): string[] {
   return [joining.id, ...survivors.map((m) => m.id)]
 }
 
@@ -352,7 +352,7 @@ export interface FlushPlanInput extends PlanInput {
 }
 
 /** What a flush is about, in the renderers' "<action> <target>" phrases: every member, not one. */
-export const FLUSH_SUBJECT = 'every member'
+const FLUSH_SUBJECT = 'every member'
 
 export function flushPlan(input: FlushPlanInput): OperationPlan {
   const {issuer, group} = input

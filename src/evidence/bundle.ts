@@ -69,7 +69,7 @@ export function assertFileName(name: string): void {
 }
 
 /** The nickname or action as a folder-name segment: [A-Za-z0-9._-] only. */
-export function sanitizeSegment(value: string): string {
+function sanitizeSegment(value: string): string {
   const cleaned = value
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-')
