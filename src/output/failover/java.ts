@@ -1,0 +1,64 @@
+// What the two Java snippets (Jedis, Lettuce) share: the class around the builder, env and secret-store reads,
+// and Entra through redis-authx-entraid with DefaultAzureCredential.
+import type {FailoverMember, FailoverModel, SecretRef} from '../../domain/failover/model.js'
+import {commented, configured, headerComment, quoted} from './common.js'
+
+export const javaFloat = (n: number) => `${n}f`
+
+export function javaRef(ref: SecretRef): string {
+  return ref.kind === 'env' ? `System.getenv(${quoted(ref.name)})` : `readSecret(${quoted(ref.name)})`
+}
+
+/** The access key expression of a member that uses keys. */
+export function javaKey(m: FailoverMember): string {
+  if (m.auth.kind !== 'access-key') return 'null'
+  return 'primaryKey' in m ? quoted(m.primaryKey ?? '') : javaRef(m.auth.ref)
+}
+
+export const usesEntra = (model: FailoverModel) => configured(model).some((m) => m.auth.kind === 'entra')
+
+function usesSecretStore(model: FailoverModel): boolean {
+  const hc = model.healthCheck
+  return configured(model).some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'secret-store' && !('primaryKey' in m)) ||
+    (hc.kind === 'lag-aware' && hc.basicAuth.user.kind === 'secret-store')
+}
+
+/** Entra token configuration shared by every member that uses it. */
+export const ENTRA_CONFIG = [
+  '    // Entra: DefaultAzureCredential, tokens for https://redis.azure.com',
+  '    private static TokenAuthConfig entra() {',
+  '        return EntraIDTokenAuthConfigBuilder.builder()',
+  '                .defaultAzureCredential(new DefaultAzureCredentialBuilder().build())',
+  '                .scopes(Set.of("https://redis.azure.com/.default"))',
+  '                .build();',
+  '    }',
+]
+
+export const ENTRA_IMPORTS = [
+  'import com.azure.identity.DefaultAzureCredentialBuilder;',
+  'import java.util.Set;',
+  'import redis.clients.authentication.core.TokenAuthConfig;',
+  'import redis.clients.authentication.entraid.EntraIDTokenAuthConfigBuilder;',
+]
+
+/** The compilation unit: header comment, imports, the class with `create()` and its helpers. */
+export function javaClass(model: FailoverModel, parts: {format: string; library: string; clusterSupported: boolean; imports: string[]; returns: string; body: string[]}): string {
+  const helpers = [
+    ...(usesEntra(model) ? ['', ...ENTRA_CONFIG] : []),
+    ...(usesSecretStore(model) ? ['', '    /** Read a secret from your secret store (e.g. Azure Key Vault); never hard-code it. */', '    private static String readSecret(String name) {', '        throw new UnsupportedOperationException(name);', '    }'] : []),
+  ]
+  const lines = [
+    ...commented(headerComment(model, parts.format, parts.library, parts.clusterSupported), '//'),
+    ...[...new Set([...parts.imports, ...(usesEntra(model) ? ENTRA_IMPORTS : [])])].sort(),
+    '',
+    'public final class GeoRedisFailover {',
+    '    private GeoRedisFailover() {}',
+    '',
+    `    public static ${parts.returns} create() {`,
+    ...parts.body.map((line) => (line ? `        ${line}` : '')),
+    '    }',
+    ...helpers,
+    '}',
+  ]
+  return `${lines.join('\n')}\n`
+}
