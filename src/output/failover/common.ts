@@ -21,6 +21,11 @@ const FLAG: Record<Setting, string> = {
   lagToleranceMs: '--lag-tolerance-ms',
 }
 
+/** The policy flags the operator set, by name. */
+export function policyFlagsGiven(model: FailoverModel): string[] {
+  return (Object.keys(model.policy) as (keyof FailoverPolicy)[]).filter((k) => model.policy[k] !== null).map((k) => FLAG[k])
+}
+
 /** The value a snippet writes for a setting, and where it came from (for its comment). */
 export function setting(model: FailoverModel, defaults: LibraryDefaults, name: Setting): {value: number; from: string} {
   const chosen = name === 'lagToleranceMs' ? (model.healthCheck.kind === 'lag-aware' ? model.healthCheck.lagToleranceMs : null) : model.policy[name]
@@ -63,8 +68,8 @@ export function headerComment(model: FailoverModel, format: string, library: str
         : 'no --prefer or --near: every member weighs the same, so the library picks among equals'
   const lines = [
     `geo-redis endpoints export --format ${format}: group ${model.group}, ${model.members.length} member(s), ${model.members.filter(readable).length} read by ARM`,
-    `${library} sends every command to the healthy member with the highest weight; when its circuit breaker opens it`,
-    'fails over to the next, and fails back once a heavier member is healthy again.',
+    `${library} sends every command to the healthy member with the highest weight; when that member fails it moves`,
+    'to the next, and fails back once a heavier member is healthy again.',
     `Order and weights: ${how}.`,
     ...model.members.flatMap((m) => memberComment(m, library, clusterSupported)),
     ...model.leftOut.map((m) => `left out (--only-readable): ${m.cluster} in ${m.location || 'location unknown'}, ARM could not read it (${m.cause})`),

@@ -46,7 +46,11 @@ function preamble(model: FailoverModel, members: FailoverMember[]): string[] {
   const entra = members.some((m) => m.auth.kind === 'entra')
   const secret = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'secret-store' && !('primaryKey' in m)) ||
     (model.healthCheck.kind === 'lag-aware' && model.healthCheck.basicAuth.user.kind === 'secret-store')
-  const imports = ['"crypto/tls"', '"os"', '"time"', '', ...(entra ? ['entraid "github.com/redis/go-redis-entraid"'] : []), '"github.com/redis/go-redis/v9"']
+  const env = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'env' && !('primaryKey' in m)) ||
+    (model.healthCheck.kind === 'lag-aware' && model.healthCheck.basicAuth.user.kind === 'env')
+  // Go refuses unused imports: only what the snippet uses
+  const standard = [...(members.some((m) => m.tls) ? ['"crypto/tls"'] : []), ...(env ? ['"os"'] : []), '"time"']
+  const imports = [...standard, '', ...(entra ? ['entraid "github.com/redis/go-redis-entraid"'] : []), '"github.com/redis/go-redis/v9"']
   return [
     'package georedis',
     '',
@@ -54,8 +58,6 @@ function preamble(model: FailoverModel, members: FailoverMember[]): string[] {
     ...imports.map((i) => (i ? `\t${i}` : '')),
     ')',
     '',
-    'var _ = os.Getenv // env references, when the members use them',
-    'var _ = tls.VersionTLS12',
     ...(secret ? ['', '// readSecret reads a secret from your secret store (e.g. Azure Key Vault); never hard-code it.', 'func readSecret(name string) string { panic("read " + name + " from your secret store") }'] : []),
     '',
     '// NewGeoRedisClient builds the multi-database client of the group.',

@@ -86,6 +86,9 @@ export function renderRedisPy(model: FailoverModel): string {
     ...members.flatMap((m) => database(model, m)),
     ']',
     '',
+    ...(members.some((m) => m.clusterAware) && members.some((m) => m.clusterAware === false)
+      ? ['# redis-py takes one client class for every member: RedisCluster, since a member is OSSCluster; Azure expects one', '# clustering policy across a group (geo-redis check: clustering-policy)']
+      : []),
     'config = MultiDbConfig(',
     '    databases_config=databases_config,',
     `    client_class=${members.some((m) => m.clusterAware) ? 'RedisCluster' : 'Redis'},`,

@@ -2,7 +2,7 @@
 // (ConnectionGroupMember, ConnectionMultiplexer.ConnectGroupAsync). Entra through Microsoft.Azure.StackExchangeRedis.
 // It has no settings for our circuit breaker, lag-aware check or failback flags: the snippet says so.
 import type {FailoverMember, FailoverModel, SecretRef} from '../../domain/failover/model.js'
-import {commented, configured, headerComment, quoted} from './common.js'
+import {commented, configured, headerComment, policyFlagsGiven, quoted} from './common.js'
 
 const csRef = (ref: SecretRef) => (ref.kind === 'env' ? `Environment.GetEnvironmentVariable(${quoted(ref.name)})` : `ReadSecret(${quoted(ref.name)})`)
 
@@ -24,7 +24,7 @@ function member(m: FailoverMember): string[] {
 }
 
 function unmapped(model: FailoverModel): string[] {
-  const flags = Object.entries(model.policy).filter(([, v]) => v !== null).map(([k]) => k)
+  const flags = policyFlagsGiven(model)
   return [
     'StackExchange.Redis health-checks and fails back by itself: it has no failure window, failure rate, failback',
     `interval, grace period or lag-aware check to set${flags.length > 0 ? ` (ignored here: ${flags.join(', ')})` : ''}.`,
