@@ -57,7 +57,6 @@ function preamble(model: FailoverModel, members: FailoverMember[]): string[] {
     'import (',
     ...imports.map((i) => (i ? `\t${i}` : '')),
     ')',
-    '',
     ...(secret ? ['', '// readSecret reads a secret from your secret store (e.g. Azure Key Vault); never hard-code it.', 'func readSecret(name string) string { panic("read " + name + " from your secret store") }'] : []),
     '',
     '// NewGeoRedisClient builds the multi-database client of the group.',

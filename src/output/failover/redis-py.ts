@@ -42,9 +42,11 @@ function imports(model: FailoverModel): string[] {
   const members = configured(model)
   const cluster = members.some((m) => m.clusterAware)
   const entra = members.some((m) => m.auth.kind === 'entra')
-  const env = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'env' && !('primaryKey' in m))
+  const hc = model.healthCheck
+  const env = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'env' && !('primaryKey' in m)) ||
+    (hc.kind === 'lag-aware' && hc.basicAuth.user.kind === 'env')
   return [
-    ...(env || model.healthCheck.kind === 'lag-aware' ? ['import os', ''] : []),
+    ...(env ? ['import os', ''] : []),
     `from redis import ${cluster ? 'RedisCluster' : 'Redis'}`,
     ...(model.healthCheck.kind === 'lag-aware' ? ['from redis.asyncio.multidb.healthcheck import LagAwareHealthCheck'] : []),
     'from redis.multidb.client import MultiDBClient',
