@@ -44,7 +44,7 @@ export function renderStackExchange(model: FailoverModel): string {
     'return await ConnectionMultiplexer.ConnectGroupAsync(members);',
   ]
   const lines = [
-    ...commented([...headerComment(model, 'stackexchange', 'StackExchange.Redis', false), ...unmapped(model)], '//'),
+    ...commented([...headerComment(model, 'stackexchange', 'StackExchange.Redis', true), ...unmapped(model)], '//'),
     'using System;',
     'using System.Threading.Tasks;',
     ...(entra ? ['using Azure.Identity;', 'using Microsoft.Azure.StackExchangeRedis;'] : []),
