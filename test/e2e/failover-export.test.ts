@@ -129,6 +129,16 @@ describe('geo-redis endpoints export --format <library>', () => {
     expect(em.requests.filter((r) => /\/listKeys$/i.test(r.path)).length - before).toBe(2)
   })
 
+  it('--help lists every format with an example of each', {timeout: TEST_MS}, async () => {
+    const help = await runCli(['endpoints', 'export', '--help'], {timeoutMs: CLI_MS})
+    expect(help.code).toBe(0)
+    const examples = help.stdout.slice(help.stdout.indexOf('EXAMPLES'))
+    for (const format of [...FORMATS, 'csv', 'env', 'yaml']) expect(examples, format).toMatch(new RegExp(`endpoints export .*--format ${format}\\b`))
+    for (const flag of ['--prefer', '--near', '--client-auth', '--health-url', '--lag-tolerance-ms', '--failure-window-ms', '--failure-rate', '--failback-interval-ms', '--grace-period-ms', '--only-readable']) {
+      expect(help.stdout).toContain(flag)
+    }
+  })
+
   it('bad flags and combinations exit 2 before any request', {timeout: TEST_MS}, async () => {
     const {em} = worlds.get('group')!
     const before = em.requests.length
