@@ -2,7 +2,7 @@
 // snippets): the member's location, with its cluster name when two members share a location. Pure.
 
 /** "West US 2" or "westus2" → "WESTUS2": upper case, anything not alphanumeric an underscore. */
-export function envToken(text: string): string {
+function envToken(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, '_')
 }
 

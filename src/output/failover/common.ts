@@ -39,13 +39,13 @@ function refText(ref: SecretRef): string {
 }
 
 /** How the member authenticates, for its comment. */
-export function authText(m: FailoverMember): string {
+function authText(m: FailoverMember): string {
   if (m.auth.kind === 'entra') return `Microsoft Entra token for ${m.auth.audience} (${m.auth.why})`
   return 'primaryKey' in m ? 'access key written below (--include-keys): keep this file secret' : `access key from ${refText(m.auth.ref)}`
 }
 
 /** One line per member: rank, where, weight and why, then what ARM could not say. */
-export function memberComment(m: FailoverMember, library: string, clusterSupported: boolean): string[] {
+function memberComment(m: FailoverMember, library: string, clusterSupported: boolean): string[] {
   const lines = [
     `${m.rank}. ${m.location || 'location unknown'}: ${m.cluster}/${m.database}, weight ${m.weight} (${m.why})`,
     `   ${m.host ? `${m.host}:${m.port}, TLS ${m.tls ? 'on' : 'off'}` : 'endpoint unknown'}; ${authText(m)}`,
@@ -59,7 +59,7 @@ export function memberComment(m: FailoverMember, library: string, clusterSupport
 }
 
 /** The header every snippet starts with: what it is, how the order and weights work, and the caveats. */
-export function headerComment(model: FailoverModel, format: string, library: string, clusterSupported: boolean): string[] {
+export function headerComment(model: FailoverModel, format: string, library: string, clusterSupported: boolean, lagAware = true): string[] {
   const how =
     model.weighting.by === 'prefer'
       ? `weights follow --prefer ${model.weighting.regions.join(',')}`
@@ -74,7 +74,12 @@ export function headerComment(model: FailoverModel, format: string, library: str
     ...model.members.flatMap((m) => memberComment(m, library, clusterSupported)),
     ...model.leftOut.map((m) => `left out (--only-readable): ${m.cluster} in ${m.location || 'location unknown'}, ARM could not read it (${m.cause})`),
     'During a failover several members may take writes at once; Active-Active conflict resolution (the CRDT) decides.',
-    'Health check: ' + (model.healthCheck.kind === 'ping' ? 'PING to each member.' : `lag-aware, geo-redis serve at ${model.healthCheck.url}:${model.healthCheck.restPort}.`),
+    'Health check: ' +
+      (model.healthCheck.kind === 'ping'
+        ? 'PING to each member.'
+        : lagAware
+          ? `lag-aware, geo-redis serve at ${model.healthCheck.url}:${model.healthCheck.restPort}.`
+          : `--health-url asked for a lag-aware check, which ${library} does not have: it checks members itself.`),
   ]
   return lines
 }

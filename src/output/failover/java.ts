@@ -15,7 +15,7 @@ export function javaKey(m: FailoverMember): string {
   return 'primaryKey' in m ? quoted(m.primaryKey ?? '') : javaRef(m.auth.ref)
 }
 
-export const usesEntra = (model: FailoverModel) => configured(model).some((m) => m.auth.kind === 'entra')
+const usesEntra = (model: FailoverModel) => configured(model).some((m) => m.auth.kind === 'entra')
 
 function usesSecretStore(model: FailoverModel): boolean {
   const hc = model.healthCheck
@@ -24,7 +24,7 @@ function usesSecretStore(model: FailoverModel): boolean {
 }
 
 /** Entra token configuration shared by every member that uses it. */
-export const ENTRA_CONFIG = [
+const ENTRA_CONFIG = [
   '    // Entra: DefaultAzureCredential, tokens for https://redis.azure.com',
   '    private static TokenAuthConfig entra() {',
   '        return EntraIDTokenAuthConfigBuilder.builder()',
@@ -34,7 +34,7 @@ export const ENTRA_CONFIG = [
   '    }',
 ]
 
-export const ENTRA_IMPORTS = [
+const ENTRA_IMPORTS = [
   'import com.azure.identity.DefaultAzureCredentialBuilder;',
   'import java.util.Set;',
   'import redis.clients.authentication.core.TokenAuthConfig;',

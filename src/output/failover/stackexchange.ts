@@ -44,7 +44,7 @@ export function renderStackExchange(model: FailoverModel): string {
     'return await ConnectionMultiplexer.ConnectGroupAsync(members);',
   ]
   const lines = [
-    ...commented([...headerComment(model, 'stackexchange', 'StackExchange.Redis', true), ...unmapped(model)], '//'),
+    ...commented([...headerComment(model, 'stackexchange', 'StackExchange.Redis', true, false), ...unmapped(model)], '//'),
     'using System;',
     'using System.Threading.Tasks;',
     ...(entra ? ['using Azure.Identity;', 'using Microsoft.Azure.StackExchangeRedis;'] : []),
