@@ -32,11 +32,6 @@ function rank(members: FailoverMemberInput[], names: string[], options: Failover
   const all = members.map((input, i) => ({input, name: names[i]}))
   if (options.prefer) {
     const prefer = options.prefer
-    const missing = prefer.filter((r) => !members.some((m) => m.location === r))
-    if (missing.length > 0) {
-      const regions = [...new Set(members.map((m) => m.location).filter(Boolean))].join(', ')
-      throw new UsageError(`--prefer names ${missing.join(', ')}, where the group has no member`, `name the group's regions: ${regions}`)
-    }
     const position = (m: FailoverMemberInput) => (prefer.includes(m.location) ? prefer.indexOf(m.location) : prefer.length)
     return [...all]
       .sort((a, b) => position(a.input) - position(b.input))
@@ -103,8 +98,17 @@ function memberOf(r: Ranked, index: number, count: number, group: string, option
   }
 }
 
+/** --prefer names only regions where the group has a member, readable or not. */
+function checkPreferred(members: FailoverMemberInput[], prefer: string[] | null): void {
+  const missing = (prefer ?? []).filter((r) => !members.some((m) => m.location === r))
+  if (missing.length === 0) return
+  const regions = [...new Set(members.map((m) => m.location).filter(Boolean))].join(', ')
+  throw new UsageError(`--prefer names ${missing.join(', ')}, where the group has no member`, `name the group's regions: ${regions}`)
+}
+
 /** The model of one group. `members` in member order; names are the env format's, over every member read or not. */
 export function buildFailoverModel(group: string, members: FailoverMemberInput[], options: FailoverOptions): FailoverModel {
+  checkPreferred(members, options.prefer)
   const names = envPrefixes(members)
   const kept = members.map((m, i) => ({m, name: names[i]})).filter(({m}) => !(options.onlyReadable && m.readError))
   const ranked = rank(kept.map((k) => k.m), kept.map((k) => k.name), options)
