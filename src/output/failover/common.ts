@@ -70,7 +70,7 @@ export function headerComment(model: FailoverModel, format: string, library: str
     `geo-redis endpoints export --format ${format}: group ${model.group}, ${model.members.length} member(s), ${model.members.filter(readable).length} read by ARM`,
     `${library} sends every command to the healthy member with the highest weight; when that member fails it moves`,
     'to the next, and fails back once a heavier member is healthy again.',
-    `Order and weights: ${how}.`,
+    `Order and weights: ${how}${model.weighting.by === 'none' ? '' : '; rank r of n weighs (n - r + 1) / n'}.`,
     ...model.members.flatMap((m) => memberComment(m, library, clusterSupported)),
     ...model.leftOut.map((m) => `left out (--only-readable): ${m.cluster} in ${m.location || 'location unknown'}, ARM could not read it (${m.cause})`),
     'During a failover several members may take writes at once; Active-Active conflict resolution (the CRDT) decides.',
