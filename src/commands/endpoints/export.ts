@@ -11,7 +11,7 @@ import {failoverExport, failoverFlags, failoverOptionsOf} from '../../cli/failov
 import {FAILOVER_FORMATS, isFailoverFormat} from '../../output/failover/index.js'
 
 export default class EndpointsExport extends BaseCommand {
-  static override summary = 'every member\'s host, port and TLS setting, for application routing config'
+  static override summary = 'every member\'s endpoint for routing config, or a client failover snippet'
   static override description = `One entry per member (location, host, port, tls, resource id, cluster, database, resource group, subscription), sorted by location and then id so the same group always exports the same text.
 
 A member ARM cannot read is exported too, with why (readError; a notRead column in csv, _NOT_READ in env), the host its cluster list still shows, and no port or protocol.
