@@ -92,5 +92,17 @@ export function commented(lines: string[], marker: string, indent = ''): string[
 /** A string literal valid in Python, Java, Go and C# alike (JSON escapes, double quotes). */
 export const quoted = (text: string) => JSON.stringify(text)
 
+/**
+ * Where the snippet reads references from: env variables, a secret store, or both (a member's key unless the key
+ * itself is written with --include-keys, and the lag-aware check's Basic auth), so each language imports only what it
+ * uses.
+ */
+export function referenceKinds(model: FailoverModel, withHealthCheck = true): Set<SecretRef['kind']> {
+  const kinds = new Set<SecretRef['kind']>()
+  for (const m of configured(model)) if (m.auth.kind === 'access-key' && !('primaryKey' in m)) kinds.add(m.auth.ref.kind)
+  if (withHealthCheck && model.healthCheck.kind === 'lag-aware') kinds.add(model.healthCheck.basicAuth.user.kind)
+  return kinds
+}
+
 /** The members a snippet configures: those with an endpoint. */
 export const configured = (model: FailoverModel) => model.members.filter((m) => m.host !== null && m.port !== null)

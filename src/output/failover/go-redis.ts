@@ -1,7 +1,7 @@
 // go-redis's multi-database client (redis.NewMultiDBClient with MultiDBOptions and one DatabaseConfig per member),
 // as its documentation names it; OSSCluster members get ClusterOptions, the cluster-aware client.
 import type {FailoverMember, FailoverModel, SecretRef} from '../../domain/failover/model.js'
-import {commented, configured, headerComment, quoted, setting, type LibraryDefaults} from './common.js'
+import {commented, configured, headerComment, quoted, referenceKinds, setting, type LibraryDefaults} from './common.js'
 
 const DEFAULTS: LibraryDefaults = {failureWindowMs: 2000, failureRatePct: 10, failbackIntervalMs: 120_000, gracePeriodMs: 60_000, lagToleranceMs: 5000}
 
@@ -44,10 +44,9 @@ function healthCheck(model: FailoverModel): string[] {
 
 function preamble(model: FailoverModel, members: FailoverMember[]): string[] {
   const entra = members.some((m) => m.auth.kind === 'entra')
-  const secret = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'secret-store' && !('primaryKey' in m)) ||
-    (model.healthCheck.kind === 'lag-aware' && model.healthCheck.basicAuth.user.kind === 'secret-store')
-  const env = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'env' && !('primaryKey' in m)) ||
-    (model.healthCheck.kind === 'lag-aware' && model.healthCheck.basicAuth.user.kind === 'env')
+  const kinds = referenceKinds(model)
+  const secret = kinds.has('secret-store')
+  const env = kinds.has('env')
   // Go refuses unused imports: only what the snippet uses
   const standard = [...(members.some((m) => m.tls) ? ['"crypto/tls"'] : []), ...(env ? ['"os"'] : []), '"time"']
   const imports = [...standard, '', ...(entra ? ['entraid "github.com/redis/go-redis-entraid"'] : []), '"github.com/redis/go-redis/v9"']

@@ -1,7 +1,7 @@
 // What the two Java snippets (Jedis, Lettuce) share: the class around the builder, env and secret-store reads,
 // and Entra through redis-authx-entraid with DefaultAzureCredential.
 import type {FailoverMember, FailoverModel, SecretRef} from '../../domain/failover/model.js'
-import {commented, configured, headerComment, quoted} from './common.js'
+import {commented, configured, headerComment, quoted, referenceKinds} from './common.js'
 
 export const javaFloat = (n: number) => `${n}f`
 
@@ -17,11 +17,6 @@ export function javaKey(m: FailoverMember): string {
 
 const usesEntra = (model: FailoverModel) => configured(model).some((m) => m.auth.kind === 'entra')
 
-function usesSecretStore(model: FailoverModel): boolean {
-  const hc = model.healthCheck
-  return configured(model).some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'secret-store' && !('primaryKey' in m)) ||
-    (hc.kind === 'lag-aware' && hc.basicAuth.user.kind === 'secret-store')
-}
 
 /** Entra token configuration shared by every member that uses it. */
 const ENTRA_CONFIG = [
@@ -45,7 +40,7 @@ const ENTRA_IMPORTS = [
 export function javaClass(model: FailoverModel, parts: {format: string; library: string; clusterSupported: boolean; imports: string[]; returns: string; body: string[]}): string {
   const helpers = [
     ...(usesEntra(model) ? ['', ...ENTRA_CONFIG] : []),
-    ...(usesSecretStore(model) ? ['', '    /** Read a secret from your secret store (e.g. Azure Key Vault); never hard-code it. */', '    private static String readSecret(String name) {', '        throw new UnsupportedOperationException(name);', '    }'] : []),
+    ...(referenceKinds(model).has('secret-store') ? ['', '    /** Read a secret from your secret store (e.g. Azure Key Vault); never hard-code it. */', '    private static String readSecret(String name) {', '        throw new UnsupportedOperationException(name);', '    }'] : []),
   ]
   const lines = [
     ...commented(headerComment(model, parts.format, parts.library, parts.clusterSupported), '//'),

@@ -2,7 +2,7 @@
 // DatabaseConfig per member, MultiDBClient. Health checks live in redis.asyncio.multidb.healthcheck; the sync
 // config imports them from there too.
 import type {FailoverMember, FailoverModel, SecretRef} from '../../domain/failover/model.js'
-import {commented, configured, headerComment, quoted, setting, type LibraryDefaults} from './common.js'
+import {commented, configured, headerComment, quoted, referenceKinds, setting, type LibraryDefaults} from './common.js'
 
 /** redis 8.1.0: failure_detector.py, failover/config.py, circuit.py, asyncio/multidb/healthcheck.py */
 const DEFAULTS: LibraryDefaults = {failureWindowMs: 2000, failureRatePct: 10, failbackIntervalMs: 120_000, gracePeriodMs: 60_000, lagToleranceMs: 5000}
@@ -42,9 +42,7 @@ function imports(model: FailoverModel): string[] {
   const members = configured(model)
   const cluster = members.some((m) => m.clusterAware)
   const entra = members.some((m) => m.auth.kind === 'entra')
-  const hc = model.healthCheck
-  const env = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'env' && !('primaryKey' in m)) ||
-    (hc.kind === 'lag-aware' && hc.basicAuth.user.kind === 'env')
+  const env = referenceKinds(model).has('env')
   return [
     ...(env ? ['import os', ''] : []),
     `from redis import ${cluster ? 'RedisCluster' : 'Redis'}`,
@@ -59,7 +57,7 @@ function healthChecks(model: FailoverModel): string[] {
   const hc = model.healthCheck
   if (hc.kind === 'ping') return ['    # health_checks left out: PingHealthCheck, the default']
   const tolerance = setting(model, DEFAULTS, 'lagToleranceMs')
-  const ref = (r: SecretRef) => (r.kind === 'env' ? `os.environ[${quoted(r.name)}]` : `read_secret(${quoted(r.name)})`)
+  const ref = refExpression
   return [
     '    health_checks=[',
     '        LagAwareHealthCheck(',
@@ -76,8 +74,7 @@ export function renderRedisPy(model: FailoverModel): string {
   const window = setting(model, DEFAULTS, 'failureWindowMs')
   const rate = setting(model, DEFAULTS, 'failureRatePct')
   const failback = setting(model, DEFAULTS, 'failbackIntervalMs')
-  const secretStore = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'secret-store' && !('primaryKey' in m)) ||
-    (model.healthCheck.kind === 'lag-aware' && model.healthCheck.basicAuth.user.kind === 'secret-store')
+  const secretStore = referenceKinds(model).has('secret-store')
   const lines = [
     ...commented(headerComment(model, 'redis-py', 'redis-py', true), '#'),
     ...imports(model),

@@ -2,7 +2,7 @@
 // (ConnectionGroupMember, ConnectionMultiplexer.ConnectGroupAsync). Entra through Microsoft.Azure.StackExchangeRedis.
 // It has no settings for our circuit breaker, lag-aware check or failback flags: the snippet says so.
 import type {FailoverMember, FailoverModel, SecretRef} from '../../domain/failover/model.js'
-import {commented, configured, headerComment, policyFlagsGiven, quoted} from './common.js'
+import {commented, configured, headerComment, policyFlagsGiven, quoted, referenceKinds} from './common.js'
 
 const csRef = (ref: SecretRef) => (ref.kind === 'env' ? `Environment.GetEnvironmentVariable(${quoted(ref.name)})` : `ReadSecret(${quoted(ref.name)})`)
 
@@ -34,7 +34,7 @@ function unmapped(model: FailoverModel): string[] {
 export function renderStackExchange(model: FailoverModel): string {
   const members = configured(model)
   const entra = members.some((m) => m.auth.kind === 'entra')
-  const secret = members.some((m) => m.auth.kind === 'access-key' && m.auth.ref.kind === 'secret-store' && !('primaryKey' in m))
+  const secret = referenceKinds(model, false).has('secret-store')
   const body = [
     ...members.flatMap(member),
     'ConnectionGroupMember[] members =',
