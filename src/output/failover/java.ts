@@ -5,6 +5,12 @@ import {commented, configured, headerComment, quoted, referenceKinds} from './co
 
 export const javaFloat = (n: number) => `${n}f`
 
+/** A window the library takes in whole seconds, as a builder call with a comment that says when it was rounded. */
+export function wholeSeconds(call: string, setting: {value: number; from: string}): string {
+  const seconds = Math.max(1, Math.round(setting.value / 1000))
+  return `.${call}(${seconds}) // seconds, ${setting.from}${seconds * 1000 === setting.value ? '' : ` (${setting.value} ms rounded)`}`
+}
+
 export function javaRef(ref: SecretRef): string {
   return ref.kind === 'env' ? `System.getenv(${quoted(ref.name)})` : `readSecret(${quoted(ref.name)})`
 }

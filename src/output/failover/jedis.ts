@@ -2,7 +2,7 @@
 // Jedis's "Client-side geographic failover" documentation names it. Defaults are the ones that page lists.
 import type {FailoverMember, FailoverModel} from '../../domain/failover/model.js'
 import {configured, quoted, setting, type LibraryDefaults} from './common.js'
-import {javaClass, javaFloat, javaKey, javaRef} from './java.js'
+import {javaClass, javaFloat, javaKey, javaRef, wholeSeconds} from './java.js'
 
 const DEFAULTS: LibraryDefaults = {failureWindowMs: 2000, failureRatePct: 10, failbackIntervalMs: 120_000, gracePeriodMs: 60_000, lagToleranceMs: 100}
 
@@ -48,7 +48,7 @@ export function renderJedis(model: FailoverModel): string {
     'MultiDbConfig.Builder builder = MultiDbConfig.builder();',
     ...configured(model).flatMap(database),
     'builder.failureDetector(MultiDbConfig.CircuitBreakerConfig.builder()',
-    `        .slidingWindowSize(${Math.max(1, Math.round(window.value / 1000))}) // seconds, ${window.from}`,
+    `        ${wholeSeconds('slidingWindowSize', window)}`,
     `        .failureRateThreshold(${javaFloat(rate.value)}) // percent, ${rate.from}`,
     '        .build());',
     'builder.failbackSupported(true)',

@@ -2,7 +2,7 @@
 // Lettuce's failover documentation names it; it shares Jedis's design and defaults.
 import type {FailoverMember, FailoverModel} from '../../domain/failover/model.js'
 import {configured, quoted, setting, type LibraryDefaults} from './common.js'
-import {javaClass, javaFloat, javaKey, javaRef} from './java.js'
+import {javaClass, javaFloat, javaKey, javaRef, wholeSeconds} from './java.js'
 
 const DEFAULTS: LibraryDefaults = {failureWindowMs: 2000, failureRatePct: 10, failbackIntervalMs: 120_000, gracePeriodMs: 60_000, lagToleranceMs: 100}
 
@@ -46,7 +46,7 @@ export function renderLettuce(model: FailoverModel): string {
   const body = [
     ...healthCheck(model),
     'CircuitBreakerConfig breaker = CircuitBreakerConfig.builder()',
-    `        .metricsWindowSize(${Math.max(1, Math.round(window.value / 1000))}) // seconds, ${window.from}`,
+    `        ${wholeSeconds('metricsWindowSize', window)}`,
     `        .failureRateThreshold(${javaFloat(rate.value)}) // percent, ${rate.from}`,
     '        .build();',
     'List<DatabaseConfig> databases = List.of(',

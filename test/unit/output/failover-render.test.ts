@@ -75,4 +75,10 @@ describe('failover renderers', () => {
     expect(text).toMatch(/ARM could not read it \(region-not-answering: ServiceUnavailable\); port 10000 and TLS are Azure's defaults, not read/)
     expect(text).toMatch(/Active-Active conflict resolution \(the CRDT\) decides/)
   })
+
+  it('a window a library takes in whole seconds says when it was rounded', () => {
+    const text = renderFailover(model([member('eastus')], {policy: {...NO_POLICY, failureWindowMs: 1500}}), 'jedis')
+    expect(text).toContain('.slidingWindowSize(2) // seconds, --failure-window-ms (1500 ms rounded)')
+    expect(renderFailover(model([member('eastus')], {policy: {...NO_POLICY, failureWindowMs: 1500}}), 'redis-py')).toContain('failures_detection_window=1.5,')
+  })
 })
