@@ -1,6 +1,6 @@
 // The choices behind a failover snippet, checked before any request: a bad combination is a usage error (exit 2).
 import {UsageError} from '../errors.js'
-import {type ClientAuth, type FailoverPolicy} from './model.js'
+import type {ClientAuth, FailoverPolicy} from './model.js'
 import {knownRegion} from './regions.js'
 
 export interface FailoverOptions {
