@@ -83,3 +83,9 @@ export function checkExitCode(result: {summary: {error: number}; errors: readonl
 export function verifyExitCode(result: {intact: boolean; complete: boolean; digestMatches: boolean | null}): number {
   return result.intact && result.complete && result.digestMatches !== false ? ExitCode.ok : ExitCode.partial
 }
+
+/** sandbox load: 130 stopped by a signal · 1 a write failed or a member was skipped · 0 every write answered OK. */
+export function loadExitCode(result: {stoppedBy: StopSignal | null; failed: number; skipped: readonly unknown[]}): number {
+  if (result.stoppedBy) return ExitCode.interrupted
+  return result.failed > 0 || result.skipped.length > 0 ? ExitCode.partial : ExitCode.ok
+}
