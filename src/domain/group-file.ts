@@ -163,8 +163,10 @@ export function parseGroupFile(data: unknown, source: string): GroupFileSpec {
     known(data, '(top)', ['version', 'groups'], problems)
     if (data.version !== undefined && data.version !== 1) problems.add('version', 'must be 1')
     if (!Array.isArray(data.groups) || data.groups.length === 0 || data.groups.length > MAX_GROUPS) problems.add('groups', `must list 1 to ${MAX_GROUPS} groups`)
-    else groups = data.groups.map((g, i) => groupSpec(g, `groups[${i}]`, problems))
-    unique(groups.map((g) => g?.nickname), 'groups', 'nickname', problems)
+    else {
+      groups = data.groups.map((g, i) => groupSpec(g, `groups[${i}]`, problems))
+      unique(data.groups.map((g: unknown) => (isObject(g) && typeof g.nickname === 'string' ? g.nickname : undefined)), 'groups', 'nickname', problems)
+    }
   }
   if (problems.list.length > 0) {
     const shown = problems.list.slice(0, 10).map((p) => `  ${p}`)

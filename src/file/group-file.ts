@@ -15,7 +15,7 @@ const GROUP_FILE_MAX_BYTES = 1 << 20
 const SECRET_FILE_MAX_BYTES = 64 << 10
 
 /** How a CA file becomes trusted certificates: the CLI's own reader (certificates only, a private key dropped). */
-export type CaReader = (path: string, label: string, suggestion: string) => string
+type CaReader = (path: string, label: string, suggestion: string) => string
 
 export class FileGroupFiles implements GroupFiles {
   constructor(private readonly readCa: CaReader) {}

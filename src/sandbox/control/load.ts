@@ -24,7 +24,7 @@ const REPORT_EVERY_MS = 1000
 /** after the last write is sent, how long unanswered ones are waited for */
 const DRAIN_MS = 3000
 
-export interface LoadOptions extends SandboxContext {
+interface LoadOptions extends SandboxContext {
   ratePerSecond: number
   valueBytes: number
   durationSeconds: number
@@ -32,7 +32,7 @@ export interface LoadOptions extends SandboxContext {
   member?: string
 }
 
-export interface LoadMemberResult {
+interface LoadMemberResult {
   name: string
   region: string
   sent: number
@@ -62,7 +62,7 @@ export interface LoadResult {
 }
 
 /** Exit 2 on any flag out of bounds, before anything is sent. */
-export function validateLoad(options: Pick<LoadOptions, 'ratePerSecond' | 'valueBytes' | 'durationSeconds'>): void {
+function validateLoad(options: Pick<LoadOptions, 'ratePerSecond' | 'valueBytes' | 'durationSeconds'>): void {
   const checks: [string, number, {min: number; max: number}][] = [
     ['--rate', options.ratePerSecond, LOAD_LIMITS.rate],
     ['--value-bytes', options.valueBytes, LOAD_LIMITS.valueBytes],
