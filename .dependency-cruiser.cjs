@@ -3,7 +3,7 @@
 // ADAPTERS, and is then held to the adapters' rules and reachable only from cli/composition.ts.
 /** @type {import('dependency-cruiser').IConfiguration} */
 
-const ADAPTERS = 'azure|redis|http'
+const ADAPTERS = 'azure|redis|http|file'
 const adapter = `^src/(${ADAPTERS})/`
 
 module.exports = {
