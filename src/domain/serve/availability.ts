@@ -1,0 +1,107 @@
+// Lag-aware availability of one member, the policy behind serve's answers (docs/serve.md). Pure.
+//
+// Lag without clock sync: serve writes a heartbeat of member A, stamped with serve's own clock, on A; replication
+// carries it to B, where serve reads it back. lag(A→B) = now − the stamp of A's newest heartbeat seen on B, all on
+// serve's one clock. A heartbeat of A never seen on B is at least as old as serve's first write of it.
+//
+// Policy: a member that did not answer serve's last round within the timeout is `bdb_endpoint_unavailable`. Without
+// extend_check=lag, one that answers is available. With it, the member must also belong to the largest set of answering
+// members that see each other's heartbeats within the tolerance, both ways (`bdb_unavailable` otherwise); when several
+// sets are that large, the one whose first member comes first in the group's member order wins (a 2-member group whose
+// link breaks keeps its first member, by location then id, available, so every client writes to the same side).
+// `no_quorum`: fewer than half of the group's members answer serve, so serve cannot tell a member cut off from the
+// others from others that are down (or serve itself cut off); it vouches for no lag then.
+
+export type UnavailableCode = 'bdb_unavailable' | 'bdb_endpoint_unavailable' | 'no_quorum'
+
+/** What serve last saw of one member. */
+export interface Observed {
+  /** the member's key (lower-cased id) */
+  id: string
+  /** answered serve's last round within the timeout */
+  up: boolean
+  /** heartbeats of other members seen on this one: writer's key → serve time it was written */
+  seen: ReadonlyMap<string, number>
+}
+
+export interface LagContext {
+  now: number
+  /** serve's first write of each member's heartbeat; empty when heartbeats are off */
+  firstWrite: ReadonlyMap<string, number>
+}
+
+export type Verdict = {available: true} | {available: false; code: UnavailableCode; description: string}
+
+/** lag(from→to) in ms; null when nothing of `from` was ever written (heartbeats off, or not yet). */
+export function lagMs(from: string, to: Observed, context: LagContext): number | null {
+  const stamp = to.seen.get(from) ?? context.firstWrite.get(from)
+  return stamp === undefined ? null : Math.max(0, context.now - stamp)
+}
+
+function linked(a: Observed, b: Observed, toleranceMs: number, context: LagContext): boolean {
+  const ab = lagMs(a.id, b, context)
+  const ba = lagMs(b.id, a, context)
+  return ab !== null && ba !== null && ab <= toleranceMs && ba <= toleranceMs
+}
+
+/**
+ * The largest set of answering members, in `members`' order, that see each other within the tolerance; ties go to
+ * the set whose members come first in that order. Exhaustive over subsets up to 10 answering members (a group has a
+ * handful), greedy in order beyond.
+ */
+export function largestLinkedSet(members: readonly Observed[], toleranceMs: number, context: LagContext): Observed[] {
+  const up = members.filter((m) => m.up)
+  const edge = up.map((a) => up.map((b) => a === b || linked(a, b, toleranceMs, context)))
+  const isClique = (picked: number[]) => picked.every((i) => picked.every((j) => edge[i]![j]))
+  if (up.length > 10) {
+    const picked: number[] = []
+    for (let i = 0; i < up.length; i++) if (isClique([...picked, i])) picked.push(i)
+    return picked.map((i) => up[i]!)
+  }
+
+  let best: number[] = []
+  // masks in an order where, among equal sizes, earlier members win: compare index lists lexicographically
+  for (let mask = 1; mask < 1 << up.length; mask++) {
+    const picked = up.map((_, i) => i).filter((i) => mask & (1 << i))
+    if (picked.length < best.length || !isClique(picked)) continue
+    if (picked.length > best.length || comesFirst(picked, best)) best = picked
+  }
+
+  return best.map((i) => up[i]!)
+}
+
+function comesFirst(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!
+  return false
+}
+
+/** The largest lag between `member` and the others of `set`, either way (for the description). */
+function worstLag(member: Observed, others: readonly Observed[], context: LagContext): number | null {
+  const lags = others.filter((o) => o.id !== member.id).flatMap((o) => [lagMs(member.id, o, context), lagMs(o.id, member, context)])
+  const known = lags.filter((l): l is number => l !== null)
+  return known.length ? Math.max(...known) : null
+}
+
+/**
+ * The verdict on `id` within its group (`members` in the group's member order). `toleranceMs` null: no lag check.
+ * With heartbeats off (`firstWrite` empty) the lag check cannot be made and availability is the answer alone.
+ */
+export function availability(members: readonly Observed[], id: string, toleranceMs: number | null, context: LagContext): Verdict {
+  const member = members.find((m) => m.id === id)
+  if (!member || !member.up) return {available: false, code: 'bdb_endpoint_unavailable', description: 'the endpoint did not answer serve within the timeout'}
+  if (toleranceMs === null || context.firstWrite.size === 0) return {available: true}
+  const answering = members.filter((m) => m.up).length
+  if (answering * 2 < members.length) {
+    return {available: false, code: 'no_quorum', description: `only ${answering} of ${members.length} members answer serve: their lag cannot be judged`}
+  }
+
+  const set = largestLinkedSet(members, toleranceMs, context)
+  if (set.some((m) => m.id === id)) return {available: true}
+  const worst = worstLag(member, members.filter((m) => m.up), context)
+  const lag = worst === null ? 'unknown' : `${Math.round(worst)} ms`
+  return {
+    available: false,
+    code: 'bdb_unavailable',
+    description: `not in the largest set of members replicating within ${toleranceMs} ms (${set.length} of ${members.length}); its worst lag is ${lag}`,
+  }
+}
