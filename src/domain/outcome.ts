@@ -83,3 +83,13 @@ export function checkExitCode(result: {summary: {error: number}; errors: readonl
 export function verifyExitCode(result: {intact: boolean; complete: boolean; digestMatches: boolean | null}): number {
   return result.intact && result.complete && result.digestMatches !== false ? ExitCode.ok : ExitCode.partial
 }
+
+/** serve: SIGTERM is how a service manager stops it, so 0; Ctrl-C or SIGHUP 130; it never ends otherwise. */
+export function serveExitCode(stoppedBy: StopSignal | null): number {
+  return stoppedBy === null || stoppedBy === 'SIGTERM' ? ExitCode.ok : ExitCode.interrupted
+}
+
+/** watch: 0 when its --count or --duration ran out, 130 when stopped by a signal. */
+export function watchExitCode(stoppedBy: StopSignal | null): number {
+  return stoppedBy === null ? ExitCode.ok : ExitCode.interrupted
+}

@@ -1,0 +1,126 @@
+// The watcher behind serve and watch: every interval, one round per member (a PING, its heartbeat written, its peers'
+// read, memory sampled about once a second), each bounded by the timeout; a round still running when the next tick
+// comes is not doubled. It holds only what it saw since it started: a restart begins afresh from the configuration.
+import type {Observed} from '../../domain/serve/availability.js'
+import {RUNWAY_WINDOW_MS, type MemorySample} from '../../domain/runway.js'
+import type {Heartbeats, MemberSession, RoundResult} from '../ports.js'
+import type {WatchedGroup, WatchedMember, WatchSettings} from './model.js'
+
+/** What the watcher last saw of one member. */
+export interface MemberState {
+  up: boolean
+  /** rounds completed (answered or not) */
+  rounds: number
+  pingMs: number | null
+  error: string | null
+  /** writer key → newest stamp seen here */
+  seen: Map<string, number>
+  samples: MemorySample[]
+  maxBytes: number | null
+  addr: string[]
+}
+
+export type Clock = () => number
+
+/** serve's one clock: milliseconds, monotonic (a wall-clock step never shows as lag). */
+export const monotonicClock: Clock = () => performance.timeOrigin + performance.now()
+
+/** The heartbeat writer key of a member: its uid. */
+export const writerOf = (m: Pick<WatchedMember, 'uid'>): string => String(m.uid)
+
+/** The heartbeat key prefix of one serve instance: keys of another instance (or an earlier run) are never read. */
+export const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instance}:`
+
+export class Watcher {
+  readonly states = new Map<number, MemberState>()
+  /** writer key → serve's first write of its heartbeat */
+  readonly firstWrite = new Map<string, number>()
+  private readonly sessions = new Map<number, MemberSession>()
+  private readonly busy = new Set<number>()
+  private timer: NodeJS.Timeout | undefined
+  private ticks = 0
+  private readonly memoryEvery: number
+
+  constructor(
+    readonly groups: WatchedGroup[],
+    private readonly heartbeats: Heartbeats,
+    readonly settings: WatchSettings,
+    readonly instance: string,
+    readonly now: Clock = monotonicClock,
+    /** told after each round of a member, e.g. to log a change */
+    private readonly onRound: (group: WatchedGroup) => void = () => {},
+  ) {
+    this.memoryEvery = Math.max(1, Math.round(1000 / settings.intervalMs))
+    for (const m of this.members()) {
+      this.states.set(m.uid, {up: false, rounds: 0, pingMs: null, error: m.why ?? null, seen: new Map(), samples: [], maxBytes: null, addr: []})
+      if (m.target) this.sessions.set(m.uid, heartbeats.open(m.target, {timeoutMs: settings.timeoutMs, keyPrefix: keyPrefixOf(instance)}))
+    }
+  }
+
+  members(): WatchedMember[] {
+    return this.groups.flatMap((g) => g.members)
+  }
+
+  /** The first round of every member (each within the timeout), then one every interval until stop(). */
+  async start(): Promise<void> {
+    await Promise.all([this.tick(), this.resolveAddresses()])
+    this.timer = setInterval(() => void this.tick(), this.settings.intervalMs)
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+    for (const session of this.sessions.values()) session.close()
+  }
+
+  private async resolveAddresses(): Promise<void> {
+    await Promise.all(this.members().map(async (m) => (this.states.get(m.uid)!.addr = await this.heartbeats.addresses(m.host, this.settings.timeoutMs))))
+  }
+
+  private tick(): Promise<unknown> {
+    const memory = this.ticks++ % this.memoryEvery === 0
+    return Promise.all(this.groups.flatMap((g) => g.members.map((m) => this.round(g, m, memory))))
+  }
+
+  private async round(group: WatchedGroup, member: WatchedMember, memory: boolean): Promise<void> {
+    const session = this.sessions.get(member.uid)
+    if (!session || this.busy.has(member.uid)) return
+    this.busy.add(member.uid)
+    try {
+      const stamp = this.now()
+      const result = await session.round({
+        heartbeat: this.settings.heartbeat ? {writer: writerOf(member), stamp} : null,
+        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member).map(writerOf) : [],
+        memory,
+      })
+      this.record(member, result, stamp)
+    } finally {
+      this.busy.delete(member.uid)
+    }
+
+    this.onRound(group)
+  }
+
+  private record(member: WatchedMember, result: RoundResult, stamp: number): void {
+    const state = this.states.get(member.uid)!
+    state.rounds++
+    state.up = result.answered
+    state.pingMs = result.pingMs
+    state.error = result.error
+    if (result.answered && this.settings.heartbeat && !result.error && !this.firstWrite.has(writerOf(member))) this.firstWrite.set(writerOf(member), stamp)
+    for (const [writer, seen] of result.seen) if (seen > (state.seen.get(writer) ?? -Infinity)) state.seen.set(writer, seen)
+    if (result.memory) {
+      const at = this.now()
+      state.maxBytes = result.memory.maxBytes
+      state.samples.push({atMs: at, usedBytes: result.memory.usedBytes})
+      while (state.samples.length > 0 && state.samples[0]!.atMs <= at - RUNWAY_WINDOW_MS) state.samples.shift()
+    }
+  }
+
+  /** The group as the availability policy sees it, in member order. */
+  observed(group: WatchedGroup): Observed[] {
+    return group.members.map((m) => {
+      const state = this.states.get(m.uid)!
+      return {id: writerOf(m), up: state.up, seen: state.seen}
+    })
+  }
+}
