@@ -93,3 +93,9 @@ export function serveExitCode(stoppedBy: StopSignal | null): number {
 export function watchExitCode(stoppedBy: StopSignal | null): number {
   return stoppedBy === null ? ExitCode.ok : ExitCode.interrupted
 }
+
+/** sandbox load: 130 stopped by a signal · 1 a write failed or a member was skipped · 0 every write answered OK. */
+export function loadExitCode(result: {stoppedBy: StopSignal | null; failed: number; skipped: readonly unknown[]}): number {
+  if (result.stoppedBy) return ExitCode.interrupted
+  return result.failed > 0 || result.skipped.length > 0 ? ExitCode.partial : ExitCode.ok
+}

@@ -1,7 +1,8 @@
 // The sandbox replicator process, started by `geo-redis sandbox up`:
 //   node dist/sandbox/replicator/main.js --state-dir <dir>   (package import #sandbox/replicator)
-// Reads the members, ports and TLS from <dir>/state.json, access keys and links from <dir>/world.json (which the
-// emulator rewrites on every change: re-read when it changes), writes <dir>/replicator-ready.json once every member
+// Reads the members, ports and TLS from <dir>/state.json (and the drills in it: isolated members, delays per member,
+// re-read when it changes), access keys and links from <dir>/world.json (which the emulator rewrites on every change:
+// re-read when it changes), writes <dir>/replicator-ready.json once every member
 // is connected and <dir>/replicator-status.json every second. SIGTERM or SIGINT: clean exit.
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {parseArgs} from 'node:util'
@@ -10,7 +11,8 @@ import {writeFileAtomicSync} from '../../shared/atomic.js'
 import {readState, readWorld, statePathsIn, type SandboxPaths} from '../control/state.js'
 import {memberTarget} from '../members/redis-server.js'
 import {openReplicationLink} from './link.js'
-import {groupMembers, mutualPeers, Replicator, type ReplicatorView} from './replicator.js'
+import {drillsOf, withoutIsolated, type ReplicationDrills} from './drills.js'
+import {groupMembers, mutualPeers, Replicator, type MemberView, type ReplicatorView} from './replicator.js'
 
 /** the state folder's files: the replicator is given only the folder */
 type StatePaths = Omit<SandboxPaths, 'lock'>
@@ -23,7 +25,7 @@ function log(line: string): void {
 }
 
 /** The replicator of the sandbox in `paths`, connecting to every group member with its access key. */
-function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]} {
+function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]; drills: {current: ReplicationDrills}} {
   const state = readState(paths)
   if (!state) throw new Error(`no sandbox state in ${paths.dir}`)
   const world = readWorld(paths.world)
@@ -42,14 +44,22 @@ function replicatorOf(paths: StatePaths): {replicator: Replicator; members: stri
       return openReplicationLink(memberTarget({...record, id}, keys.get(id) ?? '', ca), {timeoutMs: CONNECT_TIMEOUT_MS, onKeyEvent})
     },
   })
-  replicator.setTopology(mutualPeers(world), true)
+  const drills = {current: drillsOf(state)}
+  replicator.setLagOverrides(drills.current.lagMs)
+  replicator.setTopology(withoutIsolated(mutualPeers(world), drills.current.isolated), true)
   log(`replicating ${members.length} members with ${state.lagMs} ms lag`)
-  return {replicator, members}
+  return {replicator, members, drills}
 }
 
-/** Follows the world file, which changes when ARM operations (force-unlink, force-link) complete; `onGone` once the state is. */
-function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => void): NodeJS.Timeout {
-  let seen = signature(paths.world)
+/**
+ * Follows the world file, which changes when ARM operations (force-unlink, force-link) complete, and the state file,
+ * which changes with the drills (isolate, restore, lag); `onGone` once the state is. Either change sets the topology
+ * again: ARM's mutual links without the isolated members.
+ */
+function watchFiles(paths: StatePaths, replicator: Replicator, drills: {current: ReplicationDrills}, onGone: () => void): NodeJS.Timeout {
+  let seenWorld = signature(paths.world)
+  let seenState = signature(paths.state)
+  let peers: Map<string, Set<string>> | null = null
   return setInterval(() => {
     // the state directory was removed without `sandbox down`: nothing left to serve
     if (!existsSync(paths.state)) {
@@ -57,13 +67,28 @@ function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => voi
       onGone()
       return
     }
-    const now = signature(paths.world)
-    if (now === seen) return
-    const changed = readWorld(paths.world)
-    if (!changed) return
-    seen = now
-    replicator.setTopology(mutualPeers(changed))
+    const [world, state] = [signature(paths.world), signature(paths.state)]
+    if (world === seenWorld && state === seenState) return
+    const changedWorld = world === seenWorld ? null : readWorld(paths.world)
+    if (changedWorld) [seenWorld, peers] = [world, mutualPeers(changedWorld)]
+    if (state !== seenState) {
+      const next = readDrills(paths)
+      if (next) [seenState, drills.current] = [state, next]
+    }
+    peers ??= mutualPeers(readWorld(paths.world) ?? {databases: []})
+    replicator.setLagOverrides(drills.current.lagMs)
+    replicator.setTopology(withoutIsolated(peers, drills.current.isolated))
   }, WORLD_POLL_MS)
+}
+
+/** The drills in the state file; null while it cannot be read (the next change will do). */
+function readDrills(paths: StatePaths): ReplicationDrills | null {
+  try {
+    const state = readState(paths)
+    return state ? drillsOf(state) : null
+  } catch {
+    return null
+  }
 }
 
 /**
@@ -71,7 +96,7 @@ function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => voi
  * sees what is), and every second for the counters; the ready file once every member is connected, after the status
  * so that a reader of the ready file finds the status too.
  */
-function reportStatus(paths: StatePaths, replicator: Replicator, members: string[]): NodeJS.Timeout {
+function reportStatus(paths: StatePaths, replicator: Replicator, members: string[], drills: {current: ReplicationDrills}): NodeJS.Timeout {
   let announced = false
   let ticks = 0
   let written = ''
@@ -79,7 +104,14 @@ function reportStatus(paths: StatePaths, replicator: Replicator, members: string
     const view: ReplicatorView['members'] = Object.fromEntries(
       members.map((id) => {
         const resync = replicator.lastResync(id)
-        return [id, {connected: replicator.connected(id), peers: [...replicator.peersOf(id)], lastResync: resync ? {...resync, at: new Date(resync.at).toISOString()} : null}]
+        const seen: MemberView = {
+          connected: replicator.connected(id),
+          peers: [...replicator.peersOf(id)],
+          lastResync: resync ? {...resync, at: new Date(resync.at).toISOString()} : null,
+          isolated: drills.current.isolated.has(id),
+          lagMs: replicator.lagOverrideOf(id) ?? null,
+        }
+        return [id, seen]
       }),
     )
     const snapshot = JSON.stringify(view)
@@ -108,7 +140,7 @@ function main(): void {
   const {values} = parseArgs({options: {'state-dir': {type: 'string'}}})
   if (!values['state-dir']) throw new Error('--state-dir <dir> is required')
   const paths = statePathsIn(values['state-dir'])
-  const {replicator, members} = replicatorOf(paths)
+  const {replicator, members, drills} = replicatorOf(paths)
   replicator.start()
   const shutdown = () => {
     clearInterval(watcher)
@@ -118,8 +150,8 @@ function main(): void {
       () => process.exit(1),
     )
   }
-  const watcher = watchWorld(paths, replicator, shutdown)
-  const reporter = reportStatus(paths, replicator, members)
+  const watcher = watchFiles(paths, replicator, drills, shutdown)
+  const reporter = reportStatus(paths, replicator, members, drills)
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
 }
