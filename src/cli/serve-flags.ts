@@ -7,7 +7,7 @@ import {FileReadError, readBoundedFileSync} from '../shared/bounded-read.js'
 import {secrets} from '../shared/redact.js'
 import type {ListenOptions} from '../services/ports.js'
 import type {WatchSettings} from '../services/serve/model.js'
-import {dataPlaneFlags} from './flags.js'
+import {dataPlaneFlags, parseDeadline} from './flags.js'
 import {armFlags} from './settings.js'
 
 const WATCH = 'WATCH'
@@ -21,6 +21,14 @@ export const watchFlags = {
   'interval-ms': Flags.integer({description: 'heartbeat and sampling interval', default: 250, min: 50, max: 60_000, helpGroup: WATCH}),
   'lag-tolerance-ms': Flags.integer({description: 'default availability_lag_tolerance_ms', default: 100, min: 0, max: 3_600_000, helpGroup: WATCH}),
   threshold: Flags.integer({description: 'force-unlink threshold, % of maxmemory (of the SKU size when maxmemory is 0): the runway runs to it', default: 85, min: 1, max: 99, helpGroup: WATCH}),
+  'runway-window': Flags.custom<number>({
+    description: 'memory growth is fitted over this last stretch of samples: 30s, 5m, 1h…',
+    helpValue: '<duration>',
+    default: parseDeadline('5m'),
+    defaultHelp: async () => '5m',
+    parse: async (input) => parseDeadline(input),
+    helpGroup: WATCH,
+  })(),
   heartbeat: Flags.boolean({description: 'write heartbeat keys to measure lag; --no-heartbeat: PING only, nothing written', default: true, allowNo: true, helpGroup: WATCH}),
   ...dataPlaneFlags,
 }
@@ -33,13 +41,14 @@ export const serveFlags = {
   'basic-auth-file': Flags.string({description: 'file holding user:password: HTTP Basic authentication on every endpoint but /healthz', helpGroup: 'HTTP'}),
 }
 
-export function watchSettingsOf(flags: {'interval-ms': number; 'timeout-ms': number; heartbeat: boolean; 'lag-tolerance-ms': number; threshold: number}): WatchSettings {
+export function watchSettingsOf(flags: {'interval-ms': number; 'timeout-ms': number; heartbeat: boolean; 'lag-tolerance-ms': number; threshold: number; 'runway-window': number}): WatchSettings {
   return {
     intervalMs: flags['interval-ms'],
     timeoutMs: flags['timeout-ms'],
     heartbeat: flags.heartbeat,
     lagToleranceMs: flags['lag-tolerance-ms'],
     thresholdPct: flags.threshold,
+    runwayWindowMs: flags['runway-window'],
   }
 }
 

@@ -23,7 +23,7 @@ export interface Runway {
   minutesToThreshold: number | null
 }
 
-export const RUNWAY_WINDOW_MS = 5 * 60_000
+const RUNWAY_WINDOW_MS = 5 * 60_000
 const MIN_SAMPLES = 4
 const MIN_SPAN_MS = 2000
 /** pairs grow with the square of the samples: a window is thinned to this many, evenly, before fitting */
@@ -43,7 +43,7 @@ function thin(samples: MemorySample[], max: number): MemorySample[] {
 }
 
 /** Samples within `windowMs` of the newest, oldest first. */
-export function inWindow(samples: readonly MemorySample[], windowMs = RUNWAY_WINDOW_MS): MemorySample[] {
+function inWindow(samples: readonly MemorySample[], windowMs = RUNWAY_WINDOW_MS): MemorySample[] {
   const newest = samples.at(-1)?.atMs
   if (newest === undefined) return []
   return samples.filter((s) => s.atMs > newest - windowMs).sort((a, b) => a.atMs - b.atMs)

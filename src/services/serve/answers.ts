@@ -20,7 +20,7 @@ function memoryOf(watcher: Watcher, member: WatchedMember): MemberStatus['memory
   const state = watcher.states.get(member.uid)!
   const last = state.samples.at(-1)
   const use = memoryUse({usedBytes: last?.usedBytes ?? null, maxmemoryBytes: state.maxBytes, skuMemoryGB: member.skuMemoryGB}, {warnPct: 1, critPct: 99})
-  const runway = runwayOf(state.samples, use.maxBytes, watcher.settings.thresholdPct)
+  const runway = runwayOf(state.samples, use.maxBytes, watcher.settings.thresholdPct, watcher.settings.runwayWindowMs)
   return {usedBytes: use.usedBytes, limitBytes: use.maxBytes, limitSource: use.limitSource, headroomPct: use.headroomPct, ...runway}
 }
 

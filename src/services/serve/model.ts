@@ -40,6 +40,8 @@ export interface WatchSettings {
   lagToleranceMs: number
   /** the force-unlink threshold, % of maxmemory (or of the SKU size) */
   thresholdPct: number
+  /** memory growth is fitted over the samples of this last stretch */
+  runwayWindowMs: number
 }
 
 export interface AvailabilityAnswer {

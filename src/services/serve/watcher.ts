@@ -2,7 +2,7 @@
 // read, memory sampled about once a second), each bounded by the timeout; a round still running when the next tick
 // comes is not doubled. It holds only what it saw since it started: a restart begins afresh from the configuration.
 import type {Observed} from '../../domain/serve/availability.js'
-import {RUNWAY_WINDOW_MS, type MemorySample} from '../../domain/runway.js'
+import type {MemorySample} from '../../domain/runway.js'
 import type {Heartbeats, MemberSession, RoundResult} from '../ports.js'
 import type {WatchedGroup, WatchedMember, WatchSettings} from './model.js'
 
@@ -112,7 +112,7 @@ export class Watcher {
       const at = this.now()
       state.maxBytes = result.memory.maxBytes
       state.samples.push({atMs: at, usedBytes: result.memory.usedBytes})
-      while (state.samples.length > 0 && state.samples[0]!.atMs <= at - RUNWAY_WINDOW_MS) state.samples.shift()
+      while (state.samples.length > 0 && state.samples[0]!.atMs <= at - this.settings.runwayWindowMs) state.samples.shift()
     }
   }
 
