@@ -19,7 +19,7 @@ export const watchFlags = {
   'resource-group': Flags.string({description: 'only groups with a member in this resource group'}),
   member: Flags.string({description: 'only the group with this member (cluster name, location or database id)'}),
   'interval-ms': Flags.integer({description: 'heartbeat and sampling interval', default: 250, min: 50, max: 60_000, helpGroup: WATCH}),
-  'lag-tolerance-ms': Flags.integer({description: 'default availability_lag_tolerance_ms', default: 100, min: 0, max: 3_600_000, helpGroup: WATCH}),
+  'lag-tolerance-ms': Flags.integer({description: 'default availability_lag_tolerance_ms', default: 100, min: 0, max: 600_000, helpGroup: WATCH}),
   threshold: Flags.integer({description: 'force-unlink threshold, % of maxmemory (of the SKU size when maxmemory is 0): the runway runs to it', default: 85, min: 1, max: 99, helpGroup: WATCH}),
   'runway-window': Flags.custom<number>({
     description: 'memory growth is fitted over this last stretch of samples: 30s, 5m, 1h…',

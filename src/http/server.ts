@@ -9,7 +9,8 @@ import type {ListenOptions, ServeListener, ServeState} from '../services/ports.j
 import {metricsRegistry} from './metrics.js'
 
 const AVAILABILITY = /^\/v1\/(?:local\/)?bdbs\/([^/]+)\/(?:endpoint\/)?availability$/
-const MAX_TOLERANCE_MS = 3_600_000
+/** as long as the watcher keeps heartbeats to tell lags apart */
+const MAX_TOLERANCE_MS = 600_000
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 

@@ -29,7 +29,7 @@ class RedisMemberSession implements MemberSession {
   ) {}
 
   async round(request: RoundRequest): Promise<RoundResult> {
-    const result: RoundResult = {answered: false, pingMs: null, error: null, seen: new Map(), memory: null}
+    const result: RoundResult = {answered: false, pingMs: null, error: null, read: false, seen: new Map(), memory: null}
     try {
       this.connection ??= openConnection(this.target, {timeoutMs: this.timeoutMs})
       const {client} = await this.connection
@@ -59,6 +59,7 @@ class RedisMemberSession implements MemberSession {
     if (request.peers.length > 0) {
       const [error, values] = replies[i++] ?? [null, null]
       if (!error && Array.isArray(values)) {
+        result.read = true
         request.peers.forEach((peer, p) => {
           const stamp = stampOf(values[p] as string | null, peer)
           if (stamp !== null) result.seen.set(peer, stamp)

@@ -213,6 +213,8 @@ export interface RoundResult {
   pingMs: number | null
   /** why not answered, or what failed after the PING (a refused heartbeat write) */
   error: string | null
+  /** the peers' heartbeats were read this round */
+  read: boolean
   /** writer key → stamp of that writer's newest heartbeat read on this member */
   seen: Map<string, number>
   /** INFO memory, when asked and answered; maxBytes null when maxmemory is 0 */

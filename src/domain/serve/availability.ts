@@ -1,8 +1,9 @@
 // Lag-aware availability of one member, the policy behind serve's answers (docs/serve.md). Pure.
 //
-// Lag without clock sync: serve writes a heartbeat of member A, stamped with serve's own clock, on A; replication
-// carries it to B, where serve reads it back. lag(A→B) = now − the stamp of A's newest heartbeat seen on B, all on
-// serve's one clock. A heartbeat of A never seen on B is at least as old as serve's first write of it.
+// Lag without clock sync: serve writes a heartbeat of member A every interval, stamped with serve's own clock, on A;
+// replication carries it to B, where serve reads it back. lag(A→B), as of serve's last read on B, is the age of the
+// oldest heartbeat of A written before that read and not seen there: 0 when B held the newest one written before the
+// read. All on serve's one clock. It is within one interval below the true lag: its resolution is the interval.
 //
 // Policy: a member that did not answer serve's last round within the timeout is `bdb_endpoint_unavailable`. Without
 // extend_check=lag, one that answers is available. With it, the member must also belong to the largest set of answering
@@ -20,22 +21,38 @@ export interface Observed {
   id: string
   /** answered serve's last round within the timeout */
   up: boolean
-  /** heartbeats of other members seen on this one: writer's key → serve time it was written */
+  /** when serve last read heartbeats here (sent after this time); null: never */
+  readAt: number | null
+  /** heartbeats of other members seen on this one: writer's key → serve time it was written (the newest seen) */
   seen: ReadonlyMap<string, number>
 }
 
 export interface LagContext {
-  now: number
-  /** serve's first write of each member's heartbeat; empty when heartbeats are off */
-  firstWrite: ReadonlyMap<string, number>
+  /** writer's key → serve times of its heartbeats written, ascending; empty when heartbeats are off */
+  writes: ReadonlyMap<string, readonly number[]>
+}
+
+/** The first of `sorted` above `value`, by binary search. */
+function firstAbove(sorted: readonly number[], value: number): number | undefined {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (sorted[mid]! > value) high = mid
+    else low = mid + 1
+  }
+
+  return sorted[low]
 }
 
 export type Verdict = {available: true} | {available: false; code: UnavailableCode; description: string}
 
-/** lag(from→to) in ms; null when nothing of `from` was ever written (heartbeats off, or not yet). */
+/** lag(from→to) in ms; null when nothing of `from` was written or nothing read on `to` yet (or heartbeats are off). */
 export function lagMs(from: string, to: Observed, context: LagContext): number | null {
-  const stamp = to.seen.get(from) ?? context.firstWrite.get(from)
-  return stamp === undefined ? null : Math.max(0, context.now - stamp)
+  const writes = context.writes.get(from)
+  if (!writes?.length || to.readAt === null) return null
+  const unseen = firstAbove(writes, to.seen.get(from) ?? -Infinity)
+  return unseen === undefined || unseen >= to.readAt ? 0 : to.readAt - unseen
 }
 
 function linked(a: Observed, b: Observed, toleranceMs: number, context: LagContext): boolean {
@@ -84,12 +101,12 @@ function worstLag(member: Observed, others: readonly Observed[], context: LagCon
 
 /**
  * The verdict on `id` within its group (`members` in the group's member order). `toleranceMs` null: no lag check.
- * With heartbeats off (`firstWrite` empty) the lag check cannot be made and availability is the answer alone.
+ * With heartbeats off (`writes` empty) the lag check cannot be made and availability is the answer alone.
  */
 export function availability(members: readonly Observed[], id: string, toleranceMs: number | null, context: LagContext): Verdict {
   const member = members.find((m) => m.id === id)
   if (!member || !member.up) return {available: false, code: 'bdb_endpoint_unavailable', description: 'the endpoint did not answer serve within the timeout'}
-  if (toleranceMs === null || context.firstWrite.size === 0) return {available: true}
+  if (toleranceMs === null || context.writes.size === 0) return {available: true}
   const answering = members.filter((m) => m.up).length
   if (answering * 2 < members.length) {
     return {available: false, code: 'no_quorum', description: `only ${answering} of ${members.length} members answer serve: their lag cannot be judged`}

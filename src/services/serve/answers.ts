@@ -8,7 +8,7 @@ import type {AvailabilityAnswer, GroupStatusDoc, MemberStatus, StatusDocument, W
 import {writerOf, type Watcher} from './watcher.js'
 
 function context(watcher: Watcher): LagContext {
-  return {now: watcher.now(), firstWrite: watcher.firstWrite}
+  return {writes: watcher.writes}
 }
 
 function answerOf(watcher: Watcher, group: WatchedGroup, member: WatchedMember, toleranceMs: number | null, lag = context(watcher)): AvailabilityAnswer {

@@ -15,12 +15,17 @@ export interface MemberState {
   error: string | null
   /** writer key → newest stamp seen here */
   seen: Map<string, number>
+  /** the stamp of the last round whose read of the peers' heartbeats answered */
+  readAt: number | null
   samples: MemorySample[]
   maxBytes: number | null
   addr: string[]
 }
 
 export type Clock = () => number
+
+/** Lags up to this long are told apart: the longest tolerance a request may ask (serve's HTTP side caps it). */
+export const WRITES_KEPT_MS = 600_000
 
 /** serve's one clock: milliseconds, monotonic (a wall-clock step never shows as lag). */
 export const monotonicClock: Clock = () => performance.timeOrigin + performance.now()
@@ -33,8 +38,8 @@ export const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instanc
 
 export class Watcher {
   readonly states = new Map<number, MemberState>()
-  /** writer key → serve's first write of its heartbeat */
-  readonly firstWrite = new Map<string, number>()
+  /** writer key → stamps of its heartbeats written (answered OK), ascending, for WRITES_KEPT_MS */
+  readonly writes = new Map<string, number[]>()
   private readonly sessions = new Map<number, MemberSession>()
   private readonly busy = new Set<number>()
   private timer: NodeJS.Timeout | undefined
@@ -52,7 +57,7 @@ export class Watcher {
   ) {
     this.memoryEvery = Math.max(1, Math.round(1000 / settings.intervalMs))
     for (const m of this.members()) {
-      this.states.set(m.uid, {up: false, rounds: 0, pingMs: null, error: m.why ?? null, seen: new Map(), samples: [], maxBytes: null, addr: []})
+      this.states.set(m.uid, {up: false, rounds: 0, pingMs: null, error: m.why ?? null, seen: new Map(), readAt: null, samples: [], maxBytes: null, addr: []})
       if (m.target) this.sessions.set(m.uid, heartbeats.open(m.target, {timeoutMs: settings.timeoutMs, keyPrefix: keyPrefixOf(instance)}))
     }
   }
@@ -106,7 +111,8 @@ export class Watcher {
     state.up = result.answered
     state.pingMs = result.pingMs
     state.error = result.error
-    if (result.answered && this.settings.heartbeat && !result.error && !this.firstWrite.has(writerOf(member))) this.firstWrite.set(writerOf(member), stamp)
+    if (result.answered && this.settings.heartbeat && !result.error) this.wrote(writerOf(member), stamp)
+    if (result.read) state.readAt = stamp
     for (const [writer, seen] of result.seen) if (seen > (state.seen.get(writer) ?? -Infinity)) state.seen.set(writer, seen)
     if (result.memory) {
       const at = this.now()
@@ -116,11 +122,19 @@ export class Watcher {
     }
   }
 
+  private wrote(writer: string, stamp: number): void {
+    const writes = this.writes.get(writer) ?? []
+    this.writes.set(writer, writes)
+    writes.push(stamp)
+    // older heartbeats only tell lags longer than this, which every tolerance judges alike
+    while (writes.length > 1 && writes[0]! < stamp - WRITES_KEPT_MS) writes.shift()
+  }
+
   /** The group as the availability policy sees it, in member order. */
   observed(group: WatchedGroup): Observed[] {
     return group.members.map((m) => {
       const state = this.states.get(m.uid)!
-      return {id: writerOf(m), up: state.up, seen: state.seen}
+      return {id: writerOf(m), up: state.up, readAt: state.readAt, seen: state.seen}
     })
   }
 }

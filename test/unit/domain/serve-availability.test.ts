@@ -4,25 +4,40 @@ import {availability, lagMs, largestLinkedSet, type LagContext, type Observed} f
 import {assignUids, bdbUid} from '../../../src/domain/serve/uid.js'
 
 const NOW = 100_000
+const STEP = 100
 
-/** Members a, b, c… all up; `lag[from][to]` in ms (missing: never seen). */
+/**
+ * Members a, b, c… all up, read at NOW; `lag[from][to]` in ms, a multiple of STEP (missing: never seen). Heartbeats
+ * are written every STEP ms; B holding A's heartbeat of NOW − lag − STEP leaves the next one, NOW − lag, unseen.
+ */
 function group(ids: string[], lag: Record<string, Record<string, number>>, down: string[] = []): Observed[] {
   return ids.map((id) => ({
     id,
     up: !down.includes(id),
-    seen: new Map(ids.filter((w) => w !== id && lag[w]?.[id] !== undefined).map((w) => [w, NOW - lag[w]![id]!])),
+    readAt: NOW,
+    seen: new Map(ids.filter((w) => w !== id && lag[w]?.[id] !== undefined).map((w) => [w, NOW - lag[w]![id]! - STEP])),
   }))
 }
 
 const all = (ids: string[], ms: number) => Object.fromEntries(ids.map((a) => [a, Object.fromEntries(ids.map((b) => [b, ms]))]))
-const context = (ids: string[], firstWriteAgo = 60_000): LagContext => ({now: NOW, firstWrite: new Map(ids.map((id) => [id, NOW - firstWriteAgo]))})
+/** every member's heartbeats written every STEP ms for the last `since` ms, up to NOW */
+const context = (ids: string[], since = 60_000): LagContext => ({
+  writes: new Map(ids.map((id) => [id, Array.from({length: since / STEP + 1}, (_, i) => NOW - since + i * STEP)])),
+})
+const OFF: LagContext = {writes: new Map()}
 
 describe('lag', () => {
-  it('is now minus the stamp of the newest heartbeat seen; never seen: since serve first wrote it', () => {
+  it('is the age, at the last read, of the oldest heartbeat written before it and not seen; never seen: the first', () => {
     const [a, b] = group(['a', 'b'], {a: {b: 300}})
     expect(lagMs('a', b!, context(['a', 'b']))).toBe(300)
     expect(lagMs('b', a!, context(['a', 'b']))).toBe(60_000)
-    expect(lagMs('b', a!, {now: NOW, firstWrite: new Map()})).toBeNull()
+    expect(lagMs('b', a!, OFF)).toBeNull()
+  })
+
+  it('is 0 when the newest heartbeat written before the read was there', () => {
+    const [, b] = group(['a', 'b'], {a: {b: 0}})
+    expect(lagMs('a', b!, context(['a', 'b']))).toBe(0)
+    expect(lagMs('a', {...b!, readAt: null}, context(['a', 'b']))).toBeNull()
   })
 })
 
@@ -82,7 +97,7 @@ describe('availability', () => {
 
   it('heartbeats off: the lag check cannot be made and answering decides', () => {
     const members = group(ids, {})
-    expect(availability(members, 'c', 100, {now: NOW, firstWrite: new Map()})).toEqual({available: true})
+    expect(availability(members, 'c', 100, OFF)).toEqual({available: true})
   })
 
   it('ties between equally large sets go to the one whose first member comes first', () => {
