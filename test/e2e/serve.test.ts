@@ -214,6 +214,34 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     expect(samples.some((l) => l.startsWith('geo_redis_serve_process_resident_memory_bytes'))).toBe(true)
   }, 30_000)
 
+  it('watch: JSON lines of status documents, plain lines when piped, Ctrl-C exits 130', async () => {
+    const lines = await runCli(['watch', '--profile', 'sandbox', '--json', '--count', '2', '--refresh-ms', '300'], {env, timeoutMs: STEP_MS})
+    expect(lines.code, lines.stderr).toBe(0)
+    const docs = lines.stdout.trim().split('\n').map((l) => JSON.parse(l) as StatusDocument)
+    expect(docs).toHaveLength(2)
+    for (const doc of docs) expectSchema('serve-status', doc)
+    expect(docs[1]!.groups[0]!.members.map((m) => m.label)).toEqual(['eastus', 'northeurope', 'westus2'])
+    const plain = await runCli(['watch', '--profile', 'sandbox', '--count', '1'], {env, timeoutMs: STEP_MS})
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(plain.stdout.trim().split('\n')).toHaveLength(3)
+    expect(plain.stdout).toMatch(/sandbox-geo eastus up ping=\S+ lag=\[northeurope \d+ ms, westus2 \d+ ms\] used=/)
+    const stopped = await runCli(['watch', '--profile', 'sandbox'], {env, timeoutMs: STEP_MS, interrupt: {when: /sandbox-geo/, signal: 'SIGINT'}})
+    expect(stopped.code).toBe(130)
+  }, 60_000)
+
+  it('bad flags exit 2 before anything is started', async () => {
+    for (const args of [
+      ['--listen', '0.0.0.0:9443'],
+      ['--listen', 'nowhere'],
+      ['--listen', '127.0.0.1:9443', '--basic-auth-file', join(home, 'missing')],
+      ['--listen', '127.0.0.1:9443', '--tls-cert', join(home, 'serve.pem')],
+      ['--interval-ms', '0'],
+    ]) {
+      const r = await runCli(['serve', '--profile', 'sandbox', ...args], {env, timeoutMs: STEP_MS})
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+    }
+  }, 60_000)
+
   it('during an outage with load, the survivors grow and the runway is within 25% of when the threshold is reached', async () => {
     await drill(['outage', 'northeurope'])
     const survivors = ['westus2', 'eastus']
