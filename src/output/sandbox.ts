@@ -12,6 +12,7 @@ import type {
   UpResult,
 } from '../sandbox/control/api.js'
 import type {LoadResult} from '../sandbox/control/load.js'
+import {formatBytes} from './probe.js'
 import {table} from './table.js'
 import {status as colour, theme} from './theme.js'
 
@@ -145,19 +146,19 @@ export function renderRestore(result: RestoreResult): string {
   if (result.nothingToDo) return 'nothing to restore: no member is in an outage drill'
   return result.restored
     .map((r) => {
-      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": redis-server ${r.redis}, ARM answers again${restoredReplication(r)}`
+      const how = r.from === 'isolate' ? 'its redis-server kept running, replication to and from it resumes' : `redis-server ${r.redis}, ARM answers again`
+      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": ${how}${restoredReplication(r)}`
     })
     .join('\n')
 }
 
 export async function renderLoad(result: LoadResult): Promise<string> {
-  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
   const lines = result.skipped.map((s) => `${theme.warn('(!)')} ${s.name} did not answer, no writes sent to it: ${s.error}`)
-  const rows = result.members.map((m) => [`${m.name} (${m.region})`, m.sent, m.failed, mib(m.bytes), m.error ?? ''])
+  const rows = result.members.map((m) => [`${m.name} (${m.region})`, m.sent, m.failed, formatBytes(m.bytes), m.error ?? ''])
   lines.push(await table(['MEMBER', 'SENT', 'FAILED', 'WRITTEN', 'FIRST ERROR'], rows))
   const how = result.stoppedBy ? `${theme.warn('(!)')} stopped by ${result.stoppedBy} after` : result.failed > 0 ? `${theme.warn('(!)')} load ran` : `${theme.ok('(✓)')} load ran`
   lines.push(
-    `${how} ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.sent} writes sent (${result.rate}/s of ${result.valueBytes} bytes), ${result.failed} failed, ${mib(result.bytes)} written; keys ${result.prefix}*`,
+    `${how} ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.sent} writes sent (${result.rate}/s of ${result.valueBytes} bytes), ${result.failed} failed, ${formatBytes(result.bytes)} written; keys ${result.prefix}*`,
   )
   return lines.join('\n')
 }

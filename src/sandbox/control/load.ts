@@ -21,10 +21,12 @@ const CONNECT_TIMEOUT_MS = 1500
 const MAX_IN_FLIGHT = 1000
 const TICK_MS = 20
 const REPORT_EVERY_MS = 1000
+/** how long past the duration writes held back (too many unanswered) may still be sent */
+const LATE_MS = 1000
 /** after the last write is sent, how long unanswered ones are waited for */
 const DRAIN_MS = 3000
 
-export interface LoadOptions extends SandboxContext {
+interface LoadOptions extends SandboxContext {
   ratePerSecond: number
   valueBytes: number
   durationSeconds: number
@@ -32,7 +34,7 @@ export interface LoadOptions extends SandboxContext {
   member?: string
 }
 
-export interface LoadMemberResult {
+interface LoadMemberResult {
   name: string
   region: string
   sent: number
@@ -62,7 +64,7 @@ export interface LoadResult {
 }
 
 /** Exit 2 on any flag out of bounds, before anything is sent. */
-export function validateLoad(options: Pick<LoadOptions, 'ratePerSecond' | 'valueBytes' | 'durationSeconds'>): void {
+function validateLoad(options: Pick<LoadOptions, 'ratePerSecond' | 'valueBytes' | 'durationSeconds'>): void {
   const checks: [string, number, {min: number; max: number}][] = [
     ['--rate', options.ratePerSecond, LOAD_LIMITS.rate],
     ['--value-bytes', options.valueBytes, LOAD_LIMITS.valueBytes],
@@ -124,9 +126,11 @@ async function paced(writers: Writer[], options: LoadOptions): Promise<Omit<Load
   const pending = new Set<Promise<void>>()
   const start = Date.now()
   const end = start + options.durationSeconds * 1000
+  const planned = options.durationSeconds * options.ratePerSecond
   let reported = start
-  while (Date.now() < end && !options.signal?.aborted) {
-    const due = Math.min(options.durationSeconds * options.ratePerSecond, Math.floor(((Date.now() - start) / 1000) * options.ratePerSecond))
+  // until every planned write is sent (a little past the end when writes were held back), or the signal aborts
+  while (!options.signal?.aborted && totals.sent < planned && Date.now() < end + LATE_MS) {
+    const due = Math.min(planned, Math.floor(((Date.now() - start) / 1000) * options.ratePerSecond))
     while (totals.sent < due && pending.size < MAX_IN_FLIGHT) {
       const writer = writers[totals.sent % writers.length]
       const write = send(writer, `${run}${totals.sent}`, value, totals)
@@ -170,5 +174,5 @@ function send(writer: Writer, key: string, value: Buffer, totals: {sent: number;
 }
 
 function progressLine(totals: {sent: number; failed: number; bytes: number}, elapsedS: number, durationS: number): string {
-  return `load: ${totals.sent} writes sent, ${totals.failed} failed, ${(totals.bytes / 2 ** 20).toFixed(1)} MiB written (${elapsedS}/${durationS} s)`
+  return `load: ${totals.sent} writes sent, ${totals.failed} failed, ${(totals.bytes / 1024).toFixed(1)} KiB written (${elapsedS}/${durationS} s)`
 }

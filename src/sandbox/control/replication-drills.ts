@@ -61,7 +61,7 @@ export async function endIsolation(d: RunningSandbox, member: MemberRecord): Pro
 }
 
 /** Reads and checks a delay before anything changes: 0 (the group's delay again) to 60000 ms, whole milliseconds. */
-export function memberLagMs(value: number): number {
+function memberLagMs(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_MEMBER_LAG_MS) {
     throw new UsageError(`a member's replication delay is 0 to ${MAX_MEMBER_LAG_MS} ms, not ${value}`, 'e.g. `geo-redis sandbox lag eastus 2000`; 0 restores the group\'s delay', 'BadLag')
   }
