@@ -7,8 +7,10 @@ import {FileReadError, readBoundedFileSync} from '../shared/bounded-read.js'
 import {secrets} from '../shared/redact.js'
 import type {ListenOptions} from '../services/ports.js'
 import type {WatchSettings} from '../services/serve/model.js'
-import {dataPlaneFlags, parseDeadline} from './flags.js'
-import {armFlags} from './settings.js'
+import type {GroupSource} from '../services/serve/run.js'
+import {groupFiles, keyReadingArm} from './composition.js'
+import {dataPlaneFlags, dataPlaneTarget, groupFileFlag, parseDeadline} from './flags.js'
+import {armFlags, resolveArmSettings, type ArmFlagValues} from './settings.js'
 
 const WATCH = 'WATCH'
 
@@ -31,6 +33,7 @@ export const watchFlags = {
   })(),
   heartbeat: Flags.boolean({description: 'write heartbeat keys to measure lag; --no-heartbeat: PING only, nothing written', default: true, allowNo: true, helpGroup: WATCH}),
   ...dataPlaneFlags,
+  ...groupFileFlag,
 }
 
 export const serveFlags = {
@@ -101,4 +104,23 @@ export function listenOptionsOf(flags: {listen: string; 'tls-cert'?: string; 'tl
   }
 
   return {host, port, tls, basicAuth: flags['basic-auth-file'] ? basicAuthOf(flags['basic-auth-file']) : null}
+}
+
+/**
+ * The groups to watch: from the group file (no ARM at all; --ca trusted besides each member's own CA), else from ARM
+ * with the usual flags. Bad input is a usage error before any connection.
+ */
+export async function groupSourceOf(
+  flags: ArmFlagValues & {group?: string[]; 'resource-group'?: string; member?: string; 'group-file'?: string; auth: string; ca?: string},
+): Promise<GroupSource> {
+  const nicknames = flags.group ?? []
+  if (flags['group-file']) {
+    const {caPem} = dataPlaneTarget(flags, {})
+    return {files: await groupFiles(), selection: {path: flags['group-file'], nicknames, ...(caPem ? {caPem} : {})}}
+  }
+
+  const settings = resolveArmSettings(flags)
+  const targets = dataPlaneTarget(flags, settings)
+  const selection = {subscriptions: settings.subscriptions, nicknames, selection: {resourceGroup: flags['resource-group'], member: flags.member}}
+  return {arm: await keyReadingArm(settings), selection, targets}
 }

@@ -1,8 +1,6 @@
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {heartbeatPorts, keyReadingArm, serveListener} from '../cli/composition.js'
-import {dataPlaneTarget} from '../cli/flags.js'
-import {listenOptionsOf, serveFlags, watchSettingsOf} from '../cli/serve-flags.js'
-import {resolveArmSettings} from '../cli/settings.js'
+import {heartbeatPorts, serveListener} from '../cli/composition.js'
+import {groupSourceOf, listenOptionsOf, serveFlags, watchSettingsOf} from '../cli/serve-flags.js'
 import {serveExitCode} from '../domain/outcome.js'
 import {runServe} from '../services/serve/run.js'
 
@@ -16,6 +14,7 @@ HTTPS with --tls-cert and --tls-key; plain HTTP only on a loopback address. One 
     '<%= config.bin %> serve --profile sandbox --listen 127.0.0.1:9443',
     '<%= config.bin %> serve --group geo --listen 0.0.0.0:9443 --tls-cert serve.pem --tls-key serve-key.pem --basic-auth-file auth',
     '<%= config.bin %> serve --group geo --group orders --lag-tolerance-ms 500 --no-heartbeat',
+    '<%= config.bin %> serve --group-file groups.yaml --listen 127.0.0.1:9443',
   ]
 
   static override flags = serveFlags
@@ -23,12 +22,10 @@ HTTPS with --tls-cert and --tls-key; plain HTTP only on a loopback address. One 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Serve)
     const listen = listenOptionsOf(flags)
-    const settings = resolveArmSettings(flags)
-    const targets = dataPlaneTarget(flags, settings)
-    const selection = {subscriptions: settings.subscriptions, nicknames: flags.group ?? [], selection: {resourceGroup: flags['resource-group'], member: flags.member}}
+    const source = await groupSourceOf(flags)
     const signal = this.abortSignal
     const result = await runServe(await serveListener(listen), {
-      source: {arm: await keyReadingArm(settings), selection, targets},
+      source,
       heartbeats: await heartbeatPorts(),
       settings: watchSettingsOf(flags),
       signal,

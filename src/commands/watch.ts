@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {heartbeatPorts, keyReadingArm} from '../cli/composition.js'
-import {dataPlaneTarget, parseDeadline} from '../cli/flags.js'
-import {watchFlags, watchSettingsOf} from '../cli/serve-flags.js'
-import {resolveArmSettings} from '../cli/settings.js'
+import {heartbeatPorts} from '../cli/composition.js'
+import {parseDeadline} from '../cli/flags.js'
+import {groupSourceOf, watchFlags, watchSettingsOf} from '../cli/serve-flags.js'
 import {watchExitCode} from '../domain/outcome.js'
 import {renderWatchLines, renderWatchTable} from '../output/watch.js'
 import {runWatch} from '../services/serve/run.js'
@@ -18,6 +17,7 @@ Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
     '<%= config.bin %> watch --profile sandbox',
     '<%= config.bin %> watch --group geo --threshold 80 --duration 10m',
     '<%= config.bin %> watch --group geo --json --count 5',
+    '<%= config.bin %> watch --group-file groups.yaml',
   ]
 
   static override flags = {
@@ -29,13 +29,11 @@ Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Watch)
-    const settings = resolveArmSettings(flags)
-    const targets = dataPlaneTarget(flags, settings)
-    const selection = {subscriptions: settings.subscriptions, nicknames: flags.group ?? [], selection: {resourceGroup: flags['resource-group'], member: flags.member}}
+    const source = await groupSourceOf(flags)
     const tty = Boolean(process.stdout.isTTY) && !this.jsonEnabled()
     let drawn = 0
     const result = await runWatch({
-      source: {arm: await keyReadingArm(settings), selection, targets},
+      source,
       heartbeats: await heartbeatPorts(),
       settings: watchSettingsOf(flags),
       signal: this.abortSignal,

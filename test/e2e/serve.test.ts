@@ -229,6 +229,28 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     expect(stopped.code).toBe(130)
   }, 60_000)
 
+  it('watch --group-file: the same members without ARM, credentials by reference', async () => {
+    const members = ['westus2', 'eastus', 'northeurope'].map(member)
+    const keys = await Promise.all(members.map((m) => listKeys(m.id)))
+    const file = join(home, 'groups.json')
+    const spec = {
+      groups: [
+        {
+          nickname: 'filed',
+          members: members.map((m, i) => ({name: m.cluster, region: m.location, host: m.host, port: m.port, tls: true, ca: join(home, 'sandbox', 'ca.pem'), password: {env: `SERVE_E2E_KEY_${i}`}})),
+        },
+      ],
+    }
+    writeFileSync(file, JSON.stringify(spec))
+    const keyEnv = Object.fromEntries(keys.map((k, i) => [`SERVE_E2E_KEY_${i}`, k]))
+    const r = await runCli(['watch', '--group-file', file, '--json', '--count', '3', '--refresh-ms', '500', '--lag-tolerance-ms', '1000'], {env: {...env, ...keyEnv}, timeoutMs: STEP_MS})
+    expect(r.code, r.stderr).toBe(0)
+    const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as StatusDocument
+    expect(last.groups[0]!.nickname).toBe('filed')
+    expect(last.groups[0]!.members.map((m) => [m.up, m.availability.available])).toEqual([[true, true], [true, true], [true, true]])
+    for (const k of keys) expect(r.stdout + r.stderr).not.toContain(k)
+  }, 30_000)
+
   it('bad flags exit 2 before anything is started', async () => {
     for (const args of [
       ['--listen', '0.0.0.0:9443'],

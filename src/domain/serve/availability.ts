@@ -5,6 +5,8 @@
 // oldest heartbeat of A written before that read and not seen there: 0 when B held the newest one written before the
 // read. All on serve's one clock. It is within one interval below the true lag: its resolution is the interval.
 //
+// An active-passive pair: heartbeats are written on the primary only, so only primary→replica lag is judged.
+//
 // Policy: a member that did not answer serve's last round within the timeout is `bdb_endpoint_unavailable`. Without
 // extend_check=lag, one that answers is available. With it, the member must also belong to the largest set of answering
 // members that see each other's heartbeats within the tolerance, both ways (`bdb_unavailable` otherwise); when several
@@ -21,6 +23,8 @@ export interface Observed {
   id: string
   /** answered serve's last round within the timeout */
   up: boolean
+  /** serve writes heartbeats on it: every member of an active-active group, only the primary of an active-passive pair */
+  writer: boolean
   /** when serve last read heartbeats here (sent after this time); null: never */
   readAt: number | null
   /** heartbeats of other members seen on this one: writer's key → serve time it was written (the newest seen) */
@@ -55,10 +59,14 @@ export function lagMs(from: string, to: Observed, context: LagContext): number |
   return unseen === undefined || unseen >= to.readAt ? 0 : to.readAt - unseen
 }
 
+/** Each way whose source writes (so a replica only needs its primary's writes), within the tolerance. */
 function linked(a: Observed, b: Observed, toleranceMs: number, context: LagContext): boolean {
-  const ab = lagMs(a.id, b, context)
-  const ba = lagMs(b.id, a, context)
-  return ab !== null && ba !== null && ab <= toleranceMs && ba <= toleranceMs
+  const within = (from: Observed, to: Observed) => {
+    if (!from.writer) return true
+    const lag = lagMs(from.id, to, context)
+    return lag !== null && lag <= toleranceMs
+  }
+  return within(a, b) && within(b, a)
 }
 
 /**

@@ -28,6 +28,8 @@ export interface WatchedGroup {
   key: string
   /** in the group's member order: ties of the availability policy go to the first */
   members: WatchedMember[]
+  /** active-passive: the primary's uid, the only member heartbeats are written on; null: every member */
+  primary: number | null
 }
 
 export interface WatchSettings {

@@ -4,15 +4,15 @@
 import {randomBytes} from 'node:crypto'
 import {stopSignalOf, type StopSignal} from '../../domain/errors.js'
 import type {ScopeError} from '../../domain/model.js'
-import type {Heartbeats, ProbingArm, ServeListener} from '../ports.js'
+import type {GroupFiles, Heartbeats, ProbingArm, ServeListener} from '../ports.js'
 import type {TargetOptions} from '../targets.js'
 import {changeTracker, ServeAnswers, statusDocument} from './answers.js'
-import {armWatchedGroups, type ArmSelection} from './groups.js'
+import {armWatchedGroups, fileWatchedGroups, type ArmSelection, type FileSelection} from './groups.js'
 import type {StatusDocument, WatchedGroup, WatchSettings} from './model.js'
 import {Watcher} from './watcher.js'
 
-/** Where the groups come from: ARM (the usual selection flags) or a group file, already read. */
-export type GroupSource = {arm: ProbingArm; selection: ArmSelection; targets: TargetOptions} | {groups: WatchedGroup[]}
+/** Where the groups come from: ARM (the usual selection flags) or a group file. */
+export type GroupSource = {arm: ProbingArm; selection: ArmSelection; targets: TargetOptions} | {files: GroupFiles; selection: FileSelection}
 
 export interface WatchRunOptions {
   source: GroupSource
@@ -24,7 +24,8 @@ export interface WatchRunOptions {
 }
 
 async function groupsOf(source: GroupSource): Promise<{groups: WatchedGroup[]; errors: ScopeError[]}> {
-  return 'groups' in source ? {groups: source.groups, errors: []} : armWatchedGroups(source.arm, source.selection, source.targets)
+  if ('files' in source) return {groups: await fileWatchedGroups(source.files, source.selection), errors: []}
+  return armWatchedGroups(source.arm, source.selection, source.targets)
 }
 
 /** Resolves when `signal` aborts (at once if it has), with the stop signal's name. */

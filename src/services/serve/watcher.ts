@@ -36,6 +36,9 @@ export const writerOf = (m: Pick<WatchedMember, 'uid'>): string => String(m.uid)
 /** The heartbeat key prefix of one serve instance: keys of another instance (or an earlier run) are never read. */
 export const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instance}:`
 
+/** Heartbeats are written on every member, or on an active-passive pair's primary only (a replica refuses writes). */
+const writes = (group: WatchedGroup, m: WatchedMember): boolean => group.primary === null || group.primary === m.uid
+
 export class Watcher {
   readonly states = new Map<number, MemberState>()
   /** writer key → stamps of its heartbeats written (answered OK), ascending, for WRITES_KEPT_MS */
@@ -93,8 +96,8 @@ export class Watcher {
     try {
       const stamp = this.now()
       const result = await session.round({
-        heartbeat: this.settings.heartbeat ? {writer: writerOf(member), stamp} : null,
-        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member).map(writerOf) : [],
+        heartbeat: this.settings.heartbeat && writes(group, member) ? {writer: writerOf(member), stamp} : null,
+        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map(writerOf) : [],
         memory,
       })
       this.record(member, result, stamp)
@@ -134,7 +137,7 @@ export class Watcher {
   observed(group: WatchedGroup): Observed[] {
     return group.members.map((m) => {
       const state = this.states.get(m.uid)!
-      return {id: writerOf(m), up: state.up, readAt: state.readAt, seen: state.seen}
+      return {id: writerOf(m), up: state.up, writer: writes(group, m), readAt: state.readAt, seen: state.seen}
     })
   }
 }

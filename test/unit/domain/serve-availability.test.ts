@@ -14,6 +14,7 @@ function group(ids: string[], lag: Record<string, Record<string, number>>, down:
   return ids.map((id) => ({
     id,
     up: !down.includes(id),
+    writer: true,
     readAt: NOW,
     seen: new Map(ids.filter((w) => w !== id && lag[w]?.[id] !== undefined).map((w) => [w, NOW - lag[w]![id]! - STEP])),
   }))
@@ -93,6 +94,15 @@ describe('availability', () => {
     expect(availability(members, 'westus', 1000, context(pair))).toMatchObject({code: 'bdb_unavailable'})
     // one of two down: the survivor is half the group, which is enough
     expect(availability(group(pair, {}, ['eastus']), 'westus', 1000, context(pair))).toEqual({available: true})
+  })
+
+  it('active-passive: only the primary writes, so a replica is judged by primary→replica lag alone', () => {
+    const pair = ['primary', 'replica']
+    const members = group(pair, {primary: {replica: 200}}).map((m) => ({...m, writer: m.id === 'primary'}))
+    const writes = new Map([...context(pair).writes].filter(([id]) => id === 'primary'))
+    expect(availability(members, 'replica', 1000, {writes})).toEqual({available: true})
+    expect(availability(members, 'replica', 100, {writes})).toMatchObject({code: 'bdb_unavailable'})
+    expect(availability(members, 'primary', 100, {writes})).toEqual({available: true})
   })
 
   it('heartbeats off: the lag check cannot be made and answering decides', () => {
