@@ -33,11 +33,7 @@ class RedisMemberSession implements MemberSession {
     try {
       this.connection ??= openConnection(this.target, {timeoutMs: this.timeoutMs})
       const {client} = await this.connection
-      const sent = process.hrtime.bigint()
-      await new Deadline(this.timeoutMs).race(client.ping(), `PING ${this.target.host}:${this.target.port}`)
-      result.answered = true
-      result.pingMs = elapsedMs(sent)
-      await this.heartbeats(client, request, result)
+      await this.exchange(client, request, result)
     } catch (error) {
       result.error = `${classifyError(error).kind}: ${classifyError(error).message}`
       // a half-broken connection is never reused: the next round dials again
@@ -47,15 +43,20 @@ class RedisMemberSession implements MemberSession {
     return result
   }
 
-  private async heartbeats(client: Connection['client'], request: RoundRequest, result: RoundResult): Promise<void> {
-    const pipeline = client.pipeline()
+  /** PING, the heartbeat, the peers' heartbeats and INFO memory in one round trip: its time is the PING's. */
+  private async exchange(client: Connection['client'], request: RoundRequest, result: RoundResult): Promise<void> {
+    const pipeline = client.pipeline().ping()
     const {heartbeat} = request
     if (heartbeat) pipeline.set(this.keyPrefix + heartbeat.writer, `${heartbeat.writer} ${heartbeat.stamp}`, 'PX', TTL_MS)
     if (request.peers.length > 0) pipeline.mget(...request.peers.map((p) => this.keyPrefix + p))
     if (request.memory) pipeline.info('memory')
-    const replies = (await new Deadline(this.timeoutMs).race(pipeline.exec(), `heartbeat on ${this.target.host}:${this.target.port}`)) ?? []
-    let i = heartbeat ? 1 : 0
-    if (heartbeat && replies[0]?.[0]) result.error = `heartbeat not written: ${replies[0][0].message}`
+    const sent = process.hrtime.bigint()
+    const replies = (await new Deadline(this.timeoutMs).race(pipeline.exec(), `PING ${this.target.host}:${this.target.port}`)) ?? []
+    if (replies[0]?.[0]) throw replies[0][0]
+    result.answered = true
+    result.pingMs = elapsedMs(sent)
+    let i = 1
+    if (heartbeat && replies[i++]?.[0]) result.error = `heartbeat not written: ${replies[1]![0]!.message}`
     if (request.peers.length > 0) {
       const [error, values] = replies[i++] ?? [null, null]
       if (!error && Array.isArray(values)) {

@@ -107,26 +107,43 @@ function worstLag(member: Observed, others: readonly Observed[], context: LagCon
   return known.length ? Math.max(...known) : null
 }
 
+const ENDPOINT_DOWN: Verdict = {available: false, code: 'bdb_endpoint_unavailable', description: 'the endpoint did not answer serve within the timeout'}
+
 /**
- * The verdict on `id` within its group (`members` in the group's member order). `toleranceMs` null: no lag check.
- * With heartbeats off (`writes` empty) the lag check cannot be made and availability is the answer alone.
+ * The verdict on every member of a group (`members` in the group's member order), the largest set found once.
+ * `toleranceMs` null: no lag check. With heartbeats off (`writes` empty) the lag check cannot be made and
+ * availability is the answer alone.
  */
-export function availability(members: readonly Observed[], id: string, toleranceMs: number | null, context: LagContext): Verdict {
-  const member = members.find((m) => m.id === id)
-  if (!member || !member.up) return {available: false, code: 'bdb_endpoint_unavailable', description: 'the endpoint did not answer serve within the timeout'}
-  if (toleranceMs === null || context.writes.size === 0) return {available: true}
-  const answering = members.filter((m) => m.up).length
-  if (answering * 2 < members.length) {
-    return {available: false, code: 'no_quorum', description: `only ${answering} of ${members.length} members answer serve: their lag cannot be judged`}
+export function verdicts(members: readonly Observed[], toleranceMs: number | null, context: LagContext): Map<string, Verdict> {
+  const result = new Map<string, Verdict>()
+  const up = members.filter((m) => m.up)
+  for (const m of members) if (!m.up) result.set(m.id, ENDPOINT_DOWN)
+  if (toleranceMs === null || context.writes.size === 0) {
+    for (const m of up) result.set(m.id, {available: true})
+    return result
   }
 
-  const set = largestLinkedSet(members, toleranceMs, context)
-  if (set.some((m) => m.id === id)) return {available: true}
-  const worst = worstLag(member, members.filter((m) => m.up), context)
-  const lag = worst === null ? 'unknown' : `${Math.round(worst)} ms`
-  return {
-    available: false,
-    code: 'bdb_unavailable',
-    description: `not in the largest set of members replicating within ${toleranceMs} ms (${set.length} of ${members.length}); its worst lag is ${lag}`,
+  if (up.length * 2 < members.length) {
+    const description = `only ${up.length} of ${members.length} members answer serve: their lag cannot be judged`
+    for (const m of up) result.set(m.id, {available: false, code: 'no_quorum', description})
+    return result
   }
+
+  const set = new Set(largestLinkedSet(members, toleranceMs, context))
+  for (const m of up) {
+    if (set.has(m)) result.set(m.id, {available: true})
+    else {
+      const worst = worstLag(m, up, context)
+      const lag = worst === null ? 'unknown' : `${Math.round(worst)} ms`
+      const description = `not in the largest set of members replicating within ${toleranceMs} ms (${set.size} of ${members.length}); its worst lag is ${lag}`
+      result.set(m.id, {available: false, code: 'bdb_unavailable', description})
+    }
+  }
+
+  return result
+}
+
+/** The verdict on `id` within its group (see verdicts). */
+export function availability(members: readonly Observed[], id: string, toleranceMs: number | null, context: LagContext): Verdict {
+  return verdicts(members, toleranceMs, context).get(id) ?? ENDPOINT_DOWN
 }

@@ -2,7 +2,7 @@
 // Software REST subset the clients' lag-aware health checks call, and the status document behind /metrics and watch.
 import {memoryUse} from '../../domain/capacity.js'
 import {runwayOf} from '../../domain/runway.js'
-import {availability, lagMs, largestLinkedSet, type LagContext} from '../../domain/serve/availability.js'
+import {availability, lagMs, largestLinkedSet, verdicts, type LagContext} from '../../domain/serve/availability.js'
 import type {BdbEntry, HttpAnswer, ServeState} from '../ports.js'
 import type {AvailabilityAnswer, GroupStatusDoc, MemberStatus, StatusDocument, WatchedGroup, WatchedMember} from './model.js'
 import {writerOf, type Watcher} from './watcher.js'
@@ -98,13 +98,14 @@ export function changeTracker(watcher: Watcher): (group: WatchedGroup) => string
     const lines: string[] = []
     // judged once every member has had its first round: before, the others only look down
     if (group.members.some((m) => m.target && watcher.states.get(m.uid)!.rounds === 0)) return lines
+    const all = verdicts(watcher.observed(group), tolerance, context(watcher))
     for (const member of group.members) {
-      const answer = answerOf(watcher, group, member, tolerance)
-      const now = answer.available ? 'available' : answer.code!
+      const answer = all.get(writerOf(member))!
+      const now = answer.available ? 'available' : answer.code
       const before = last.get(member.uid)
       if (before === now) continue
       last.set(member.uid, now)
-      lines.push(`${group.nickname}: ${member.label} (${member.name}) ${before ?? 'started'} → ${now}${answer.description ? `: ${answer.description}` : ''}`)
+      lines.push(`${group.nickname}: ${member.label} (${member.name}) ${before ?? 'started'} → ${now}${answer.available ? '' : `: ${answer.description}`}`)
     }
 
     return lines

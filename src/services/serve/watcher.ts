@@ -46,6 +46,9 @@ export class Watcher {
   private readonly sessions = new Map<number, MemberSession>()
   private readonly busy = new Set<number>()
   private timer: NodeJS.Timeout | undefined
+  private readonly pending = new Set<NodeJS.Timeout>()
+  /** groups with a round completed since onRound last saw them */
+  private readonly changed = new Set<WatchedGroup>()
   private ticks = 0
   private readonly memoryEvery: number
 
@@ -55,7 +58,7 @@ export class Watcher {
     readonly settings: WatchSettings,
     readonly instance: string,
     readonly now: Clock = monotonicClock,
-    /** told after each round of a member, e.g. to log a change */
+    /** told once per interval of each group with a round completed since, e.g. to log a change */
     private readonly onRound: (group: WatchedGroup) => void = () => {},
   ) {
     this.memoryEvery = Math.max(1, Math.round(1000 / settings.intervalMs))
@@ -72,11 +75,30 @@ export class Watcher {
   /** The first round of every member (each within the timeout), then one every interval until stop(). */
   async start(): Promise<void> {
     await Promise.all([this.tick(), this.resolveAddresses()])
-    this.timer = setInterval(() => void this.tick(), this.settings.intervalMs)
+    for (const group of this.groups) this.onRound(group)
+    this.changed.clear()
+    this.timer = setInterval(() => this.staggered(), this.settings.intervalMs)
+  }
+
+  /** Each member's round at its own offset within the interval: the work of a tick spread out, not in one burst. */
+  private staggered(): void {
+    for (const group of this.changed) this.onRound(group)
+    this.changed.clear()
+    const memory = this.ticks++ % this.memoryEvery === 0
+    const all = this.groups.flatMap((g) => g.members.map((m) => [g, m] as const))
+    all.forEach(([group, member], i) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer)
+        void this.round(group, member, memory)
+      }, Math.floor((i * this.settings.intervalMs) / all.length))
+      this.pending.add(timer)
+    })
   }
 
   stop(): void {
     clearInterval(this.timer)
+    for (const t of this.pending) clearTimeout(t)
+    this.pending.clear()
     for (const session of this.sessions.values()) session.close()
   }
 
@@ -105,7 +127,7 @@ export class Watcher {
       this.busy.delete(member.uid)
     }
 
-    this.onRound(group)
+    this.changed.add(group)
   }
 
   private record(member: WatchedMember, result: RoundResult, stamp: number): void {
