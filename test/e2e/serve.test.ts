@@ -198,8 +198,11 @@ describe('serve against the sandbox', {shuffle: false}, () => {
   }, 40_000)
 
   it('/metrics is Prometheus text with the per-member series', async () => {
-    // a member just restored has no growth rate until the runway window holds enough samples again
-    const metrics = await until(() => get('/metrics'), (r) => (r.body.match(/^geo_redis_member_memory_growth_bytes_per_minute\{/gm) ?? []).length === 3, 15_000)
+    // a member just restored has no growth rate until the runway window holds enough samples again, and one whose
+    // delay was just lifted catches up first
+    const complete = (r: {body: string}) =>
+      (r.body.match(/^geo_redis_member_memory_growth_bytes_per_minute\{/gm) ?? []).length === 3 && r.body.includes('geo_redis_group_members_linked{group="sandbox-geo"} 3')
+    const metrics = await until(() => get('/metrics'), complete, 15_000)
     expect(metrics.status).toBe(200)
     expect(metrics.type).toMatch(/^text\/plain/)
     const samples = metrics.body.split('\n').filter((l) => l && !l.startsWith('#'))
