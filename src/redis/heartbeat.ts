@@ -12,7 +12,7 @@ import {parseInfo} from './probe.js'
 const TTL_MS = 60_000
 
 /** "<writer> <stamp>" → the stamp, when the value is this writer's. */
-export function stampOf(value: string | null, writer: string): number | null {
+function stampOf(value: string | null, writer: string): number | null {
   if (!value) return null
   const [who, stamp] = value.split(' ')
   const n = Number(stamp)

@@ -18,7 +18,7 @@ export interface RunwaySampling {
   sleep?: (ms: number) => Promise<void>
 }
 
-export interface SurvivorRunway {
+interface SurvivorRunway {
   name: string
   label: string
   samples: number

@@ -14,7 +14,7 @@ import {Watcher} from './watcher.js'
 /** Where the groups come from: ARM (the usual selection flags) or a group file. */
 export type GroupSource = {arm: ProbingArm; selection: ArmSelection; targets: TargetOptions} | {files: GroupFiles; selection: FileSelection}
 
-export interface WatchRunOptions {
+interface WatchRunOptions {
   source: GroupSource
   heartbeats: Heartbeats
   settings: WatchSettings
@@ -49,7 +49,7 @@ async function startWatcher(options: WatchRunOptions): Promise<{watcher: Watcher
   return {watcher, errors}
 }
 
-export interface ServeResult {
+interface ServeResult {
   url: string
   instance: string
   groups: number
@@ -74,7 +74,7 @@ export async function runServe(listener: ServeListener, options: WatchRunOptions
   }
 }
 
-export interface WatchLimits {
+interface WatchLimits {
   /** frames to show, then stop; null: until stopped */
   count: number | null
   /** stop after this long; null: until stopped */

@@ -7,7 +7,7 @@ import type {Heartbeats, MemberSession, RoundResult} from '../ports.js'
 import type {WatchedGroup, WatchedMember, WatchSettings} from './model.js'
 
 /** What the watcher last saw of one member. */
-export interface MemberState {
+interface MemberState {
   up: boolean
   /** rounds completed (answered or not) */
   rounds: number
@@ -22,19 +22,19 @@ export interface MemberState {
   addr: string[]
 }
 
-export type Clock = () => number
+type Clock = () => number
 
 /** Lags up to this long are told apart: the longest tolerance a request may ask (serve's HTTP side caps it). */
-export const WRITES_KEPT_MS = 600_000
+const WRITES_KEPT_MS = 600_000
 
 /** serve's one clock: milliseconds, monotonic (a wall-clock step never shows as lag). */
-export const monotonicClock: Clock = () => performance.timeOrigin + performance.now()
+const monotonicClock: Clock = () => performance.timeOrigin + performance.now()
 
 /** The heartbeat writer key of a member: its uid. */
 export const writerOf = (m: Pick<WatchedMember, 'uid'>): string => String(m.uid)
 
 /** The heartbeat key prefix of one serve instance: keys of another instance (or an earlier run) are never read. */
-export const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instance}:`
+const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instance}:`
 
 /** Heartbeats are written on every member, or on an active-passive pair's primary only (a replica refuses writes). */
 const writes = (group: WatchedGroup, m: WatchedMember): boolean => group.primary === null || group.primary === m.uid
