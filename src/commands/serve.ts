@@ -5,7 +5,7 @@ import {serveExitCode} from '../domain/outcome.js'
 import {runServe} from '../services/serve/run.js'
 
 export default class Serve extends BaseCommand {
-  static override summary = 'lag-aware availability for client health checks, Prometheus metrics and memory runway'
+  static override summary = 'lag-aware availability for client health checks, metrics, memory runway'
   static override description = `Watches the members of one or more groups (a PING, a heartbeat written on each member and read on every other, used memory sampled, every --interval-ms) and answers the part of the Redis Software REST API that the lag-aware health checks of Jedis, redis-py, go-redis and Lettuce call: GET /v1/bdbs, GET /v1/bdbs/<uid>/availability?extend_check=lag&availability_lag_tolerance_ms=<ms> (and the /v1/local forms). Also GET /metrics (Prometheus), GET /healthz and GET /v1/status (the JSON status document). Answers come from the current state, never from a Redis round trip.
 
 HTTPS with --tls-cert and --tls-key; plain HTTP only on a loopback address. One log line per change of a member's state on stderr. SIGTERM stops it cleanly (exit 0). See docs/serve.md for the availability policy, the heartbeat keys and the client settings.`

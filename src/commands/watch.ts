@@ -8,7 +8,7 @@ import {renderWatchLines, renderWatchTable} from '../output/watch.js'
 import {runWatch} from '../services/serve/run.js'
 
 export default class Watch extends BaseCommand {
-  static override summary = 'a live view of every member: up, lag to each peer, used memory, growth and time to the threshold'
+  static override summary = 'live view of every member: up, lag, used memory, growth, time to threshold'
   static override description = `Watches the groups as serve does (a PING, heartbeats written and read, used memory sampled every --interval-ms) and shows a table redrawn in place every --refresh-ms on a terminal; one plain line per member and refresh when piped; --json: one status document per line (docs/schemas/serve-status.schema.json).
 
 Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
