@@ -223,8 +223,8 @@ export interface Progress {
 export interface RoundRequest {
   /** this member's heartbeat: its writer key and the stamp to write; null with heartbeats off (PING only) */
   heartbeat: {writer: string; stamp: number} | null
-  /** the writer keys of the other members of its group, whose heartbeats are read here */
-  peers: string[]
+  /** the other members of its group whose heartbeats are read here: writer key, and its shards' hash tags (cluster) */
+  peers: {writer: string; tags: string[]}[]
   /** also read INFO memory this round */
   memory: boolean
 }
@@ -244,8 +244,10 @@ export interface RoundResult {
   memory: {usedBytes: number; maxBytes: number | null} | null
 }
 
-/** A member serve watches: one connection kept open between rounds, dialled again after a failure. */
+/** A member serve watches: one connection kept open between rounds (one per shard on an OSS cluster), dialled again after a failure. */
 export interface MemberSession {
+  /** the hash tags of its heartbeats, one per shard of an OSS-cluster database; empty otherwise (or not known yet) */
+  tags(): string[]
   round(request: RoundRequest): Promise<RoundResult>
   close(): void
 }

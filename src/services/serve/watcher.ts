@@ -119,7 +119,7 @@ export class Watcher {
       const stamp = this.now()
       const result = await session.round({
         heartbeat: this.settings.heartbeat && writes(group, member) ? {writer: writerOf(member), stamp} : null,
-        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map(writerOf) : [],
+        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map((p) => ({writer: writerOf(p), tags: this.sessions.get(p.uid)?.tags() ?? []})) : [],
         memory,
       })
       this.record(member, result, stamp)
