@@ -82,6 +82,8 @@ function basicAuthOf(path: string): string {
   }
 
   secrets.add(text.slice(colon + 1))
+  // as it travels in every Authorization header, should a debug switch print one
+  secrets.add(Buffer.from(text).toString('base64'))
   return text
 }
 

@@ -105,7 +105,8 @@ function startServe(): Promise<void> {
   writeFileSync(files.key, leaf.key)
   writeFileSync(files.auth, `${auth.user}:${auth.password}\n`)
   const args = ['serve', '--profile', 'sandbox', '--listen', '127.0.0.1:0', '--tls-cert', files.cert, '--tls-key', files.key, '--basic-auth-file', files.auth]
-  const vars: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...env}
+  // every debug switch on: the Basic credentials must still never show
+  const vars: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...env, DEBUG: '*', NODE_DEBUG: 'http,net,tls'}
   for (const key of Object.keys(vars)) if (vars[key] === undefined) delete vars[key]
   serve = spawn(process.execPath, [BIN, ...args, '--runway-window', '8s', '--timeout-ms', '1000', '--lag-tolerance-ms', '1000'], {env: vars as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
   return new Promise((resolve, reject) => {
@@ -167,8 +168,9 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     expect(JSON.parse(unknown.body)).toMatchObject({error_code: 'db_not_found'})
     const doc = await statusDoc()
     expectSchema('serve-status', doc)
-    // the secret never shows in serve's log
+    // the secret never shows in serve's log, in clear or as the header carries it
     expect(serveLog).not.toContain(auth.password)
+    expect(serveLog).not.toContain(Buffer.from(`${auth.user}:${auth.password}`).toString('base64'))
   })
 
   it('an isolated member is 503 bdb_unavailable within 5 s while the other two stay 200; restored, 200 again', async () => {
