@@ -25,7 +25,7 @@ const CREDENTIALS = {listKeys: true, redisToken: true} as const satisfies Record
 /** An object with only `methods` of `arm`, bound to it. */
 function only<T>(arm: ArmOperations, methods: Record<string, true>): T {
   const source = arm as unknown as Record<string, (...args: unknown[]) => unknown>
-  return Object.fromEntries(Object.keys(methods).map((name) => [name, source[name]!.bind(arm)])) as T
+  return Object.fromEntries(Object.keys(methods).map((name) => [name, source[name].bind(arm)])) as T
 }
 
 /** A warning when the environment asks to switch TLS verification off, which geo-redis never does. */

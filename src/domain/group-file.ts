@@ -34,7 +34,7 @@ export interface FileGroupSpec {
   members: FileMemberSpec[]
 }
 
-export interface GroupFileSpec {
+interface GroupFileSpec {
   groups: FileGroupSpec[]
 }
 

@@ -37,7 +37,7 @@ function endpointsCsv(data: EndpointsExport): string {
 }
 
 /** "West US 2" or "westus2" → "WESTUS2": upper case, anything not alphanumeric an underscore. */
-export function envToken(text: string): string {
+function envToken(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, '_')
 }
 
@@ -45,7 +45,7 @@ export function envToken(text: string): string {
  * Per member, a unique variable prefix: its location; location and cluster when members share a location; and a
  * number on top when they share the cluster name too (same name in another subscription or resource group).
  */
-export function envPrefixes(members: EndpointEntry[]): string[] {
+function envPrefixes(members: EndpointEntry[]): string[] {
   const unique = (names: string[], refine: (name: string, i: number) => string): string[] => {
     const count = new Map<string, number>()
     for (const n of names) count.set(n, (count.get(n) ?? 0) + 1)

@@ -87,7 +87,7 @@ export async function runCanary(targets: RedisTarget[], options: CanaryOptions =
 
   const opened = await Promise.allSettled(targets.map((target) => openConnection(target, {timeoutMs: settings.timeoutMs})))
   const members = opened.map((o, i): {connection: Connection} | {failure: string} =>
-    o.status === 'fulfilled' ? {connection: o.value} : {failure: `${targets[i]!.id} unreachable (${describe(o.reason)})`},
+    o.status === 'fulfilled' ? {connection: o.value} : {failure: `${targets[i].id} unreachable (${describe(o.reason)})`},
   )
   const connections = members.flatMap((m) => ('connection' in m ? [m.connection] : []))
   try {
@@ -95,10 +95,10 @@ export async function runCanary(targets: RedisTarget[], options: CanaryOptions =
       targets.map(async (from, i) => {
         // a replica (read-only) is never written to: its pairs are the primary's
         if (!writes(from)) return []
-        const writer = members[i]!
+        const writer = members[i]
         // this writer's readers start polling as soon as its own write is acknowledged, whatever the others do
-        const written = 'connection' in writer ? await write(writer.connection, keys[i]!, settings.timeoutMs) : writer
-        const readers = targets.flatMap((to, j) => (i === j ? [] : [{to, reader: members[j]!}]))
+        const written = 'connection' in writer ? await write(writer.connection, keys[i], settings.timeoutMs) : writer
+        const readers = targets.flatMap((to, j) => (i === j ? [] : [{to, reader: members[j]}]))
         return Promise.all(
           readers.map(async ({to, reader}): Promise<CanaryPair> => {
             const outcome =

@@ -222,6 +222,24 @@ describe('sandbox drills: isolate, lag, load', {shuffle: false}, () => {
     expect((await status()).members[eastus]).toMatchObject({lagMs: LAG_MS, lagOverridden: false})
   }, 4 * STEP_MS)
 
+  it('load skips a member stopped by an outage drill, names it, and loads the survivors', async () => {
+    const outage = await cli(['sandbox', 'outage', 'northeurope', '--json'])
+    expect(outage.code, outage.stderr).toBe(0)
+    try {
+      const r = await cli(['sandbox', 'load', '--rate', '50', '--value-bytes', '256', '--duration', '1', '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      const load = json<{sent: number; failed: number; members: {name: string}[]; skipped: {name: string; error: string}[]}>(r, 'load')
+      expect(load.members.map((m) => m.name)).toEqual(['sandbox-westus2', 'sandbox-eastus'])
+      expect(load.skipped.map((s) => s.name)).toEqual(['sandbox-northeurope'])
+      expect([load.sent, load.failed]).toEqual([50, 0])
+      const named = await cli(['sandbox', 'load', '--rate', '10', '--value-bytes', '10', '--duration', '1', '--member', 'northeurope', '--json'])
+      expect(named.code).toBe(1)
+    } finally {
+      const restore = await cli(['sandbox', 'restore', 'northeurope', '--json'])
+      expect(restore.code, restore.stderr).toBe(0)
+    }
+  }, 4 * STEP_MS)
+
   it('load refuses flags out of bounds, and no sandbox, with exit 2', async () => {
     const ok = ['--rate', '10', '--value-bytes', '10', '--duration', '1']
     for (const [args, dir] of [

@@ -6,10 +6,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse} from 'yaml'
 import {afterAll, describe, expect, it} from 'vitest'
-import {readCaFile} from '../../src/cli/ca-file.js'
+import {groupFiles} from '../../src/cli/composition.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {fileGeoGroup, parseGroupFile} from '../../src/domain/group-file.js'
-import {FileGroupFiles} from '../../src/file/group-file.js'
 import {groupFileTargets} from '../../src/services/group-file.js'
 import {secrets} from '../../src/shared/redact.js'
 import {schemaValidator} from '../helpers/schema.js'
@@ -85,8 +84,9 @@ describe('docs/group-file.md examples', () => {
   })
 })
 
-describe('groupFileTargets on files', () => {
-  const files = new FileGroupFiles(readCaFile)
+// through the composition's GroupFiles, as serve and probe get it
+describe('groupFileTargets on files', async () => {
+  const files = await groupFiles()
   const write = (name: string, text: string) => {
     writeFileSync(join(dir, name), text)
     return join(dir, name)

@@ -11,7 +11,7 @@ export default class SandboxLoad extends BaseCommand {
   static override summary = "write new keys at a steady rate, so the members' used memory grows"
   static override description = `A bounded write load of new keys (prefix ${LOAD_PREFIX}<run>:, no time to live) on every group member that answers, in turn, or on the one --member names; the replicator copies them to the linked members as any write. Run it during an outage drill to watch the survivors' used memory grow. Progress on stderr; a summary at the end: writes sent, failed and bytes written, per member. Ctrl-C stops it cleanly with the summary so far.
 
-Exit 0 every write answered OK · 1 a write failed or a member did not answer · 2 a flag out of bounds or no sandbox (nothing sent) · 130 stopped by Ctrl-C, SIGHUP or SIGTERM.`
+A member that does not answer when the load starts (e.g. in a stop or freeze drill) is skipped and named. Exit 0 every write sent answered OK · 1 a write failed, or no member answered · 2 a flag out of bounds or no sandbox (nothing sent) · 130 stopped by Ctrl-C, SIGHUP or SIGTERM.`
 
   static override examples = [
     '<%= config.bin %> sandbox load --rate 200 --value-bytes 1024 --duration 60',

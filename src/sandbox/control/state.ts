@@ -127,9 +127,10 @@ export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'>): SandboxSt
       '`geo-redis sandbox down` stops what it started (found by command lines and pid files) and removes the folder',
     )
   }
-  if (state.version !== STATE_VERSION) {
+  const version: number = state.version
+  if (version !== STATE_VERSION) {
     throw new UsageError(
-      `the sandbox state ${paths.state} has version ${String(state.version)}, this geo-redis reads ${STATE_VERSION}`,
+      `the sandbox state ${paths.state} has version ${String(version)}, this geo-redis reads ${STATE_VERSION}`,
       '`geo-redis sandbox down` stops what it started (found by command lines and pid files) and removes the folder',
     )
   }

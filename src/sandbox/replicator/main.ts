@@ -25,7 +25,14 @@ function log(line: string): void {
 }
 
 /** The replicator of the sandbox in `paths`, connecting to every group member with its access key. */
-function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]; drills: {current: ReplicationDrills}} {
+interface Following {
+  /** the drills in the state file, as last read */
+  drills: ReplicationDrills
+  /** ARM's mutual links, as last read from the world */
+  peers: Map<string, Set<string>>
+}
+
+function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]; following: Following} {
   const state = readState(paths)
   if (!state) throw new Error(`no sandbox state in ${paths.dir}`)
   const world = readWorld(paths.world)
@@ -44,11 +51,11 @@ function replicatorOf(paths: StatePaths): {replicator: Replicator; members: stri
       return openReplicationLink(memberTarget({...record, id}, keys.get(id) ?? '', ca), {timeoutMs: CONNECT_TIMEOUT_MS, onKeyEvent})
     },
   })
-  const drills = {current: drillsOf(state)}
-  replicator.setLagOverrides(drills.current.lagMs)
-  replicator.setTopology(withoutIsolated(mutualPeers(world), drills.current.isolated), true)
+  const following: Following = {drills: drillsOf(state), peers: mutualPeers(world)}
+  replicator.setLagOverrides(following.drills.lagMs)
+  replicator.setTopology(withoutIsolated(following.peers, following.drills.isolated), true)
   log(`replicating ${members.length} members with ${state.lagMs} ms lag`)
-  return {replicator, members, drills}
+  return {replicator, members, following}
 }
 
 /**
@@ -56,10 +63,9 @@ function replicatorOf(paths: StatePaths): {replicator: Replicator; members: stri
  * which changes with the drills (isolate, restore, lag); `onGone` once the state is. Either change sets the topology
  * again: ARM's mutual links without the isolated members.
  */
-function watchFiles(paths: StatePaths, replicator: Replicator, drills: {current: ReplicationDrills}, onGone: () => void): NodeJS.Timeout {
+function watchFiles(paths: StatePaths, replicator: Replicator, following: Following, onGone: () => void): NodeJS.Timeout {
   let seenWorld = signature(paths.world)
   let seenState = signature(paths.state)
-  let peers: Map<string, Set<string>> | null = null
   return setInterval(() => {
     // the state directory was removed without `sandbox down`: nothing left to serve
     if (!existsSync(paths.state)) {
@@ -69,15 +75,14 @@ function watchFiles(paths: StatePaths, replicator: Replicator, drills: {current:
     }
     const [world, state] = [signature(paths.world), signature(paths.state)]
     if (world === seenWorld && state === seenState) return
+    // a file that cannot be read now (torn, or being replaced) keeps what was last read; the next tick tries again
     const changedWorld = world === seenWorld ? null : readWorld(paths.world)
-    if (changedWorld) [seenWorld, peers] = [world, mutualPeers(changedWorld)]
-    if (state !== seenState) {
-      const next = readDrills(paths)
-      if (next) [seenState, drills.current] = [state, next]
-    }
-    peers ??= mutualPeers(readWorld(paths.world) ?? {databases: []})
-    replicator.setLagOverrides(drills.current.lagMs)
-    replicator.setTopology(withoutIsolated(peers, drills.current.isolated))
+    if (changedWorld) [seenWorld, following.peers] = [world, mutualPeers(changedWorld)]
+    const changedDrills = state === seenState ? null : readDrills(paths)
+    if (changedDrills) [seenState, following.drills] = [state, changedDrills]
+    if (!changedWorld && !changedDrills) return
+    replicator.setLagOverrides(following.drills.lagMs)
+    replicator.setTopology(withoutIsolated(following.peers, following.drills.isolated))
   }, WORLD_POLL_MS)
 }
 
@@ -96,7 +101,7 @@ function readDrills(paths: StatePaths): ReplicationDrills | null {
  * sees what is), and every second for the counters; the ready file once every member is connected, after the status
  * so that a reader of the ready file finds the status too.
  */
-function reportStatus(paths: StatePaths, replicator: Replicator, members: string[], drills: {current: ReplicationDrills}): NodeJS.Timeout {
+function reportStatus(paths: StatePaths, replicator: Replicator, members: string[], following: Following): NodeJS.Timeout {
   let announced = false
   let ticks = 0
   let written = ''
@@ -108,7 +113,7 @@ function reportStatus(paths: StatePaths, replicator: Replicator, members: string
           connected: replicator.connected(id),
           peers: [...replicator.peersOf(id)],
           lastResync: resync ? {...resync, at: new Date(resync.at).toISOString()} : null,
-          isolated: drills.current.isolated.has(id),
+          isolated: following.drills.isolated.has(id),
           lagMs: replicator.lagOverrideOf(id) ?? null,
         }
         return [id, seen]
@@ -140,7 +145,7 @@ function main(): void {
   const {values} = parseArgs({options: {'state-dir': {type: 'string'}}})
   if (!values['state-dir']) throw new Error('--state-dir <dir> is required')
   const paths = statePathsIn(values['state-dir'])
-  const {replicator, members, drills} = replicatorOf(paths)
+  const {replicator, members, following} = replicatorOf(paths)
   replicator.start()
   const shutdown = () => {
     clearInterval(watcher)
@@ -150,8 +155,8 @@ function main(): void {
       () => process.exit(1),
     )
   }
-  const watcher = watchFiles(paths, replicator, drills, shutdown)
-  const reporter = reportStatus(paths, replicator, members, drills)
+  const watcher = watchFiles(paths, replicator, following, shutdown)
+  const reporter = reportStatus(paths, replicator, members, following)
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
 }
