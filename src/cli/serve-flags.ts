@@ -6,7 +6,7 @@ import {UsageError} from '../domain/errors.js'
 import {FileReadError, readBoundedFileSync} from '../shared/bounded-read.js'
 import {secrets} from '../shared/redact.js'
 import type {ListenOptions} from '../services/ports.js'
-import type {WatchSettings} from '../services/serve/model.js'
+import type {WatchSettings} from '../domain/serve/status.js'
 import type {GroupSource} from '../services/serve/run.js'
 import {groupFiles, keyReadingArm} from './composition.js'
 import {dataPlaneFlags, dataPlaneTarget, groupFileFlag, parseDeadline} from './flags.js'
@@ -92,7 +92,7 @@ export function listenOptionsOf(flags: {listen: string; 'tls-cert'?: string; 'tl
   const match = LISTEN.exec(flags.listen.trim())
   const port = Number(match?.[3])
   if (!match || port > 65_535) throw new UsageError(`--listen ${flags.listen} is not host:port`, 'pass e.g. --listen 127.0.0.1:9443 or --listen [::1]:9443 or --listen 0.0.0.0:9443 with --tls-cert and --tls-key')
-  const host = (match[1] ?? match[2])!
+  const host = (match[1] ?? match[2])
   let tls: ListenOptions['tls'] = null
   if (flags['tls-cert'] && flags['tls-key']) {
     const cert = readSmallFile(flags['tls-cert'], '--tls-cert', 'the PEM certificate')

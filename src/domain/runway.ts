@@ -32,14 +32,14 @@ const MAX_FIT_SAMPLES = 60
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /** At most `max` samples, evenly spread, keeping the first and the last. */
 function thin(samples: MemorySample[], max: number): MemorySample[] {
   if (samples.length <= max) return samples
   const step = (samples.length - 1) / (max - 1)
-  return Array.from({length: max}, (_, i) => samples[Math.round(i * step)]!)
+  return Array.from({length: max}, (_, i) => samples[Math.round(i * step)])
 }
 
 /** Samples within `windowMs` of the newest, oldest first. */
@@ -52,12 +52,12 @@ function inWindow(samples: readonly MemorySample[], windowMs = RUNWAY_WINDOW_MS)
 /** Theil–Sen slope of used memory in bytes per minute over the window; null when the samples say nothing yet. */
 export function growthRate(samples: readonly MemorySample[], windowMs = RUNWAY_WINDOW_MS): number | null {
   const window = thin(inWindow(samples, windowMs), MAX_FIT_SAMPLES)
-  if (window.length < MIN_SAMPLES || window.at(-1)!.atMs - window[0]!.atMs < MIN_SPAN_MS) return null
+  if (window.length < MIN_SAMPLES || window.at(-1)!.atMs - window[0].atMs < MIN_SPAN_MS) return null
   const slopes: number[] = []
   for (let i = 0; i < window.length; i++) {
     for (let j = i + 1; j < window.length; j++) {
-      const dt = window[j]!.atMs - window[i]!.atMs
-      if (dt > 0) slopes.push((window[j]!.usedBytes - window[i]!.usedBytes) / dt)
+      const dt = window[j].atMs - window[i].atMs
+      if (dt > 0) slopes.push((window[j].usedBytes - window[i].usedBytes) / dt)
     }
   }
 

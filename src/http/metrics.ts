@@ -1,7 +1,7 @@
 // serve's /metrics: Prometheus text (prom-client) from the status document of the moment, plus the process metrics.
 // Series without a value (a member that did not answer has no PING latency) are left out, not reported as 0.
 import type {Gauge, Registry} from 'prom-client'
-import type {StatusDocument} from '../services/ports.js'
+import type {StatusDocument} from '../domain/serve/status.js'
 
 type Labels = Record<string, string>
 
@@ -50,7 +50,7 @@ export async function metricsRegistry(): Promise<{registry: Registry; update: (d
   }
 
   const update = (doc: StatusDocument) => {
-    for (const gauge of Object.values(gauges)) gauge.reset()
+    for (const gauge of Object.values(gauges) as Gauge[]) gauge.reset()
     for (const group of doc.groups) {
       const g = {group: group.nickname}
       set(gauges.groupHealthy, g, group.status === 'healthy' ? 1 : 0)

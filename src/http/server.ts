@@ -47,7 +47,7 @@ function route(state: ServeState, url: URL, res: ServerResponse, metrics: () => 
   if (!match) return send(res, 404, {error_code: 'not_found', description: `no such endpoint: ${url.pathname}`})
   const check = checkOf(url.searchParams)
   if (typeof check === 'string') return send(res, 400, {error_code: 'invalid_parameter', description: check})
-  const uid = /^\d{1,10}$/.test(match[1]!) ? Number(match[1]) : -1
+  const uid = /^\d{1,10}$/.test(match[1]) ? Number(match[1]) : -1
   const answer = state.availability(uid, check)
   send(res, answer.status, answer.body)
 }

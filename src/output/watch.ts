@@ -2,7 +2,7 @@
 // the threshold) redrawn in place on a terminal, one plain line per member and frame when piped. JSON lines are the
 // status documents themselves (docs/schemas/serve-status.schema.json).
 import {formatMinutes} from '../domain/runway.js'
-import type {MemberStatus, StatusDocument} from '../services/serve/model.js'
+import type {MemberStatus, StatusDocument} from '../domain/serve/status.js'
 import {formatBytes, formatMs} from './probe.js'
 import {table} from './table.js'
 import {theme} from './theme.js'

@@ -146,7 +146,7 @@ class RedisMemberSession implements MemberSession {
     let max: number | null = 0
     for (const {keys, replies} of all) {
       let i = 1
-      if (request.heartbeat && replies[i++]?.[0]) result.error = `heartbeat not written: ${replies[1]![0]!.message}`
+      if (request.heartbeat && replies[i++]?.[0]) result.error = `heartbeat not written: ${replies[1][0]!.message}`
       for (const {writer} of keys) {
         const [error, value] = replies[i++] ?? [null, null]
         const stamp = error ? null : stampOf(value, writer)

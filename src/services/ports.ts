@@ -7,9 +7,7 @@ import type {RunbookEnd} from '../domain/outcome.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 import type {SecretRef} from '../domain/group-file.js'
 import type {CanaryPair, Dialled} from '../domain/probe.js'
-import type {StatusDocument} from './serve/model.js'
-
-export type {StatusDocument}
+import type {StatusDocument} from '../domain/serve/status.js'
 
 export interface AccessKeys {
   primaryKey: string

@@ -12,7 +12,7 @@ import type {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
 import {createCa, createLeaf} from '../../src/sandbox/certs.js'
-import type {StatusDocument} from '../../src/services/serve/model.js'
+import type {StatusDocument} from '../../src/domain/serve/status.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
 
@@ -108,7 +108,7 @@ function startServe(): Promise<void> {
   // every debug switch on: the Basic credentials must still never show
   const vars: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...env, DEBUG: '*', NODE_DEBUG: 'http,net,tls'}
   for (const key of Object.keys(vars)) if (vars[key] === undefined) delete vars[key]
-  serve = spawn(process.execPath, [BIN, ...args, '--runway-window', '8s', '--timeout-ms', '1000', '--lag-tolerance-ms', '1000'], {env: vars as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
+  serve = spawn(process.execPath, [BIN, ...args, '--runway-window', '8s', '--timeout-ms', '1000', '--lag-tolerance-ms', '1000'], {env: vars, stdio: ['ignore', 'pipe', 'pipe']})
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${serveLog}`)), STEP_MS)
     serve.stdout!.on('data', (d) => (serveLog += d))
@@ -225,7 +225,7 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     const docs = lines.stdout.trim().split('\n').map((l) => JSON.parse(l) as StatusDocument)
     expect(docs).toHaveLength(2)
     for (const doc of docs) expectSchema('serve-status', doc)
-    expect(docs[1]!.groups[0]!.members.map((m) => m.label)).toEqual(['eastus', 'northeurope', 'westus2'])
+    expect(docs[1].groups[0].members.map((m) => m.label)).toEqual(['eastus', 'northeurope', 'westus2'])
     const plain = await runCli(['watch', '--profile', 'sandbox', '--count', '1'], {env, timeoutMs: STEP_MS})
     expect(plain.code, plain.stderr).toBe(0)
     expect(plain.stdout.trim().split('\n')).toHaveLength(3)
@@ -251,8 +251,8 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     const r = await runCli(['watch', '--group-file', file, '--json', '--count', '3', '--refresh-ms', '500', '--lag-tolerance-ms', '1000'], {env: {...env, ...keyEnv}, timeoutMs: STEP_MS})
     expect(r.code, r.stderr).toBe(0)
     const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as StatusDocument
-    expect(last.groups[0]!.nickname).toBe('filed')
-    expect(last.groups[0]!.members.map((m) => [m.up, m.availability.available])).toEqual([[true, true], [true, true], [true, true]])
+    expect(last.groups[0].nickname).toBe('filed')
+    expect(last.groups[0].members.map((m) => [m.up, m.availability.available])).toEqual([[true, true], [true, true], [true, true]])
     for (const k of keys) expect(r.stdout + r.stderr).not.toContain(k)
   }, 30_000)
 
@@ -283,15 +283,15 @@ describe('serve against the sandbox', {shuffle: false}, () => {
       // the runway window (8 s) all within the load
       await sleep(10_000)
       const estimatedAt = Date.now()
-      const estimate = (await statusDoc()).groups[0]!.members.filter((m) => survivors.includes(m.label))
+      const estimate = (await statusDoc()).groups[0].members.filter((m) => survivors.includes(m.label))
       for (const m of estimate) {
         expect(m.memory.growthBytesPerMin, m.label).toBeGreaterThan(0)
         expect(m.memory.minutesToThreshold, m.label).toBeGreaterThan(0)
       }
-      const predicted = estimatedAt + estimate[0]!.memory.minutesToThreshold! * 60_000
-      const reached = await until(statusDoc, (d) => d.groups[0]!.members.find((m) => m.label === estimate[0]!.label)!.memory.minutesToThreshold === 0, 50_000)
+      const predicted = estimatedAt + estimate[0].memory.minutesToThreshold! * 60_000
+      const reached = await until(statusDoc, (d) => d.groups[0].members.find((m) => m.label === estimate[0].label)!.memory.minutesToThreshold === 0, 50_000)
       const actual = Date.now()
-      expect(reached.groups[0]!.members.find((m) => m.label === estimate[0]!.label)!.memory.minutesToThreshold).toBe(0)
+      expect(reached.groups[0].members.find((m) => m.label === estimate[0].label)!.memory.minutesToThreshold).toBe(0)
       expect(Math.abs(predicted - actual), `predicted ${predicted - estimatedAt} ms, reached after ${actual - estimatedAt} ms`).toBeLessThanOrEqual(0.25 * (actual - estimatedAt))
       await load
     } finally {

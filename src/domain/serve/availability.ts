@@ -42,7 +42,7 @@ function firstAbove(sorted: readonly number[], value: number): number | undefine
   let high = sorted.length
   while (low < high) {
     const mid = (low + high) >> 1
-    if (sorted[mid]! > value) high = mid
+    if (sorted[mid] > value) high = mid
     else low = mid + 1
   }
 
@@ -77,11 +77,11 @@ function linked(a: Observed, b: Observed, toleranceMs: number, context: LagConte
 export function largestLinkedSet(members: readonly Observed[], toleranceMs: number, context: LagContext): Observed[] {
   const up = members.filter((m) => m.up)
   const edge = up.map((a) => up.map((b) => a === b || linked(a, b, toleranceMs, context)))
-  const isClique = (picked: number[]) => picked.every((i) => picked.every((j) => edge[i]![j]))
+  const isClique = (picked: number[]) => picked.every((i) => picked.every((j) => edge[i][j]))
   if (up.length > 10) {
     const picked: number[] = []
     for (let i = 0; i < up.length; i++) if (isClique([...picked, i])) picked.push(i)
-    return picked.map((i) => up[i]!)
+    return picked.map((i) => up[i])
   }
 
   let best: number[] = []
@@ -92,11 +92,11 @@ export function largestLinkedSet(members: readonly Observed[], toleranceMs: numb
     if (picked.length > best.length || comesFirst(picked, best)) best = picked
   }
 
-  return best.map((i) => up[i]!)
+  return best.map((i) => up[i])
 }
 
 function comesFirst(a: number[], b: number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i]
   return false
 }
 

@@ -38,5 +38,5 @@ export function tagForSlot(slot: number): string {
     }
   }
 
-  return tags[slot]!
+  return tags[slot]
 }

@@ -4,7 +4,8 @@ import {memoryUse} from '../../domain/capacity.js'
 import {runwayOf} from '../../domain/runway.js'
 import {availability, lagMs, largestLinkedSet, verdicts, type LagContext} from '../../domain/serve/availability.js'
 import type {BdbEntry, HttpAnswer, ServeState} from '../ports.js'
-import type {AvailabilityAnswer, GroupStatusDoc, MemberStatus, StatusDocument, WatchedGroup, WatchedMember} from './model.js'
+import type {AvailabilityAnswer, GroupStatusDoc, MemberStatus, StatusDocument} from '../../domain/serve/status.js'
+import type {WatchedGroup, WatchedMember} from './model.js'
 import {writerOf, type Watcher} from './watcher.js'
 
 function context(watcher: Watcher): LagContext {

@@ -8,7 +8,8 @@ import type {GroupFiles, Heartbeats, ProbingArm, ServeListener} from '../ports.j
 import type {TargetOptions} from '../targets.js'
 import {changeTracker, ServeAnswers, statusDocument} from './answers.js'
 import {armWatchedGroups, fileWatchedGroups, type ArmSelection, type FileSelection} from './groups.js'
-import type {StatusDocument, WatchedGroup, WatchSettings} from './model.js'
+import type {StatusDocument, WatchSettings} from '../../domain/serve/status.js'
+import type {WatchedGroup} from './model.js'
 import {Watcher} from './watcher.js'
 
 /** Where the groups come from: ARM (the usual selection flags) or a group file. */
@@ -40,11 +41,11 @@ async function startWatcher(options: WatchRunOptions): Promise<{watcher: Watcher
   const {groups, errors} = await groupsOf(options.source)
   // a fresh instance id each start: heartbeats of an earlier run are never taken for this one's (restart-safe)
   const instance = randomBytes(4).toString('hex')
-  let track: ReturnType<typeof changeTracker> | undefined
+  const tracker: {track?: ReturnType<typeof changeTracker>} = {}
   const watcher = new Watcher(groups, options.heartbeats, options.settings, instance, undefined, (group) => {
-    for (const line of track?.(group) ?? []) options.log(line)
+    for (const line of tracker.track?.(group) ?? []) options.log(line)
   })
-  track = changeTracker(watcher)
+  tracker.track = changeTracker(watcher)
   await watcher.start()
   return {watcher, errors}
 }

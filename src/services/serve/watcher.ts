@@ -4,7 +4,8 @@
 import type {Observed} from '../../domain/serve/availability.js'
 import type {MemorySample} from '../../domain/runway.js'
 import type {Heartbeats, MemberSession, RoundResult} from '../ports.js'
-import type {WatchedGroup, WatchedMember, WatchSettings} from './model.js'
+import type {WatchSettings} from '../../domain/serve/status.js'
+import type {WatchedGroup, WatchedMember} from './model.js'
 
 /** What the watcher last saw of one member. */
 interface MemberState {
@@ -143,7 +144,7 @@ export class Watcher {
       const at = this.now()
       state.maxBytes = result.memory.maxBytes
       state.samples.push({atMs: at, usedBytes: result.memory.usedBytes})
-      while (state.samples.length > 0 && state.samples[0]!.atMs <= at - this.settings.runwayWindowMs) state.samples.shift()
+      while (state.samples.length > 0 && state.samples[0].atMs <= at - this.settings.runwayWindowMs) state.samples.shift()
     }
   }
 
@@ -152,7 +153,7 @@ export class Watcher {
     this.writes.set(writer, writes)
     writes.push(stamp)
     // older heartbeats only tell lags longer than this, which every tolerance judges alike
-    while (writes.length > 1 && writes[0]! < stamp - WRITES_KEPT_MS) writes.shift()
+    while (writes.length > 1 && writes[0] < stamp - WRITES_KEPT_MS) writes.shift()
   }
 
   /** The group as the availability policy sees it, in member order. */
