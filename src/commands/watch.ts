@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {heartbeatPorts} from '../cli/composition.js'
+import {redraw} from '../cli/progress.js'
 import {parseDeadline} from '../cli/flags.js'
 import {groupSourceOf, watchFlags, watchSettingsOf} from '../cli/serve-flags.js'
 import {watchExitCode} from '../domain/outcome.js'
@@ -45,11 +46,7 @@ Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
       onFrame: (doc) => {
         if (this.jsonEnabled()) return void process.stdout.write(`${JSON.stringify(doc)}\n`)
         if (!tty) return void process.stdout.write(`${renderWatchLines(doc)}\n`)
-        void renderWatchTable(doc).then((text) => {
-          // back over the previous frame, then clear to the end of the screen
-          process.stdout.write(`${drawn ? `\u001B[${drawn}F\u001B[J` : ''}${text}\n`)
-          drawn = text.split('\n').length
-        })
+        void renderWatchTable(doc).then(async (text) => (drawn = await redraw(drawn, text)))
       },
     })
     return {data: result, exitCode: watchExitCode(result.stoppedBy), streamed: true}

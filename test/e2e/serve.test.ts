@@ -14,6 +14,7 @@ import {openConnection} from '../../src/redis/connect.js'
 import {createCa, createLeaf} from '../../src/sandbox/certs.js'
 import type {StatusDocument} from '../../src/domain/serve/status.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
+import {TmuxSession} from '../helpers/tmux.js'
 import {expectSchema} from '../helpers/schema.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -233,6 +234,22 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     const stopped = await runCli(['watch', '--profile', 'sandbox'], {env, timeoutMs: STEP_MS, interrupt: {when: /sandbox-geo/, signal: 'SIGINT'}})
     expect(stopped.code).toBe(130)
   }, 60_000)
+
+  it('watch on a terminal: one table redrawn in place', async () => {
+    const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined))
+    const command = [process.execPath, BIN, 'watch', '--profile', 'sandbox', '--refresh-ms', '300', '--count', '6']
+    const session = TmuxSession.start({command, env: vars, unset: ['CI'], cwd: home, width: 160, height: 40})
+    try {
+      // Ctrl-C (130) is covered off a terminal above: here /bin/sh would take the signal too, and no status be left
+      expect(await session.waitForExit()).toBe(0)
+      const screen = session.visible()
+      // six frames drawn, one table on the screen
+      expect(screen.match(/lag to each peer/g)).toHaveLength(1)
+      expect(screen).toMatch(/eastus\s+│\s*up/)
+    } finally {
+      session.kill()
+    }
+  }, 30_000)
 
   it('watch --group-file: the same members without ARM, credentials by reference', async () => {
     const members = ['westus2', 'eastus', 'northeurope'].map(member)
