@@ -85,6 +85,8 @@ export class Watcher {
   private staggered(): void {
     for (const group of this.changed) this.onRound(group)
     this.changed.clear()
+    // a member's addresses (GET /v1/bdbs) looked up again every minute: DNS may move it
+    if (this.ticks % (this.memoryEvery * 60) === 0) void this.resolveAddresses()
     const memory = this.ticks++ % this.memoryEvery === 0
     const all = this.groups.flatMap((g) => g.members.map((m) => [g, m] as const))
     all.forEach(([group, member], i) => {
@@ -104,7 +106,13 @@ export class Watcher {
   }
 
   private async resolveAddresses(): Promise<void> {
-    await Promise.all(this.members().map(async (m) => (this.states.get(m.uid)!.addr = await this.heartbeats.addresses(m.host, this.settings.timeoutMs))))
+    await Promise.all(
+      this.members().map(async (m) => {
+        const found = await this.heartbeats.addresses(m.host, this.settings.timeoutMs)
+        // a lookup that failed keeps what an earlier one found
+        if (found.length > 0 || this.states.get(m.uid)!.addr.length === 0) this.states.get(m.uid)!.addr = found
+      }),
+    )
   }
 
   private tick(): Promise<unknown> {
