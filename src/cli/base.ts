@@ -24,6 +24,8 @@ export interface CommandOutcome<T = unknown> {
   human?: () => Promise<string | undefined> | string | undefined
   /** the result holds secrets the operator asked for (endpoints export --include-keys): stdout gets them unmasked */
   withSecrets?: boolean
+  /** the output was written while the command ran (watch's frames): nothing more on stdout at the end */
+  streamed?: boolean
   /** false when `human` is a format another program reads (csv, env, yaml, markdown, junit): never wrapped to the terminal */
   wrap?: boolean
 }
@@ -78,7 +80,9 @@ export abstract class BaseCommand extends Command {
     const outcome = await this.execute()
     // every other write is masked by the output guard, installed before anything else runs
     const write = outcome.withSecrets ? writeWithSecrets : (text: string) => void process.stdout.write(text)
-    if (this.jsonEnabled()) writeInPieces(write, jsonPieces(outcome.data))
+    if (outcome.streamed) {
+      // already written, frame by frame
+    } else if (this.jsonEnabled()) writeInPieces(write, jsonPieces(outcome.data))
     else {
       const text = await outcome.human?.()
       const width = outcome.wrap === false ? null : terminalWidth()

@@ -2,7 +2,7 @@
 // that holds nothing else: its methods only, picked off the SDK adapter, so nothing that can mutate is within its
 // reach, not even by a cast. Only guarded commands get ArmOperations. The adapters are imported when first needed, so
 // --help never loads the Azure SDK and inventory never loads the Redis client.
-import type {ArmOperations, ArmReader, DataPlane, FileProbingPorts, GroupFiles, GuardedPorts, ProbingArm, ProbingPorts, Progress, RedisCredentials} from '../services/ports.js'
+import type {ArmOperations, ArmReader, DataPlane, FileProbingPorts, GroupFiles, GuardedPorts, Heartbeats, ListenOptions, ProbingArm, ProbingPorts, Progress, RedisCredentials, ServeListener} from '../services/ports.js'
 import type {IncidentPorts} from '../services/runbook/incident.js'
 import {readCaFile} from './ca-file.js'
 import {groupLocks, type HeldGroupLocks} from './locks.js'
@@ -96,4 +96,16 @@ export async function guardedPorts(settings: ResolvedArmSettings, connection: st
 /** The incident runbook: a guarded command's ports, and the operator on this terminal (`progress`: the command's own). */
 export async function incidentPorts(settings: ResolvedArmSettings, connection: string[], progress: (text: string) => Progress): Promise<IncidentPorts & {locks: HeldGroupLocks}> {
   return {...(await guardedPorts(settings, connection)), prompter: new TerminalPrompter(), display: new TerminalDisplay(progress)}
+}
+
+/** serve and watch: heartbeats and memory samples on the members' Redis. */
+export async function heartbeatPorts(): Promise<Heartbeats> {
+  const {RedisHeartbeats} = await import('../redis/heartbeat.js')
+  return new RedisHeartbeats()
+}
+
+/** serve's HTTP(S) listener, as the command's flags configured it. */
+export async function serveListener(options: ListenOptions): Promise<ServeListener> {
+  const {HttpServeListener} = await import('../http/server.js')
+  return new HttpServeListener(options)
 }

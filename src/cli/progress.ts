@@ -3,6 +3,7 @@
 // with how long it has waited and the most it will (the board of waits): on the spinner's line on a terminal, as a
 // line now and then otherwise (--json too: a silent wait in a CI log looks like a hang).
 import type {Progress, ProgressReporter} from '../services/ports.js'
+import {duringPrompt} from '../shared/output-guard.js'
 import {waitLine, waits as defaultWaits, type WaitBoard} from '../shared/waits.js'
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
@@ -79,4 +80,18 @@ export function startProgress(text: string, options: ProgressOptions = {}): Prog
 /** A use case's progress on it: status lines update the spinner, steps are kept, indented under it. */
 export function reporterOf(progress: Progress): ProgressReporter {
   return (line, kind = 'status') => (kind === 'step' ? progress.note(`  ${line}`) : progress.update(line))
+}
+
+/**
+ * A frame redrawn in place on a terminal (watch): back over the `previous` lines, cleared to the end of the screen,
+ * then `text`. The cursor movement is the CLI's own, so it passes the output guard as a prompt's does; `text` holds
+ * nothing but rendered cells (colours allowed). Returns the lines drawn, for the next frame.
+ */
+export async function redraw(previous: number, text: string): Promise<number> {
+  const frame = `${text}\n`
+  await duringPrompt(async () => {
+    // cursor up (CUU, which every terminal knows), then erase below
+    process.stdout.write(`${previous ? `\u001B[${previous}A\u001B[J` : ''}${frame}`)
+  })
+  return text.split('\n').length
 }

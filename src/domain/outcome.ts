@@ -84,6 +84,16 @@ export function verifyExitCode(result: {intact: boolean; complete: boolean; dige
   return result.intact && result.complete && result.digestMatches !== false ? ExitCode.ok : ExitCode.partial
 }
 
+/** serve: SIGTERM is how a service manager stops it, so 0; Ctrl-C or SIGHUP 130; it never ends otherwise. */
+export function serveExitCode(stoppedBy: StopSignal | null): number {
+  return stoppedBy === null || stoppedBy === 'SIGTERM' ? ExitCode.ok : ExitCode.interrupted
+}
+
+/** watch: 0 when its --count or --duration ran out, 130 when stopped by a signal. */
+export function watchExitCode(stoppedBy: StopSignal | null): number {
+  return stoppedBy === null ? ExitCode.ok : ExitCode.interrupted
+}
+
 /**
  * sandbox load: 130 stopped by a signal · 1 a write failed · 0 every write sent answered OK (a member down in an
  * outage drill is skipped, and said so: loading the survivors during an outage is the point).

@@ -7,6 +7,7 @@ import type {RunbookEnd} from '../domain/outcome.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
 import type {SecretRef} from '../domain/group-file.js'
 import type {CanaryPair, Dialled} from '../domain/probe.js'
+import type {StatusDocument} from '../domain/serve/status.js'
 
 export interface AccessKeys {
   primaryKey: string
@@ -214,4 +215,82 @@ export interface Progress {
   /** a line that must be kept (a step done, a warning), on a terminal or not */
   note(line: string): void
   stop(): void
+}
+
+/** What serve asks of one member each round (serve's clock, ms). */
+export interface RoundRequest {
+  /** this member's heartbeat: its writer key and the stamp to write; null with heartbeats off (PING only) */
+  heartbeat: {writer: string; stamp: number} | null
+  /** the other members of its group whose heartbeats are read here: writer key, and its shards' hash tags (cluster) */
+  peers: {writer: string; tags: string[]}[]
+  /** also read INFO memory this round */
+  memory: boolean
+}
+
+/** One round on one member: each part bounded by the session's timeout; never throws. */
+export interface RoundResult {
+  /** PING answered within the timeout */
+  answered: boolean
+  pingMs: number | null
+  /** why not answered, or what failed after the PING (a refused heartbeat write) */
+  error: string | null
+  /** the peers' heartbeats were read this round */
+  read: boolean
+  /** writer key → stamp of that writer's newest heartbeat read on this member */
+  seen: Map<string, number>
+  /** INFO memory, when asked and answered; maxBytes null when maxmemory is 0 */
+  memory: {usedBytes: number; maxBytes: number | null} | null
+}
+
+/** A member serve watches: one connection kept open between rounds (one per shard on an OSS cluster), dialled again after a failure. */
+export interface MemberSession {
+  /** the hash tags of its heartbeats, one per shard of an OSS-cluster database; empty otherwise (or not known yet) */
+  tags(): string[]
+  round(request: RoundRequest): Promise<RoundResult>
+  close(): void
+}
+
+/** The Redis side of serve and watch: heartbeats written and read, memory sampled. */
+export interface Heartbeats {
+  /** `keyPrefix` names serve's heartbeat keys (a writer key is appended); `timeoutMs` bounds each step */
+  open(target: RedisTarget, options: {timeoutMs: number; keyPrefix: string}): MemberSession
+  /** the host's addresses (A and AAAA), for /v1/bdbs; empty when it does not resolve within the timeout */
+  addresses(host: string, timeoutMs: number): Promise<string[]>
+}
+
+/** One entry of GET /v1/bdbs, as Redis Software shapes it. */
+export interface BdbEntry {
+  uid: number
+  name: string
+  endpoints: {dns_name: string; addr: string[]; port: number}[]
+}
+
+export interface HttpAnswer {
+  status: 200 | 404 | 503
+  body: unknown
+}
+
+/** What serve's HTTP side answers from: the watcher's current state, no Redis round trip. */
+export interface ServeState {
+  bdbs(): BdbEntry[]
+  /** `lag` false: no lag check; `toleranceMs` omitted: serve's default tolerance */
+  availability(uid: number, check: {lag: boolean; toleranceMs?: number}): HttpAnswer
+  status(): StatusDocument
+}
+
+/** serve's HTTP(S) listener, configured (address, TLS, Basic auth) by whoever built it. */
+export interface ServeListener {
+  /** listening once resolved; `url` as a client reaches it */
+  listen(state: ServeState): Promise<{url: string; close(): Promise<void>}>
+}
+
+/** Where and how serve listens: checked by the command before anything is started. */
+export interface ListenOptions {
+  host: string
+  /** 0: any free port (tests) */
+  port: number
+  /** PEM; null: plain HTTP, on a loopback address only */
+  tls: {cert: string; key: string} | null
+  /** "user:password"; null: no authentication */
+  basicAuth: string | null
 }

@@ -65,6 +65,8 @@ Exit 0 done (stopped by choice, dry run, or unlinked and verified) · 1 the forc
         evidence,
         abortSignal,
         deadlineMs: flags.deadline,
+        // the survivors' memory sampled 4 times, a second apart: the runway in the recommendation
+        runway: {samples: 4, everyMs: 1000},
       })
       const exitCode = runbookExitCode(result)
       return {data: result, exitCode, human: () => `\n${renderRunbookSummary(result, exitCode)}`}

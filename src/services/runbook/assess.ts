@@ -19,6 +19,7 @@ import type {KnownReads, PreparedOperation} from '../guarded/prepare.js'
 import {readGroups} from '../inventory.js'
 import type {ArmReader, GuardedPorts, ProbingPorts, ProgressReporter} from '../ports.js'
 import {probeSummary, type ProbeSettings, type ProbeSummary} from '../probe.js'
+import {runwayReasons, survivorRunways, type RunwaySampling} from './runway.js'
 
 export interface GroupChoice {
   inventory: Inventory
@@ -42,6 +43,9 @@ interface AssessOptions {
   thresholds: CapacityThresholds
   onProgress?: ProgressReporter
   now?: () => Date
+  /** samples of the survivors' memory for the runway; none: the assessment's probe alone (rate not known yet) */
+  runway?: RunwaySampling
+  abortSignal?: AbortSignal
 }
 
 export interface Assessment {
@@ -64,18 +68,28 @@ export interface Assessment {
 export async function assessIncident(ports: ProbingPorts, group: GeoGroup, options: AssessOptions): Promise<{assessment: Assessment; probe: ProbeSummary}> {
   options.onProgress?.(`probing ${allMembers(group).length} members`, 'status')
   const probe = await probeSummary(ports, group, allMembers(group), options.probe, '')
+  const sampling = options.runway ?? {samples: 1, everyMs: 0}
+  const probedAt = (sampling.now ?? Date.now)()
   const members = memberStatuses({group, probes: probe.members, thresholds: options.thresholds})
   const diagnosis = diagnose(members)
   const survivors = new Set(diagnosis.survivors.map((s) => idKey(s.id)))
   // without keys no listKeys is sent: this only reads the group already in hand
   const endpoints = await exportEndpoints(ports.arm, {...group, members: group.members.filter((m) => survivors.has(idKey(m.id))), unreadable: [], unresolved: []}, {includeKeys: false})
+  const recommendation = recommend(diagnosis, options.thresholds, {nickname: group.nickname, connection: options.connection ?? []})
+  if (diagnosis.failing.length > 0 && diagnosis.survivors.length > 0) {
+    options.onProgress?.('sampling the survivors\' memory for the runway', 'status')
+    const settings = {probe: options.probe, thresholdPct: options.thresholds.critPct, sampling, signal: options.abortSignal}
+    const runways = await survivorRunways(ports, group, diagnosis.survivors, {probes: probe.members, at: probedAt}, settings)
+    recommendation.reasons.push(...runwayReasons(runways, options.thresholds.critPct))
+  }
+
   const assessment: Assessment = {
     readAt: (options.now?.() ?? new Date()).toISOString(),
     group: {nickname: group.nickname, key: group.key, status: group.status, problems: group.problems},
     thresholds: options.thresholds,
     members,
     diagnosis,
-    recommendation: recommend(diagnosis, options.thresholds, {nickname: group.nickname, connection: options.connection ?? []}),
+    recommendation,
     endpoints,
     connection: options.connection ?? [],
   }

@@ -19,6 +19,7 @@ import type {PreparedOperation} from '../guarded/prepare.js'
 import type {Answer, GuardedPorts, Progress, Prompter, ProgressReporter} from '../ports.js'
 import type {ProbeSettings, ProbeSummary} from '../probe.js'
 import {assessIncident, incidentGroups, planIncidentUnlink, runIncidentUnlink, type Assessment, type GroupChoice} from './assess.js'
+import type {RunwaySampling} from './runway.js'
 import type {Display} from './display.js'
 import {endAfterUnlink, endStopped, endWithoutUnlink, type RunbookEnding} from './ending.js'
 import {RUNBOOK_ACTION, RunbookEvidence, type RunbookAnswer, type RunbookRecord} from './evidence.js'
@@ -47,6 +48,8 @@ export interface IncidentOptions {
   abortSignal?: AbortSignal
   deadlineMs: number
   now?: () => Date
+  /** samples of the survivors' memory for the runway (the command: 4, a second apart); none: rate not known yet */
+  runway?: RunwaySampling
 }
 
 /** What `geo-redis runbook incident` returns. */
@@ -157,8 +160,8 @@ class IncidentRun {
 
   /** Steps "status" to "execute": the assessment, the decision, then force-unlink's own plan, confirmation and run. */
   private async steps(choice: GroupChoice, group: GeoGroup): Promise<RunbookEnding> {
-    const {probe, thresholds, connection} = this.options
-    const assessed = await this.working('probing the members', (onProgress) => assessIncident(this.ports, group, {probe, thresholds, onProgress, connection}))
+    const {probe, thresholds, connection, runway, abortSignal} = this.options
+    const assessed = await this.working('probing the members', (onProgress) => assessIncident(this.ports, group, {probe, thresholds, onProgress, connection, runway, abortSignal}))
     const a = (this.assessment = assessed.assessment)
     this.probe = assessed.probe
     await this.show('status', [{kind: 'status', assessment: a}])

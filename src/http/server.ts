@@ -1,0 +1,92 @@
+// serve's HTTP(S) side: the Redis Software REST subset the clients' lag-aware health checks call, /metrics, /healthz
+// and the status document, every answer from the watcher's state of the moment. HTTPS with the given certificate and
+// key; plain HTTP only on a loopback address (the command refuses anything else before listening). Basic auth, when
+// configured, on everything but /healthz, compared in constant time.
+import {createHash, timingSafeEqual} from 'node:crypto'
+import {createServer as createHttp, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttps} from 'node:https'
+import type {ListenOptions, ServeListener, ServeState} from '../services/ports.js'
+import {metricsRegistry} from './metrics.js'
+
+const AVAILABILITY = /^\/v1\/(?:local\/)?bdbs\/([^/]+)\/(?:endpoint\/)?availability$/
+/** as long as the watcher keeps heartbeats to tell lags apart */
+const MAX_TOLERANCE_MS = 600_000
+
+const digest = (text: string) => createHash('sha256').update(text).digest()
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+  const text = type === 'application/json' ? JSON.stringify(body) : String(body)
+  res.writeHead(status, {'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text)})
+  res.end(text)
+}
+
+/** Basic credentials match, in constant time (both sides hashed to one length first). */
+function authorised(req: IncomingMessage, expected: Buffer | null): boolean {
+  if (!expected) return true
+  const header = req.headers.authorization ?? ''
+  const given = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : ''
+  return timingSafeEqual(digest(given), expected)
+}
+
+/** The lag check a query asks for; a string when a parameter is malformed. */
+function checkOf(query: URLSearchParams): {lag: boolean; toleranceMs?: number} | string {
+  const lag = query.get('extend_check') === 'lag'
+  const raw = query.get('availability_lag_tolerance_ms')
+  if (raw === null) return {lag}
+  const toleranceMs = Number(raw)
+  if (!/^\d+$/.test(raw) || toleranceMs > MAX_TOLERANCE_MS) return `availability_lag_tolerance_ms must be a whole number of ms from 0 to ${MAX_TOLERANCE_MS}`
+  return {lag, toleranceMs}
+}
+
+function route(state: ServeState, url: URL, res: ServerResponse, metrics: () => Promise<string>, metricsType: string): void | Promise<void> {
+  if (url.pathname === '/healthz') return send(res, 200, {status: 'ok'})
+  if (url.pathname === '/v1/bdbs') return send(res, 200, state.bdbs())
+  if (url.pathname === '/v1/status') return send(res, 200, state.status())
+  if (url.pathname === '/metrics') return metrics().then((text) => send(res, 200, text, metricsType))
+  const match = AVAILABILITY.exec(url.pathname)
+  if (!match) return send(res, 404, {error_code: 'not_found', description: `no such endpoint: ${url.pathname}`})
+  const check = checkOf(url.searchParams)
+  if (typeof check === 'string') return send(res, 400, {error_code: 'invalid_parameter', description: check})
+  const uid = /^\d{1,10}$/.test(match[1]) ? Number(match[1]) : -1
+  const answer = state.availability(uid, check)
+  send(res, answer.status, answer.body)
+}
+
+export class HttpServeListener implements ServeListener {
+  constructor(private readonly options: ListenOptions) {}
+
+  async listen(state: ServeState): Promise<{url: string; close(): Promise<void>}> {
+    const {registry, update} = await metricsRegistry()
+    const metrics = async () => {
+      update(state.status())
+      return registry.metrics()
+    }
+    const expected = this.options.basicAuth === null ? null : digest(this.options.basicAuth)
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'http://serve')
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, {error_code: 'method_not_allowed', description: 'only GET'})
+      if (url.pathname !== '/healthz' && !authorised(req, expected)) {
+        res.setHeader('www-authenticate', 'Basic realm="geo-redis serve"')
+        return send(res, 401, {error_code: 'unauthorized', description: 'Basic authentication required'})
+      }
+      void Promise.resolve(route(state, url, res, metrics, registry.contentType)).catch((error: Error) => send(res, 500, {error_code: 'internal', description: error.message}))
+    }
+    const {tls, host, port} = this.options
+    const server: Server = tls ? createHttps({cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2'}, handler) : createHttp(handler)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => resolve())
+    })
+    const address = server.address()
+    const bound = typeof address === 'object' && address ? address.port : port
+    const shown = host.includes(':') ? `[${host}]` : host
+    return {
+      url: `${tls ? 'https' : 'http'}://${shown}:${bound}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections()
+        }),
+    }
+  }
+}

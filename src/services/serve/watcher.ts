@@ -1,0 +1,174 @@
+// The watcher behind serve and watch: every interval, one round per member (a PING, its heartbeat written, its peers'
+// read, memory sampled about once a second), each bounded by the timeout; a round still running when the next tick
+// comes is not doubled. It holds only what it saw since it started: a restart begins afresh from the configuration.
+import type {Observed} from '../../domain/serve/availability.js'
+import type {MemorySample} from '../../domain/runway.js'
+import type {Heartbeats, MemberSession, RoundResult} from '../ports.js'
+import type {WatchSettings} from '../../domain/serve/status.js'
+import type {WatchedGroup, WatchedMember} from './model.js'
+
+/** What the watcher last saw of one member. */
+interface MemberState {
+  up: boolean
+  /** rounds completed (answered or not) */
+  rounds: number
+  pingMs: number | null
+  error: string | null
+  /** writer key → newest stamp seen here */
+  seen: Map<string, number>
+  /** the stamp of the last round whose read of the peers' heartbeats answered */
+  readAt: number | null
+  samples: MemorySample[]
+  maxBytes: number | null
+  addr: string[]
+}
+
+type Clock = () => number
+
+/** Lags up to this long are told apart: the longest tolerance a request may ask (serve's HTTP side caps it). */
+const WRITES_KEPT_MS = 600_000
+
+/** serve's one clock: milliseconds, monotonic (a wall-clock step never shows as lag). */
+const monotonicClock: Clock = () => performance.timeOrigin + performance.now()
+
+/** The heartbeat writer key of a member: its uid. */
+export const writerOf = (m: Pick<WatchedMember, 'uid'>): string => String(m.uid)
+
+/** The heartbeat key prefix of one serve instance: keys of another instance (or an earlier run) are never read. */
+const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instance}:`
+
+/** Heartbeats are written on every member, or on an active-passive pair's primary only (a replica refuses writes). */
+const writes = (group: WatchedGroup, m: WatchedMember): boolean => group.primary === null || group.primary === m.uid
+
+export class Watcher {
+  readonly states = new Map<number, MemberState>()
+  /** writer key → stamps of its heartbeats written (answered OK), ascending, for WRITES_KEPT_MS */
+  readonly writes = new Map<string, number[]>()
+  private readonly sessions = new Map<number, MemberSession>()
+  private readonly busy = new Set<number>()
+  private timer: NodeJS.Timeout | undefined
+  private readonly pending = new Set<NodeJS.Timeout>()
+  /** groups with a round completed since onRound last saw them */
+  private readonly changed = new Set<WatchedGroup>()
+  private ticks = 0
+  private readonly memoryEvery: number
+
+  constructor(
+    readonly groups: WatchedGroup[],
+    private readonly heartbeats: Heartbeats,
+    readonly settings: WatchSettings,
+    readonly instance: string,
+    readonly now: Clock = monotonicClock,
+    /** told once per interval of each group with a round completed since, e.g. to log a change */
+    private readonly onRound: (group: WatchedGroup) => void = () => {},
+  ) {
+    this.memoryEvery = Math.max(1, Math.round(1000 / settings.intervalMs))
+    for (const m of this.members()) {
+      this.states.set(m.uid, {up: false, rounds: 0, pingMs: null, error: m.why ?? null, seen: new Map(), readAt: null, samples: [], maxBytes: null, addr: []})
+      if (m.target) this.sessions.set(m.uid, heartbeats.open(m.target, {timeoutMs: settings.timeoutMs, keyPrefix: keyPrefixOf(instance)}))
+    }
+  }
+
+  members(): WatchedMember[] {
+    return this.groups.flatMap((g) => g.members)
+  }
+
+  /** The first round of every member (each within the timeout), then one every interval until stop(). */
+  async start(): Promise<void> {
+    await Promise.all([this.tick(), this.resolveAddresses()])
+    for (const group of this.groups) this.onRound(group)
+    this.changed.clear()
+    this.timer = setInterval(() => this.staggered(), this.settings.intervalMs)
+  }
+
+  /** Each member's round at its own offset within the interval: the work of a tick spread out, not in one burst. */
+  private staggered(): void {
+    for (const group of this.changed) this.onRound(group)
+    this.changed.clear()
+    // a member's addresses (GET /v1/bdbs) looked up again every minute: DNS may move it
+    if (this.ticks % (this.memoryEvery * 60) === 0) void this.resolveAddresses()
+    const memory = this.ticks++ % this.memoryEvery === 0
+    const all = this.groups.flatMap((g) => g.members.map((m) => [g, m] as const))
+    all.forEach(([group, member], i) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer)
+        void this.round(group, member, memory)
+      }, Math.floor((i * this.settings.intervalMs) / all.length))
+      this.pending.add(timer)
+    })
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+    for (const t of this.pending) clearTimeout(t)
+    this.pending.clear()
+    for (const session of this.sessions.values()) session.close()
+  }
+
+  private async resolveAddresses(): Promise<void> {
+    await Promise.all(
+      this.members().map(async (m) => {
+        const found = await this.heartbeats.addresses(m.host, this.settings.timeoutMs)
+        // a lookup that failed keeps what an earlier one found
+        if (found.length > 0 || this.states.get(m.uid)!.addr.length === 0) this.states.get(m.uid)!.addr = found
+      }),
+    )
+  }
+
+  private tick(): Promise<unknown> {
+    const memory = this.ticks++ % this.memoryEvery === 0
+    return Promise.all(this.groups.flatMap((g) => g.members.map((m) => this.round(g, m, memory))))
+  }
+
+  private async round(group: WatchedGroup, member: WatchedMember, memory: boolean): Promise<void> {
+    const session = this.sessions.get(member.uid)
+    if (!session || this.busy.has(member.uid)) return
+    this.busy.add(member.uid)
+    try {
+      const stamp = this.now()
+      const result = await session.round({
+        heartbeat: this.settings.heartbeat && writes(group, member) ? {writer: writerOf(member), stamp} : null,
+        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map((p) => ({writer: writerOf(p), tags: this.sessions.get(p.uid)?.tags() ?? []})) : [],
+        memory,
+      })
+      this.record(member, result, stamp)
+    } finally {
+      this.busy.delete(member.uid)
+    }
+
+    this.changed.add(group)
+  }
+
+  private record(member: WatchedMember, result: RoundResult, stamp: number): void {
+    const state = this.states.get(member.uid)!
+    state.rounds++
+    state.up = result.answered
+    state.pingMs = result.pingMs
+    state.error = result.error
+    if (result.answered && this.settings.heartbeat && !result.error) this.wrote(writerOf(member), stamp)
+    if (result.read) state.readAt = stamp
+    for (const [writer, seen] of result.seen) if (seen > (state.seen.get(writer) ?? -Infinity)) state.seen.set(writer, seen)
+    if (result.memory) {
+      const at = this.now()
+      state.maxBytes = result.memory.maxBytes
+      state.samples.push({atMs: at, usedBytes: result.memory.usedBytes})
+      while (state.samples.length > 0 && state.samples[0].atMs <= at - this.settings.runwayWindowMs) state.samples.shift()
+    }
+  }
+
+  private wrote(writer: string, stamp: number): void {
+    const writes = this.writes.get(writer) ?? []
+    this.writes.set(writer, writes)
+    writes.push(stamp)
+    // older heartbeats only tell lags longer than this, which every tolerance judges alike
+    while (writes.length > 1 && writes[0] < stamp - WRITES_KEPT_MS) writes.shift()
+  }
+
+  /** The group as the availability policy sees it, in member order. */
+  observed(group: WatchedGroup): Observed[] {
+    return group.members.map((m) => {
+      const state = this.states.get(m.uid)!
+      return {id: writerOf(m), up: state.up, writer: writes(group, m), readAt: state.readAt, seen: state.seen}
+    })
+  }
+}
