@@ -130,7 +130,9 @@ describe('flush of a healthy group', {shuffle: false}, () => {
       sandbox.emulator.emulator.failNextOperation({code: 'FlushFailed', message: 'The flush could not be completed on the replication group.'})
       const r = await flush(sandbox, '--yes', '--confirm', NICK)
       expect(r.code).toBe(1)
-      expect(r.stderr).toContain('Error: flush failed: FlushFailed: The flush could not be completed on the replication group.')
+      // ARM's code and message reach the operator as ARM wrote them
+      expect(r.stderr).toContain('FlushFailed')
+      expect(r.stderr).toContain('The flush could not be completed on the replication group.')
       expect(mutatingRequests(since(n))).toHaveLength(1)
       expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
     }, TEST_MS)
@@ -193,8 +195,9 @@ describe('flush of a degraded group', {shuffle: false}, () => {
       const n = sandbox.emulator.requests.length
       const r = await flush(sandbox, '--from', 'westus2', '--yes', '--confirm', NICK)
       expect(r.code).toBe(2)
-      expect(r.stderr).toContain('Error: group "sandbox-geo" is degraded (sandbox-westus2/default (westus2) sees sandbox-northeurope/default as LinkFailed)')
-      expect(r.stderr).toContain('sandbox-northeurope/default (northeurope) would keep their data while the others are emptied')
+      expect(r.stderr).toContain('is degraded')
+      expect(r.stderr).toContain('sees sandbox-northeurope/default as LinkFailed')
+      expect(r.stderr).toMatch(/sandbox-northeurope\/default \(northeurope\) would keep their data/)
       expect(r.stderr).toContain('--force')
       expect(r.stdout).toContain('(✗) group-fully-linked')
       expect(mutatingRequests(sandbox.emulator.requests.slice(n))).toEqual([])

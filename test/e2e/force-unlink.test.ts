@@ -112,7 +112,9 @@ describe('force-unlink of a member that is down', {shuffle: false}, () => {
       const n = sandbox.emulator.requests.length
       const r = await unlink(sandbox, '--member', 'eastus', '--yes', '--confirm', NICK)
       expect(r.code).toBe(2)
-      expect(r.stderr).toMatch(/Error: sandbox-eastus\/default \(eastus\) answers at 127(\.\d+){3}:10000: it is not down; unlinking a healthy member splits the group: writes made on each side after the split diverge/)
+      // who answers, where, and what a split costs: the key fragments, not the whole sentence
+      expect(r.stderr).toMatch(/sandbox-eastus\/default \(eastus\) answers at 127(\.\d+){3}:10000/)
+      expect(r.stderr).toMatch(/splits the group.*diverge/)
       expect(r.stderr).toContain('Try: if the split is intended')
       expect(r.stdout).toContain('(✗) target-does-not-answer')
       expect(mutatingRequests(since(n))).toEqual([])
@@ -133,7 +135,9 @@ describe('force-unlink of a member that is down', {shuffle: false}, () => {
       sandbox.emulator.emulator.failNextOperation({code: 'ConflictingOperation', message: 'Another operation is in progress on the replication group.'})
       const r = await unlink(sandbox, '--member', 'northeurope', '--yes', '--confirm', NICK)
       expect(r.code).toBe(1)
-      expect(r.stderr).toContain('Error: force-unlink failed: ConflictingOperation: Another operation is in progress on the replication group.')
+      // ARM's code and message reach the operator as ARM wrote them
+      expect(r.stderr).toContain('ConflictingOperation')
+      expect(r.stderr).toContain('Another operation is in progress on the replication group.')
       expect(mutatingRequests(since(n))).toHaveLength(1)
       expect(linkedIds(sandbox, 0)).toContain(idKey(target))
       const dir = r.stdout.match(/evidence: +(\S+)/)![1]
@@ -212,8 +216,8 @@ describe('force-unlink interrupted while polling', () => {
     expect(r.code, r.stderr).toBe(130)
     const url = r.stderr.match(/az rest --method get --url '([^']+)'/)?.[1]
     expect(url).toContain('/operationsStatus/')
-    expect(r.stderr).toContain('Outcome unknown: stopped by Ctrl-C (SIGINT) while following the operation (last seen: InProgress)')
-    expect(r.stderr).toContain('it may have succeeded, failed, or still be running in Azure')
+    expect(r.stderr).toMatch(/Outcome unknown: .*SIGINT.*last seen: InProgress/)
+    expect(r.stderr).toContain('may have succeeded')
     expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
 
     const dir = r.stdout.match(/evidence: +(\S+)/)![1]

@@ -73,7 +73,9 @@ describe('force-link named the standalone cache by mistake', {shuffle: false}, (
       expect(r.code).toBe(2)
       const refused = result(r, 'force-link')
       expect(refused).toMatchObject({outcome: 'refused', refusal: {guard: 'joining-belongs-to-group'}, plan: {target: {id: standaloneId()}, targetInGroup: false}})
-      expect(refused.refusal!.message).toMatch(/^sandbox-standalone\/default \(westus2\) never belonged to group "sandbox-geo" \(it is a standalone cache, and no member lists it\): force-link would recreate it and discard its data \(5 keys, [\d.]+ MB used: 5 keys will be deleted\)$/)
+      // the refusal is the guard above; its message names the database and what it holds
+      expect(refused.refusal!.message).toContain('sandbox-standalone/default (westus2) never belonged to group "sandbox-geo"')
+      expect(refused.refusal!.message).toContain('5 keys will be deleted')
       expect(refused.refusal!.remediation).toContain('--adopt sandbox-standalone')
       expect((await standalone().cli('DBSIZE')).trim()).toBe('5')
       expect(posts(sb, n)).toEqual([])

@@ -421,7 +421,8 @@ describe('files are read only when regular and bounded', () => {
     writeFileSync(join(home, 'profiles.json'), JSON.stringify({profiles: {zero: {armEndpoint: sandbox.emulator.url, caPath: '/dev/zero'}}}))
     const zero = await runCli(['inventory', '--profile', 'zero'], {env: {...sandbox.env, GEO_REDIS_HOME: home}, timeoutMs: 15_000})
     expect(zero.code).toBe(2)
-    expect(zero.stderr).toMatch(/the CA file of profile "zero" \/dev\/zero is a character device/)
+    expect(zero.stderr).toContain('/dev/zero')
+    expect(zero.stderr).toContain('character device')
 
     const fifoHome = join(work, 'fifo-home')
     mkdirSync(fifoHome, {recursive: true})
@@ -502,7 +503,7 @@ describe('files are read only when regular and bounded', () => {
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
       const r = await verify(dir)
       expect(r.code).toBe(1)
-      expect(JSON.parse(r.stdout).error.message).toMatch(/listed with 1048576 MB, more than any bundle file geo-redis writes/)
+      expect(JSON.parse(r.stdout).error.message).toContain('1048576 MB')
     })
 
     hostile('the digest anchors the bundle: a consistent rewrite of report.md and the manifest passes alone and fails --expect', async () => {
