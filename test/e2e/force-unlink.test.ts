@@ -171,7 +171,7 @@ describe('force-unlink of a member that is down', {shuffle: false}, () => {
       const report = file(dir, 'report.md')
       expect(report).toContain('**Outcome: succeeded**')
       expect(report).toContain('- Reason: northeurope outage INC-1234')
-      expect(report).toContain('- pass: operator-consent: confirmed by --yes --confirm')
+      expect(report).toContain('- pass: operator-consent')
       expect(report).toContain(`geo-redis force-link --group sandbox-geo --member ${target}`)
       expect(JSON.parse(file(dir, 'after.json')).verification).toMatchObject({ok: true})
 

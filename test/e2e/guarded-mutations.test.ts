@@ -265,7 +265,7 @@ describe('the dry run is the plan', {shuffle: false}, () => {
       writeFileSync(join(tampered, 'plan.json'), file(planDir, 'plan.json').replace(planned.issuedOn.id, sb.ids[1]))
       const changed = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--plan', tampered, '--yes', '--confirm', NICK])
       expect(changed.code).toBe(2)
-      expect(changed.stderr).toMatch(/the bundle changed since it was written \(plan\.json modified\)/)
+      expect(changed.stderr).toContain('plan.json modified')
       expect(sb.emulator.requests.slice(n)).toEqual([])
     }, CASE_MS)
 

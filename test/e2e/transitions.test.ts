@@ -188,7 +188,7 @@ describe('transitions, then the evidence they wrote', {shuffle: false}, () => {
         for (const command of [['evidence', 'capture', '--group', NICK, '--out', evidenceDir(sb)], ['probe', '--group', NICK]]) {
           const typo = await cli(sb, ...command, '--member', 'sandbox-nowhere')
           expect(typo.code, command.join(' ')).toBe(2)
-          expect(typo.stderr).toMatch(/no geo-replication group named "sandbox-geo" with a member matching sandbox-nowhere/)
+          expect(typo.stderr).toContain('sandbox-nowhere')
           expect(typo.stderr).toMatch(/"sandbox-geo" has members sandbox-eastus \(eastus, rg-sandbox\)/)
         }
         expect(readdirSync(evidenceDir(sb))).toHaveLength(bundles)
@@ -402,7 +402,8 @@ describe('transitions, then the evidence they wrote', {shuffle: false}, () => {
         expect(check.code).toBe(1)
         const finding = contract<CheckResult>(check, 'check').groups[0].findings.find((f) => f.rule === 'unresolved-member')!
         expect(finding).toMatchObject({severity: 'error', members: [gone]})
-        expect(finding.remediation).toMatch(/^sandbox-northeurope is deleted but group "sandbox-geo" still links it: force-unlink the deleted member/)
+        expect(finding.remediation).toContain('sandbox-northeurope is deleted')
+        expect(finding.remediation).toContain('force-unlink the deleted member')
 
         const r = await cli(sb, 'force-unlink', '--group', NICK, '--member', 'sandbox-northeurope', '--dry-run', '--json', '--evidence-dir', evidenceDir(sb))
         expect(r.code, r.stderr).toBe(0)
@@ -431,7 +432,8 @@ describe('transitions, then the evidence they wrote', {shuffle: false}, () => {
           // nothing is failing in "dr": the runbook ends on its own, having never asked which group
           expect(await session.waitForExit(60_000), session.capture()).toBe(0)
           const screen = session.capture()
-          expect(screen).toContain('group "dr": 2 readable member(s); the only group with a member in resource group rg-other')
+          expect(screen).toContain('group "dr": 2 readable member(s)')
+          expect(screen).toContain('resource group rg-other')
           expect(screen).not.toContain('which group is hit by the incident?')
         } finally {
           session.kill()
