@@ -4,7 +4,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {Inventory} from '../../src/domain/model.js'
 import {INVENTORY, inventoryScenario} from '../../src/sandbox/emulator/scenarios.js'
@@ -225,13 +225,17 @@ describe('Retry-After is capped', () => {
 describe('a region whose ARM hangs (outage mode timeout)', () => {
   let sandbox: CliSandbox
 
-  afterAll(async () => {
+  // a sandbox of its own for each case: the force-unlink case unlinks the member the probe case reads
+  beforeEach(async () => {
+    sandbox = await startCliSandbox({down: [2]})
+    sandbox.emulator.emulator.setOutage('North Europe', 'timeout')
+  }, CASE_MS)
+
+  afterEach(async () => {
     await sandbox?.stop()
   })
 
   it('the progress names it and how long; the error says it in plain words; it is waited for once', async () => {
-    sandbox = await startCliSandbox({down: [2]})
-    sandbox.emulator.emulator.setOutage('North Europe', 'timeout')
     const r = await runCli(['probe', '--group', NICK], {env: sandbox.env, timeoutMs: 30_000})
     expect(r.code, r.stderr).toBe(1)
     // ARM timeout 5 s (emulatorEnv): named once it has lasted 3 s, off a terminal
