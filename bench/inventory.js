@@ -95,7 +95,7 @@ function checkOutput(stdout, expected) {
   try {
     inv = JSON.parse(stdout)
   } catch (error) {
-    throw new Error(`inventory --json printed no JSON: ${error.message}: ${stdout.slice(0, 300)}`)
+    throw new Error(`inventory --json printed no JSON: ${error.message}: ${stdout.slice(0, 300)}`, {cause: error})
   }
   const members = inv.groups.reduce((n, g) => n + g.members.length, 0)
   const problems = []

@@ -4,7 +4,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-export const PROFILE = 'bench'
+const PROFILE = 'bench'
 
 /** Writes GEO_REDIS_HOME=`home` with the profile "bench" for `emulator`; returns the CLI arguments that select it. */
 export function writeProfile(home, emulator, {caPath = true} = {}) {

@@ -8,7 +8,7 @@ export function median(values) {
 }
 
 /** Linear-interpolated quantile, q in [0, 1]. */
-export function quantile(values, q) {
+function quantile(values, q) {
   const s = [...values].sort((a, b) => a - b)
   if (s.length === 0) return Number.NaN
   const pos = (s.length - 1) * q

@@ -7,33 +7,32 @@
 // watch and plain-words errors as a read, and the polling has a deadline.
 import {createRequire} from 'node:module'
 import type {TokenCredential} from '@azure/core-auth'
-import type * as CoreClient from '@azure/core-client'
-import type {
-  FullOperationResponse,
-  OperationArguments,
-  OperationParameter,
-  OperationQueryParameter,
-  OperationSpec,
-  OperationURLParameter,
-} from '@azure/core-client'
+import type {FullOperationResponse, OperationArguments, OperationSpec} from '@azure/core-client'
 import type * as CoreLro from '@azure/core-lro'
 import type {LongRunningOperation, LroResponse} from '@azure/core-lro'
 import type {HttpClient} from '@azure/core-rest-pipeline'
 import {RedisEnterpriseManagementClient} from '@azure/arm-redisenterprisecache'
-import {OperationError, signalText, stopSignalOf, UsageError} from '../domain/errors.js'
+import {OperationError, UsageError} from '../domain/errors.js'
 import {parseDatabaseId} from '../domain/ids.js'
 import {secrets} from '../shared/redact.js'
-import {duration, waits} from '../shared/waits.js'
+import {waits} from '../shared/waits.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
-import type {AccessKeys, ArmOperations, LostSight, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
+import type {AccessKeys, ArmOperations, OperationOptions, OperationOutcome, SkuOption} from '../services/ports.js'
 import {ArmBudget} from './budget.js'
 import type {CloudName} from '../domain/clouds.js'
-import {API_VERSION_NEW, API_VERSION_SDK, API_VERSION_SUBSCRIPTIONS, armScopeFor, REDIS_SCOPE} from './clouds.js'
+import {API_VERSION_NEW, API_VERSION_SDK, armScopeFor, REDIS_SCOPE} from './clouds.js'
 import {stringClaim} from '../domain/token.js'
 import {toArmError} from './errors.js'
+import type {ArmCluster, ArmDatabase, ArmPage} from './json.js'
 import {toClusterView, toDatabaseView} from './mappers.js'
+import {OperationTracker, pollHeaders} from './operation-tracker.js'
+import {SPECS} from './specs.js'
 import {verifiedHttpClient} from './transport.js'
 import {ArmWatch} from './watch.js'
+
+// The SDK is CommonJS and require()s the core libraries; importing their ESM builds here would load a second copy
+// of each (measured: 445 ms of CPU to load this module, 273 ms with one copy).
+const {createHttpPoller} = createRequire(import.meta.url)('@azure/core-lro') as typeof CoreLro
 
 export interface ArmSettings {
   cloud: CloudName
@@ -48,58 +47,6 @@ export interface ArmSettings {
   requestTimeoutMs: number
   pollIntervalMs: number
   budget?: {bucketSize: number; refillPerSecond: number}
-}
-
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
-// The SDK is CommonJS and require()s the core libraries; importing their ESM builds here would load a second copy
-// of each (measured: 445 ms of CPU to load this module, 273 ms with one copy).
-const require = createRequire(import.meta.url)
-const coreClient = require('@azure/core-client') as typeof CoreClient
-const {createHttpPoller} = require('@azure/core-lro') as typeof CoreLro
-
-const serializer = coreClient.createSerializer({}, false)
-const stringParam = (name: string, skipEncoding = true): OperationURLParameter => ({
-  parameterPath: name,
-  mapper: {serializedName: name, required: true, type: {name: 'String'}},
-  skipEncoding,
-})
-const apiVersion = (version: string): OperationQueryParameter => ({
-  parameterPath: 'apiVersion',
-  mapper: {defaultValue: version, isConstant: true, serializedName: 'api-version', type: {name: 'String'}},
-})
-const accept: OperationParameter = {
-  parameterPath: 'accept',
-  mapper: {defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: {name: 'String'}},
-}
-const contentType: OperationParameter = {
-  parameterPath: 'contentType',
-  mapper: {defaultValue: 'application/json', isConstant: true, serializedName: 'Content-Type', type: {name: 'String'}},
-}
-const bodyParam: OperationParameter = {parameterPath: 'body', mapper: {serializedName: 'body', type: {name: 'any'}}}
-const anyResponse = {200: {}, 201: {}, 202: {}, 204: {}, default: {}}
-
-function spec(path: string, httpMethod: 'GET' | 'POST', version: string | null, withBody = false): OperationSpec {
-  return {
-    path,
-    httpMethod,
-    responses: httpMethod === 'GET' ? {200: {}, default: {}} : anyResponse,
-    requestBody: withBody ? bodyParam : undefined,
-    queryParameters: version ? [apiVersion(version)] : [],
-    urlParameters: [stringParam('$host'), stringParam(path.slice(1, path.indexOf('}')))],
-    headerParameters: withBody ? [accept, contentType] : [accept],
-    mediaType: withBody ? 'json' : undefined,
-    serializer,
-  }
-}
-
-const SPECS = {
-  read: spec('{resourcePath}', 'GET', API_VERSION_NEW),
-  subscriptions: spec('{resourcePath}', 'GET', API_VERSION_SUBSCRIPTIONS),
-  next: spec('{nextLink}', 'GET', null),
-  post: spec('{resourcePath}', 'POST', API_VERSION_NEW, true),
-  postSdk: spec('{resourcePath}', 'POST', API_VERSION_SDK, true),
-  poll: {...spec('{nextLink}', 'GET', null), responses: anyResponse},
 }
 
 export class AzureArm implements ArmOperations {
@@ -161,7 +108,8 @@ export class AzureArm implements ArmOperations {
     await this.settings.credential.getToken(this.scope())
   }
 
-  private async send(operationSpec: OperationSpec, args: OperationArguments, abortSignal?: AbortSignal): Promise<{body: Json; raw: FullOperationResponse}> {
+  /** One request; its body is ARM's JSON of the shape the caller names (read field by field with defaults). */
+  private async send<T = unknown>(operationSpec: OperationSpec, args: OperationArguments, abortSignal?: AbortSignal): Promise<{body: T; raw: FullOperationResponse}> {
     let raw: FullOperationResponse | undefined
     try {
       await this.budget.gate(() =>
@@ -176,15 +124,15 @@ export class AzureArm implements ArmOperations {
     }
 
     // the SDK's deserialization policy has parsed the body already (no mapper: plain JSON)
-    return {body: (raw!.parsedBody as Json | undefined) ?? {}, raw: raw!}
+    return {body: (raw!.parsedBody as T | undefined) ?? ({} as T), raw: raw!}
   }
 
   /** Follows every nextLink; each page is handed over as it arrives so callers can start the next reads. */
-  private async readPages(path: string, onPage: (items: Json[]) => void, first = SPECS.read): Promise<void> {
-    let page = (await this.send(first, {resourcePath: path})).body
+  private async readPages<T>(path: string, onPage: (items: T[]) => void, first = SPECS.read): Promise<void> {
+    let page = (await this.send<ArmPage<T>>(first, {resourcePath: path})).body
     for (;;) {
       // the next page is asked for before this page's items queue their own reads, so the page chain never waits
-      const next = page.nextLink ? this.send(SPECS.next, {nextLink: page.nextLink}) : null
+      const next = page.nextLink ? this.send<ArmPage<T>>(SPECS.next, {nextLink: page.nextLink}) : null
       next?.catch(() => {}) // awaited below; this only keeps an early rejection from being unhandled
       onPage(page.value ?? [])
       if (!next) return
@@ -194,13 +142,13 @@ export class AzureArm implements ArmOperations {
 
   async listSubscriptions(): Promise<string[]> {
     const ids: string[] = []
-    await this.readPages('/subscriptions', (items) => ids.push(...items.map((s) => String(s.subscriptionId))), SPECS.subscriptions)
+    await this.readPages<{subscriptionId?: unknown}>('/subscriptions', (items) => ids.push(...items.map((s) => String(s.subscriptionId))), SPECS.subscriptions)
     return ids
   }
 
   async listClusters(subscriptionId: string, onPage?: (clusters: ClusterView[]) => void): Promise<ClusterView[]> {
     const all: ClusterView[] = []
-    await this.readPages(`/subscriptions/${subscriptionId}/providers/Microsoft.Cache/redisEnterprise`, (items) => {
+    await this.readPages<ArmCluster>(`/subscriptions/${subscriptionId}/providers/Microsoft.Cache/redisEnterprise`, (items) => {
       const page = items.map(toClusterView)
       for (const c of page) this.watch.knowCluster(c.id, c.location)
       all.push(...page)
@@ -211,22 +159,22 @@ export class AzureArm implements ArmOperations {
 
   async listDatabases(clusterId: string): Promise<DatabaseView[]> {
     const all: DatabaseView[] = []
-    await this.readPages(`${clusterId}/databases`, (items) => all.push(...items.map(toDatabaseView)))
+    await this.readPages<ArmDatabase>(`${clusterId}/databases`, (items) => all.push(...items.map(toDatabaseView)))
     return all
   }
 
   async getCluster(clusterId: string): Promise<ClusterView> {
-    const cluster = toClusterView((await this.send(SPECS.read, {resourcePath: clusterId})).body)
+    const cluster = toClusterView((await this.send<ArmCluster>(SPECS.read, {resourcePath: clusterId})).body)
     this.watch.knowCluster(cluster.id, cluster.location)
     return cluster
   }
 
   async getDatabase(databaseId: string): Promise<DatabaseView> {
-    return toDatabaseView((await this.send(SPECS.read, {resourcePath: databaseId})).body)
+    return toDatabaseView((await this.send<ArmDatabase>(SPECS.read, {resourcePath: databaseId})).body)
   }
 
   async listKeys(databaseId: string): Promise<AccessKeys> {
-    const {body} = await this.send(SPECS.post, {resourcePath: `${databaseId}/listKeys`})
+    const {body} = await this.send<{primaryKey?: string; secondaryKey?: string}>(SPECS.post, {resourcePath: `${databaseId}/listKeys`})
     const keys = {primaryKey: String(body.primaryKey ?? ''), secondaryKey: String(body.secondaryKey ?? '')}
     // registered where they enter the process, so no caller can forget to
     secrets.add(keys.primaryKey)
@@ -235,8 +183,8 @@ export class AzureArm implements ArmOperations {
   }
 
   async listSkusForScaling(clusterId: string): Promise<SkuOption[]> {
-    const {body} = await this.send(SPECS.post, {resourcePath: `${clusterId}/listSkusForScaling`})
-    return (body.skus ?? []).map((s: Json) => ({name: String(s.name), sizeInGB: Number(s.sizeInGB)}))
+    const {body} = await this.send<{skus?: {name?: unknown; sizeInGB?: unknown}[]}>(SPECS.post, {resourcePath: `${clusterId}/listSkusForScaling`})
+    return (body.skus ?? []).map((s) => ({name: String(s.name), sizeInGB: Number(s.sizeInGB)}))
   }
 
   private plan(path: string, version: string, body: unknown): PlannedRequest {
@@ -321,112 +269,5 @@ export class AzureArm implements ArmOperations {
     }
 
     return {token: token.token, objectId: stringClaim(token.token, 'oid')}
-  }
-}
-
-/** Retry-After between polls is a hint: past the cap the poll interval stays the cap, so a deadline still ends it. */
-function pollHeaders(headers: Record<string, string>): Record<string, string> {
-  const seconds = Number(headers['retry-after'])
-  return Number.isFinite(seconds) && seconds > POLL_INTERVAL_CAP_S ? {...headers, 'retry-after': String(POLL_INTERVAL_CAP_S)} : headers
-}
-
-const POLL_INTERVAL_CAP_S = 60
-
-/**
- * Follows one operation to ARM's verdict, or to the moment geo-redis loses sight of it: a stop signal, the deadline,
- * or ARM no longer answering about it. Remembers the status URL and the last status document, so a failure reports
- * ARM's own code and message, and an unknown outcome says why and where to look.
- */
-class OperationTracker {
-  statusUrl: string | null = null
-  /** ARM answered the request itself (2xx): from here on only ARM's verdict makes the outcome Failed */
-  private accepted = false
-  private lastStatus = 'Accepted'
-  private lastBody: Json | null = null
-
-  constructor(private readonly options: OperationOptions) {}
-
-  /**
-   * Runs the request and its polling, handing `work` the signal that stops both. A stop signal or the deadline
-   * resolves at once as Unknown and stops the polling, so no request outlives the command; the operation itself goes
-   * on in Azure.
-   */
-  settle(work: (stop: AbortSignal) => Promise<void>): Promise<OperationOutcome> {
-    const {abortSignal: signal, deadlineMs} = this.options
-    const stop = new AbortController()
-    return new Promise<OperationOutcome>((resolve) => {
-      let deadline: NodeJS.Timeout | undefined
-      const end = (outcome: OperationOutcome) => {
-        if (stop.signal.aborted) return
-        clearTimeout(deadline)
-        signal?.removeEventListener('abort', stopped)
-        stop.abort()
-        resolve(outcome)
-      }
-      const stopped = () => {
-        const name = stopSignalOf(signal) ?? 'SIGINT'
-        const when = this.accepted ? `while following the operation (last seen: ${this.lastStatus})` : 'before ARM confirmed the request'
-        end(this.unknown({cause: 'signal', signal: name, message: `stopped by ${signalText(name)} ${when}`}))
-      }
-      if (signal?.aborted) return stopped()
-      signal?.addEventListener('abort', stopped, {once: true})
-      if (deadlineMs) {
-        deadline = setTimeout(() => {
-          const what = this.accepted ? `still ${this.lastStatus}` : 'not confirmed by ARM'
-          end(this.unknown({cause: 'deadline', signal: null, message: `${what} after ${duration(deadlineMs)} (the deadline): geo-redis stopped following it`}))
-        }, deadlineMs)
-      }
-      work(stop.signal).then(
-        () => end({status: 'Succeeded', statusUrl: this.statusUrl, error: null, lostSight: null}),
-        (error: unknown) => end(this.failed(error)),
-      )
-    })
-  }
-
-  saw(status: number, headers: Record<string, string>, text: string | undefined): void {
-    if (status >= 200 && status < 300) this.accepted = true
-    const url = headers['azure-asyncoperation'] ?? headers.location
-    if (url && !this.statusUrl) {
-      this.statusUrl = url
-      this.progress('Accepted')
-    }
-
-    if (status >= 200 && text) {
-      try {
-        this.lastBody = JSON.parse(text) as Json
-      } catch {
-        this.lastBody = null
-      }
-    }
-  }
-
-  progress(status: string): void {
-    this.lastStatus = status
-    this.options.onProgress?.(status, this.statusUrl)
-  }
-
-  private unknown(lostSight: LostSight): OperationOutcome {
-    return {status: 'Unknown', statusUrl: this.statusUrl, error: null, lostSight}
-  }
-
-  /** Failed only on ARM's verdict: its status document, its answer to the request, or the operation's result (400). */
-  private failed(error: unknown): OperationOutcome {
-    const body = this.lastBody
-    const verdict = body?.status === 'Failed' || body?.status === 'Canceled' ? (body.status as 'Failed' | 'Canceled') : null
-    const armError = (body?.error?.error ?? body?.error) as Json | undefined
-    if (verdict) {
-      return {status: verdict, statusUrl: this.statusUrl, error: {code: String(armError?.code ?? verdict), message: String(armError?.message ?? '')}, lostSight: null}
-    }
-
-    const e = toArmError(error)
-    const refused = !this.accepted && e.status !== null && e.status >= 400 && e.status < 500
-    if (refused || (this.accepted && e.status === 400)) {
-      return {status: 'Failed', statusUrl: this.statusUrl, error: {code: e.code, message: e.message}, lostSight: null}
-    }
-
-    const message = this.accepted
-      ? `lost sight of the operation (last seen: ${this.lastStatus}): ${e.message}`
-      : `ARM did not confirm the request, which may have started (${e.code}: ${e.message})`
-    return this.unknown({cause: 'no-answer', signal: null, message})
   }
 }

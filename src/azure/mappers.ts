@@ -1,14 +1,13 @@
 // ARM JSON (2025-07-01 shapes, also accepting 2022-01-01's subset) to the domain's views.
 import {clusterIdOf, normaliseLocation, parseClusterId} from '../domain/ids.js'
 import type {ClusterView, DatabaseView} from '../domain/model.js'
-
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+import type {ArmCluster, ArmDatabase} from './json.js'
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
 
-export function toClusterView(raw: Json): ClusterView {
+export function toClusterView(raw: ArmCluster): ClusterView {
   const ref = parseClusterId(raw.id)
-  const p: Json = raw.properties ?? {}
+  const p = raw.properties ?? {}
   return {
     id: raw.id,
     name: raw.name ?? ref?.cluster ?? '',
@@ -25,9 +24,9 @@ export function toClusterView(raw: Json): ClusterView {
   }
 }
 
-export function toDatabaseView(raw: Json): DatabaseView {
-  const p: Json = raw.properties ?? {}
-  const geo: Json | undefined = p.geoReplication
+export function toDatabaseView(raw: ArmDatabase): DatabaseView {
+  const p = raw.properties ?? {}
+  const geo = p.geoReplication
   return {
     id: raw.id,
     clusterId: clusterIdOf(raw.id),
@@ -42,9 +41,9 @@ export function toDatabaseView(raw: Json): DatabaseView {
       ...(p.persistence?.aofFrequency ? {aofFrequency: p.persistence.aofFrequency} : {}),
       ...(p.persistence?.rdbFrequency ? {rdbFrequency: p.persistence.rdbFrequency} : {}),
     },
-    modules: (p.modules ?? []).map((m: Json) => ({name: m.name, args: m.args ?? '', version: str(m.version)})),
+    modules: (p.modules ?? []).map((m) => ({name: m.name, args: m.args ?? '', version: str(m.version)})),
     groupNickname: str(geo?.groupNickname),
-    links: (geo?.linkedDatabases ?? []).map((l: Json) => ({id: l.id, state: l.state ?? 'Unknown'})),
+    links: (geo?.linkedDatabases ?? []).map((l) => ({id: l.id, state: l.state ?? 'Unknown'})),
     accessKeysAuthentication: str(p.accessKeysAuthentication),
     provisioningState: p.provisioningState ?? 'Unknown',
     resourceState: p.resourceState ?? 'Unknown',

@@ -2,8 +2,9 @@
 // that holds nothing else: its methods only, picked off the SDK adapter, so nothing that can mutate is within its
 // reach, not even by a cast. Only guarded commands get ArmOperations. The adapters are imported when first needed, so
 // --help never loads the Azure SDK and inventory never loads the Redis client.
-import type {ArmOperations, ArmReader, DataPlane, GuardedPorts, ProbingArm, ProbingPorts, Progress, RedisCredentials} from '../services/ports.js'
+import type {ArmOperations, ArmReader, DataPlane, FileProbingPorts, GroupFiles, GuardedPorts, ProbingArm, ProbingPorts, Progress, RedisCredentials} from '../services/ports.js'
 import type {IncidentPorts} from '../services/runbook/incident.js'
+import {readCaFile} from './ca-file.js'
 import {groupLocks, type HeldGroupLocks} from './locks.js'
 import {TerminalDisplay, TerminalPrompter} from './prompts.js'
 import type {ResolvedArmSettings} from './settings.js'
@@ -24,7 +25,7 @@ const CREDENTIALS = {listKeys: true, redisToken: true} as const satisfies Record
 /** An object with only `methods` of `arm`, bound to it. */
 function only<T>(arm: ArmOperations, methods: Record<string, true>): T {
   const source = arm as unknown as Record<string, (...args: unknown[]) => unknown>
-  return Object.fromEntries(Object.keys(methods).map((name) => [name, source[name]!.bind(arm)])) as T
+  return Object.fromEntries(Object.keys(methods).map((name) => [name, source[name].bind(arm)])) as T
 }
 
 /** A warning when the environment asks to switch TLS verification off, which geo-redis never does. */
@@ -68,6 +69,20 @@ export async function keyReadingArm(settings: ResolvedArmSettings): Promise<Prob
 /** probe, capacity, check, evidence capture: ARM read-only, the keys the probes present, and the data plane. */
 export async function probingPorts(settings: ResolvedArmSettings): Promise<ProbingPorts> {
   return {arm: await keyReadingArm(settings), dataPlane: await dataPlane()}
+}
+
+/**
+ * Group files (--group-file) and what they reference, on the local file system; CA files read as --ca is. Hand it
+ * to groupFileTargets (services/group-file.ts) for the targets of the groups a file describes.
+ */
+export async function groupFiles(): Promise<GroupFiles> {
+  const {FileGroupFiles} = await import('../file/group-file.js')
+  return new FileGroupFiles(readCaFile)
+}
+
+/** probe --group-file: the group file and the data plane; no ARM at all. */
+export async function fileProbingPorts(): Promise<FileProbingPorts> {
+  return {files: await groupFiles(), dataPlane: await dataPlane()}
 }
 
 /**

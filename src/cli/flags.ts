@@ -20,6 +20,15 @@ export const groupFlags = {
   member: Flags.string({description: 'pick the group with this member (cluster name, location or database id)'}),
 }
 
+/** --group-file: groups described without Azure (docs/group-file.md), instead of ARM; --group picks one of them. */
+export const groupFileFlag = {
+  'group-file': Flags.string({
+    description: 'YAML or JSON file describing groups without Azure (hosts, ports, TLS, credentials by reference; docs/group-file.md); --group picks one',
+    exclusive: ['profile', 'subscription', 'arm-endpoint', 'cloud', 'resource-group', 'member'],
+    helpGroup: 'GROUP FILE',
+  }),
+}
+
 export const formatFlag = (options: string[], description = 'output format; table on a terminal') =>
   Flags.string({description, options, default: 'table'})
 

@@ -22,7 +22,6 @@ export function checkOutputPath(path: string, flag: string, kind: OutputKind): s
   const bad = (problem: string, suggestion = `pass a ${kind} you can write to, e.g. ${flag} ${example}`) =>
     new UsageError(`${flag} ${JSON.stringify(path)} ${problem}`, suggestion, 'BadOutputPath')
   if (path.trim() === '') throw bad('is empty')
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) throw bad('holds control characters')
   if (kind === 'file' && /[/\\]$/.test(path)) throw bad('ends with a slash: it names a folder, and a file is wanted')
 

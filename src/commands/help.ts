@@ -1,4 +1,4 @@
-import {Args, Command, loadHelpClass} from '@oclif/core'
+import {Args, Command, loadHelpClass, type Interfaces} from '@oclif/core'
 import {standardizeIDFromArgv} from '@oclif/core/help'
 import {reportError} from '../cli/base.js'
 import {unknownCommand} from '../cli/not-found.js'
@@ -15,6 +15,7 @@ export default class Help extends Command {
     const [id] = standardizeIDFromArgv([...words], this.config)
     if (id && !this.config.findCommand(id) && !this.config.findTopic(id)) this.exit(reportError(unknownCommand(this.config, id.split(':')), false))
     const HelpClass = await loadHelpClass(this.config)
-    await new HelpClass(this.config, this.config.pjson.oclif.helpOptions ?? this.config.pjson.helpOptions).showHelp(words)
+    const options = (this.config.pjson.oclif.helpOptions ?? this.config.pjson.helpOptions) as Partial<Interfaces.HelpOptions> | undefined
+    await new HelpClass(this.config, options).showHelp(words)
   }
 }

@@ -9,7 +9,7 @@ import {CAUSE_TEXT, type ReadError} from './read.js'
 export type CapacityLevel = 'ok' | 'warn' | 'crit' | 'unknown'
 
 /** Where the limit behind headroom came from: INFO maxmemory, else the SKU's nominal size. */
-export type LimitSource = 'maxmemory' | 'sku'
+type LimitSource = 'maxmemory' | 'sku'
 
 export interface CapacityThresholds {
   /** used % of the limit at which a member is `warn` */
@@ -142,41 +142,51 @@ function intersect(answered: SizedMember[]): {common: ScaleOption[]; partial: st
  * lock, options left out because not every member can reach them, and what could not be read.
  */
 export function groupCapacity(members: SizedMember[]): GroupCapacity {
-  const findings: string[] = []
   const skus = bySku(members)
-  const largest = skus[0]?.[0]
   const locked = skus.length > 1
-  const target = locked && members.some((m) => m.skuMemoryGB === null) ? undefined : largest?.sku.toLowerCase()
+  // with an unknown size (Enterprise SKUs) there is no telling which SKU the others must catch up with
+  const target = locked && members.some((m) => m.skuMemoryGB === null) ? undefined : skus[0]?.[0].sku.toLowerCase()
+  const options = scaleOptionsOf(members, locked, target)
+  return {scaleOptions: options.scaleOptions, findings: [...sizeFindings(members, skus, target), ...unknownFindings(members), ...options.findings]}
+}
 
-  if (locked) {
+/** Unequal sizes and the scale lock they bring, or, for equal members, how a group is scaled. */
+function sizeFindings(members: SizedMember[], skus: SizedMember[][], target: string | undefined): string[] {
+  if (skus.length > 1) {
     const sizes = new Set(members.map((m) => m.skuMemoryGB))
-    findings.push(
+    const to = target ? `${skus[0][0].sku}` : 'one SKU'
+    return [
       `members are not the same ${sizes.size > 1 ? 'size' : 'SKU'}: ` +
         skus.map((g) => `${names(g)} on ${g[0].sku} (${gbText(g[0].skuMemoryGB)})`).join('; ') +
         '; a smaller member cannot absorb the traffic redirected to it when a larger one fails, and geo-replication expects the same SKU everywhere',
-    )
-    // with an unknown size (Enterprise SKUs) there is no telling which SKU the others must catch up with
-    const to = target ? `${largest!.sku}` : 'one SKU'
-    findings.push(
       `scale lock: a member scaled ahead keeps its usable memory capped at its original size until every member is on ${to}, ` +
         `the others can only scale to ${to}, and all other scaling is locked until they match`,
-    )
-  } else if (members.length > 1) {
-    findings.push(
-      'scaling a geo-replicated group: every member must end up on the same SKU, scaling down is not supported, and a member ' +
-        'scaled first keeps its usable memory capped at the current size until the others match; scale them one after another to the same SKU',
-    )
+    ]
   }
+  return members.length > 1
+    ? [
+        'scaling a geo-replicated group: every member must end up on the same SKU, scaling down is not supported, and a member ' +
+          'scaled first keeps its usable memory capped at the current size until the others match; scale them one after another to the same SKU',
+      ]
+    : []
+}
 
-  for (const m of members) {
+/** What is unknown of each member: unread in ARM, silent to the probe, or a SKU without a documented size. */
+function unknownFindings(members: SizedMember[]): string[] {
+  return members.flatMap((m) => {
     if (m.readError) {
-      findings.push(`${m.name} could not be read: ${m.readError.cause}, ${CAUSE_TEXT[m.readError.cause]} (${m.readError.code}): its memory use and scale options are unknown`)
-      continue
+      return [`${m.name} could not be read: ${m.readError.cause}, ${CAUSE_TEXT[m.readError.cause]} (${m.readError.code}): its memory use and scale options are unknown`]
     }
-    if (!m.reachable) findings.push(`${m.name} did not answer the probe (${m.error ?? 'no answer'}): its memory use is unknown`)
-    if (m.skuMemoryGB === null) findings.push(`${m.name}: ${m.sku} has no documented memory size; headroom needs maxmemory from INFO`)
-  }
+    return [
+      ...(m.reachable ? [] : [`${m.name} did not answer the probe (${m.error ?? 'no answer'}): its memory use is unknown`]),
+      ...(m.skuMemoryGB === null ? [`${m.name}: ${m.sku} has no documented memory size; headroom needs maxmemory from INFO`] : []),
+    ]
+  })
+}
 
+/** The SKUs open to every member (only the target while locked, never smaller), and why some are left out. */
+function scaleOptionsOf(members: SizedMember[], locked: boolean, target: string | undefined): {scaleOptions: ScaleOption[]; findings: string[]} {
+  const findings: string[] = []
   // an unread member still counts for sizes (the cluster list shows its SKU), but was not asked for scale options
   const byCluster = [...new Map(members.filter((m) => !m.readError).map((m) => [idKey(m.clusterId), m])).values()]
   const answered = byCluster.filter((m) => m.scaleOptions !== null)
@@ -199,6 +209,5 @@ export function groupCapacity(members: SizedMember[]): GroupCapacity {
     .filter((o) => o.sizeInGB >= floor)
     .sort((a, b) => a.sizeInGB - b.sizeInGB || a.name.localeCompare(b.name))
   if (choosing.length > 0 && scaleOptions.length === 0) findings.push('no SKU is open to every member of the group')
-
   return {scaleOptions, findings}
 }

@@ -47,7 +47,7 @@ export function compareText(a: string, b: string): number {
 }
 
 /** The one member order of every output: by location, then id; a member whose location is unknown comes last. */
-export function memberOrder(a: Pick<Member, 'id' | 'location'>, b: Pick<Member, 'id' | 'location'>): number {
+function memberOrder(a: Pick<Member, 'id' | 'location'>, b: Pick<Member, 'id' | 'location'>): number {
   if (a.location !== b.location) {
     if (!a.location) return 1
     if (!b.location) return -1
@@ -65,7 +65,7 @@ export function allMembers(group: Pick<GeoGroup, 'members' | 'unreadable'>): Mem
   return group.unreadable.length === 0 ? [...group.members] : [...group.members, ...group.unreadable].sort(memberOrder)
 }
 
-export type ArmStateLevel = 'ok' | 'in-progress' | 'failed'
+type ArmStateLevel = 'ok' | 'in-progress' | 'failed'
 
 export interface MemberArmState {
   /** cluster and database both Succeeded/Running */
@@ -161,7 +161,7 @@ export interface ReadContext {
 }
 
 /** Union of every edge any readable member reports; ids nobody could read join as unresolved nodes. */
-export function assembleGroups(members: Member[], context: ReadContext = {clusters: new Map(), errors: []}): GeoGroup[] {
+function assembleGroups(members: Member[], context: ReadContext = {clusters: new Map(), errors: []}): GeoGroup[] {
   const parent = new Map<string, string>()
   const find = (k: string): string => {
     let root = k

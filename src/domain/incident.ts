@@ -50,7 +50,7 @@ export function stepNumber(id: StepId): number {
 }
 
 /** failing: down or unreadable; survivor: readable, Succeeded/Running and answering; unknown: cannot be judged from here. */
-export type Verdict = 'failing' | 'survivor' | 'unknown'
+type Verdict = 'failing' | 'survivor' | 'unknown'
 
 export interface IncidentMember {
   id: string
@@ -193,7 +193,7 @@ export function diagnose(statuses: IncidentMember[], since: string | null = null
   }
 }
 
-export type RecommendationKind = 'nothing-failing' | 'redirect' | 'force-unlink' | 'no-survivor'
+type RecommendationKind = 'nothing-failing' | 'redirect' | 'force-unlink' | 'no-survivor'
 
 export interface Recommendation {
   kind: RecommendationKind

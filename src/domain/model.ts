@@ -15,14 +15,14 @@ export interface Sku {
   capacity: number | null
 }
 
-export interface Persistence {
+interface Persistence {
   aofEnabled: boolean
   rdbEnabled: boolean
   aofFrequency?: string
   rdbFrequency?: string
 }
 
-export interface RedisModule {
+interface RedisModule {
   name: string
   args: string
   version: string | null

@@ -83,3 +83,12 @@ export function checkExitCode(result: {summary: {error: number}; errors: readonl
 export function verifyExitCode(result: {intact: boolean; complete: boolean; digestMatches: boolean | null}): number {
   return result.intact && result.complete && result.digestMatches !== false ? ExitCode.ok : ExitCode.partial
 }
+
+/**
+ * sandbox load: 130 stopped by a signal · 1 a write failed · 0 every write sent answered OK (a member down in an
+ * outage drill is skipped, and said so: loading the survivors during an outage is the point).
+ */
+export function loadExitCode(result: {stoppedBy: StopSignal | null; failed: number}): number {
+  if (result.stoppedBy) return ExitCode.interrupted
+  return result.failed > 0 ? ExitCode.partial : ExitCode.ok
+}

@@ -54,3 +54,6 @@ export function describeReadError(e: ReadError): string {
 export function causeMeansDown(cause: ReadCause): boolean {
   return cause === 'region-not-answering' || cause === 'not-found'
 }
+
+/** The scope error `check` reports when it sees no group at all: an empty check must not pass. */
+export const NO_GROUPS = 'NoGroupsVisible'

@@ -1,7 +1,7 @@
 // "Did you mean": the closest known words to a mistyped one, by edit distance.
 
 /** Levenshtein distance, case-insensitive. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const x = a.toLowerCase()
   const y = b.toLowerCase()
   let previous = Array.from({length: y.length + 1}, (_, j) => j)

@@ -69,7 +69,7 @@ export function assertFileName(name: string): void {
 }
 
 /** The nickname or action as a folder-name segment: [A-Za-z0-9._-] only. */
-export function sanitizeSegment(value: string): string {
+function sanitizeSegment(value: string): string {
   const cleaned = value
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-')
@@ -109,6 +109,16 @@ export async function reopenBundle(dir: string, options: {secrets?: SecretRegist
   })
 }
 
+/** Runs tasks one at a time, in the order given; a failed task does not stop the next. */
+function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve()
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task)
+    queue = run.catch(() => undefined)
+    return run
+  }
+}
+
 function bundleIn(
   dir: string,
   state: {tool: {name: string; version: string}; createdAt: Date; entries: ManifestEntry[]; registry: SecretRegistry},
@@ -118,12 +128,7 @@ function bundleIn(
   let complete = false
   let digest = ''
   // writes run one at a time, so concurrent callers cannot race each other's manifest refresh
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task)
-    queue = run.catch(() => undefined)
-    return run
-  }
+  const serial = serialQueue()
 
   // by name, in code-point order: the same on every machine, whatever the locale
   const listed = (): ManifestEntry[] =>

@@ -9,7 +9,7 @@ import {plainText} from '../shared/text.js'
 /** How a decision ended (domain/outcome.ts), or `in-progress` while the request may be on its way. */
 export type EvidenceOutcome = 'in-progress' | Outcome
 
-export interface MemberRef {
+interface MemberRef {
   /** ARM database id */
   id: string
   /** short location, e.g. "westus2", when known */

@@ -9,11 +9,11 @@ import {OperationError, UsageError} from '../domain/errors.js'
 import {FileReadError, formatBytes, MiB, readBoundedFile} from '../shared/bounded-read.js'
 import {assertFileName, MANIFEST_MAX_BYTES, MANIFEST_NAME, type EvidenceManifest, type ManifestEntry} from './bundle.js'
 
-export type FileStatus = 'ok' | 'modified' | 'missing' | 'unexpected'
+type FileStatus = 'ok' | 'modified' | 'missing' | 'unexpected'
 
 /** No file geo-redis writes into a bundle comes near this */
-export const BUNDLE_FILE_MAX_BYTES = 64 * MiB
-export const VERIFY_TIMEOUT_MS = 60_000
+const BUNDLE_FILE_MAX_BYTES = 64 * MiB
+const VERIFY_TIMEOUT_MS = 60_000
 
 export interface VerifyResult {
   dir: string
@@ -41,7 +41,7 @@ export interface VerifyOptions {
 }
 
 /** The digest as --expect may give it: 64 hex digits, upper or lower case, optionally prefixed `sha256:`. */
-export function normaliseDigest(value: string): string | null {
+function normaliseDigest(value: string): string | null {
   const hex = value.trim().replace(/^sha256:/i, '').toLowerCase()
   return /^[0-9a-f]{64}$/.test(hex) ? hex : null
 }

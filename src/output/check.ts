@@ -3,11 +3,11 @@
 import {shortName} from '../domain/group.js'
 import {isShared, sharedNicknames} from '../domain/resolve.js'
 import type {ScopeError} from '../domain/model.js'
-import type {ReadCause} from '../domain/read.js'
+import {NO_GROUPS, type ReadCause} from '../domain/read.js'
 import {ALL_RULES} from '../domain/rules/index.js'
 import type {Finding, Severity} from '../domain/rules/types.js'
 import {suggestCommand} from '../domain/suggest.js'
-import {NO_GROUPS, type CheckedGroup, type CheckResult} from '../services/check.js'
+import type {CheckedGroup, CheckResult} from '../services/check.js'
 import {renderJunit, type JunitGroup} from './junit.js'
 import {json} from './table.js'
 import {status, theme} from './theme.js'
@@ -53,7 +53,7 @@ function readFinding(e: ScopeError): Finding {
   }
 }
 
-export function checkJunit(result: CheckResult, tool: Tool): string {
+function checkJunit(result: CheckResult, tool: Tool): string {
   const groups: JunitGroup[] = [...result.groups]
   if (result.errors.length > 0) {
     groups.push({

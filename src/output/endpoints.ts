@@ -1,6 +1,7 @@
 // `geo-redis endpoints export` formats, for application routing config: JSON, CSV, an env file and YAML.
 // YAML is written by hand (no dependency): every string double-quoted, which YAML reads exactly as JSON does.
-import type {EndpointEntry, EndpointsExport} from '../services/endpoints.js'
+import type {EndpointsExport} from '../services/endpoints.js'
+import {envPrefixes} from '../domain/env-names.js'
 import {csv, json} from './table.js'
 
 export type EndpointsFormat = 'json' | 'csv' | 'env' | 'yaml'
@@ -34,29 +35,6 @@ function endpointsCsv(data: EndpointsExport): string {
     head,
     data.members.map((m) => head.map((c) => (c === 'notRead' ? (m.readError?.cause ?? '') : cell(m[c])))),
   )
-}
-
-/** "West US 2" or "westus2" → "WESTUS2": upper case, anything not alphanumeric an underscore. */
-export function envToken(text: string): string {
-  return text.toUpperCase().replace(/[^A-Z0-9]/g, '_')
-}
-
-/**
- * Per member, a unique variable prefix: its location; location and cluster when members share a location; and a
- * number on top when they share the cluster name too (same name in another subscription or resource group).
- */
-export function envPrefixes(members: EndpointEntry[]): string[] {
-  const unique = (names: string[], refine: (name: string, i: number) => string): string[] => {
-    const count = new Map<string, number>()
-    for (const n of names) count.set(n, (count.get(n) ?? 0) + 1)
-    return names.map((n, i) => (count.get(n)! > 1 ? refine(n, i) : n))
-  }
-  const seen = new Map<string, number>()
-  const byCluster = unique(members.map((m) => envToken(m.location)), (n, i) => `${n}_${envToken(members[i].cluster)}`)
-  return unique(byCluster, (n) => {
-    seen.set(n, (seen.get(n) ?? 0) + 1)
-    return `${n}_${seen.get(n)}`
-  })
 }
 
 // unquoted when a shell, dotenv and `docker --env-file` all read the value the same; else single-quoted for

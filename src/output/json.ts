@@ -38,6 +38,6 @@ function* containerPieces(value: unknown[] | Record<string, unknown>, indent: st
 function isPlainContainer(value: unknown): value is unknown[] | Record<string, unknown> {
   if (typeof value !== 'object' || value === null || typeof (value as {toJSON?: unknown}).toJSON === 'function') return false
   if (Array.isArray(value)) return true
-  const prototype = Object.getPrototypeOf(value)
+  const prototype: unknown = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
 }

@@ -40,12 +40,12 @@ interface Counts {
 // XML 1.0 forbids most control characters and lone surrogates even when escaped.
 const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
-export function escapeText(value: string): string {
+function escapeText(value: string): string {
   return value.replace(INVALID, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;')
 }
 
 /** Attribute values also keep their line breaks and tabs, which parsers would otherwise fold into spaces. */
-export function escapeAttr(value: string): string {
+function escapeAttr(value: string): string {
   return escapeText(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;')
 }
 

@@ -23,7 +23,7 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 /** Milliseconds with precision that matches their size: 0.42, 12.3, 812. */
-export function formatMs(ms: number | null | undefined): string {
+function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return ''
   return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)
 }

@@ -1,5 +1,18 @@
 // Human renderings of the sandbox commands' results.
-import type {DownResult, MemberSummary, OutageResult, Replication, RestoredMember, RestoreResult, StatusResult, UpResult} from '../sandbox/control/api.js'
+import type {
+  DownResult,
+  LagResult,
+  MemberSummary,
+  OutageResult,
+  Replication,
+  RestoredMember,
+  RestoreResult,
+  SandboxMemberStatus,
+  StatusResult,
+  UpResult,
+} from '../sandbox/control/api.js'
+import type {LoadResult} from '../sandbox/control/load.js'
+import {formatBytes} from './probe.js'
 import {table} from './table.js'
 import {status as colour, theme} from './theme.js'
 
@@ -7,6 +20,7 @@ const tlsLabel = (m: Pick<MemberSummary, 'tls'>) => (m.tls ? 'TLS' : 'plaintext'
 
 const REPLICATION_TEXT: Record<Exclude<Replication, 'replicating'>, string> = {
   'not linked': 'linked to no member (force-unlinked): its writes stay local',
+  isolated: 'isolated (outage drill): nothing replicated to or from it',
   'not connected': 'the replicator is not connected to it',
   unknown: 'replication unknown: the replicator reports nothing',
 }
@@ -54,7 +68,7 @@ export async function renderStatus(result: StatusResult): Promise<string> {
   for (const m of result.members) {
     const health =
       m.ping === 'ok'
-        ? `${colour('ok')} PING ${m.pingMs} ms${m.replication && m.replication !== 'replicating' ? `, ${REPLICATION_TEXT[m.replication]}` : ''}`
+        ? `${colour('ok')} PING ${m.pingMs} ms${m.replication && m.replication !== 'replicating' ? `, ${REPLICATION_TEXT[m.replication]}` : ''}${ownLag(m)}`
         : m.ping === 'failed'
           ? colour(`PING failed: ${m.error ?? ''}`)
           : theme.dim('-')
@@ -69,6 +83,17 @@ export async function renderStatus(result: StatusResult): Promise<string> {
     lines.push('')
     lines.push(`${theme.ok('(✓)')} everything is up`)
   }
+  return lines.join('\n')
+}
+
+/** A member's own replication delay (`sandbox lag`), shown whatever its PING. */
+const ownLag = (m: SandboxMemberStatus) => (m.lagOverridden ? `, replication delay ${m.lagMs} ms (sandbox lag)` : '')
+
+export function renderLag(result: LagResult): string {
+  const m = result.member
+  const own = result.lagMs === result.groupLagMs && result.previousMs !== result.lagMs ? ` (the group's delay)` : ''
+  const lines = [`${theme.ok('(✓)')} ${m.name} (${m.region}): every copy to and from it now waits ${result.lagMs} ms${own}, was ${result.previousMs} ms`]
+  if (!result.applied) lines.push(`${theme.warn('(!)')} the replicator has not confirmed it within 5 s: see \`geo-redis sandbox status\``)
   return lines.join('\n')
 }
 
@@ -87,10 +112,15 @@ export function renderDown(result: DownResult): string {
 export function renderOutage(result: OutageResult): string {
   const m = result.member
   if (result.alreadyInOutage) return `${m.name} (${m.region}) is already in a "${result.mode}" outage; nothing changed`
-  const redis = {stopped: 'its redis-server is stopped (same port, key and TLS kept for restore)', frozen: 'its redis-server is frozen (SIGSTOP): connections hang', 'none (--no-redis)': 'no redis-server runs (--no-redis)'}[result.redis]
-  const arm = result.arm === 'error' ? 'ARM answers 503 ServiceUnavailable for its cluster' : 'ARM requests for its cluster hang (timeout)'
+  const redis = {
+    stopped: 'its redis-server is stopped (same port, key and TLS kept for restore)',
+    frozen: 'its redis-server is frozen (SIGSTOP): connections hang',
+    answering: `its redis-server keeps answering; ${result.replicationCut ? 'the replicator copies nothing to or from it' : 'the replicator has not confirmed the cut yet (see `geo-redis sandbox status`)'}`,
+    'none (--no-redis)': 'no redis-server runs (--no-redis)',
+  }[result.redis]
+  const arm = {error: 'ARM answers 503 ServiceUnavailable for its cluster', timeout: 'ARM requests for its cluster hang (timeout)', normal: 'ARM answers as usual'}[result.arm]
   return [
-    `${theme.warn('(!)')} outage drill: ${m.name} (${m.region}) is down (${result.mode})`,
+    `${theme.warn('(!)')} outage drill: ${m.name} (${m.region}) is ${result.mode === 'isolate' ? 'isolated' : `down (${result.mode})`}`,
     `  ${redis}`,
     `  ${arm}`,
     ...(m.role === 'member' ? [`  ARM still shows the survivors' links as Linked: it reflects configuration, not data-plane health`] : []),
@@ -116,7 +146,19 @@ export function renderRestore(result: RestoreResult): string {
   if (result.nothingToDo) return 'nothing to restore: no member is in an outage drill'
   return result.restored
     .map((r) => {
-      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": redis-server ${r.redis}, ARM answers again${restoredReplication(r)}`
+      const how = r.from === 'isolate' ? 'its redis-server kept running, replication to and from it resumes' : `redis-server ${r.redis}, ARM answers again`
+      return `${theme.ok('(✓)')} ${r.member.name} (${r.member.region}) restored from "${r.from}": ${how}${restoredReplication(r)}`
     })
     .join('\n')
+}
+
+export async function renderLoad(result: LoadResult): Promise<string> {
+  const lines = result.skipped.map((s) => `${theme.warn('(!)')} ${s.name} did not answer, no writes sent to it: ${s.error}`)
+  const rows = result.members.map((m) => [`${m.name} (${m.region})`, m.sent, m.failed, formatBytes(m.bytes), m.error ?? ''])
+  lines.push(await table(['MEMBER', 'SENT', 'FAILED', 'WRITTEN', 'FIRST ERROR'], rows))
+  const how = result.stoppedBy ? `${theme.warn('(!)')} stopped by ${result.stoppedBy} after` : result.failed > 0 ? `${theme.warn('(!)')} load ran` : `${theme.ok('(✓)')} load ran`
+  lines.push(
+    `${how} ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.sent} writes sent (${result.rate}/s of ${result.valueBytes} bytes), ${result.failed} failed, ${formatBytes(result.bytes)} written; keys ${result.prefix}*`,
+  )
+  return lines.join('\n')
 }

@@ -7,9 +7,7 @@ export type Row = (string | number | null | undefined)[]
 
 const cell = (v: Row[number]) => (v === null || v === undefined ? '' : String(v))
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[0-9;]*m/g
-// eslint-disable-next-line no-control-regex
 const HAS_ANSI = /\u001B\[[0-9;]*m/
 
 export function withoutColour(text: string): string {

@@ -19,6 +19,8 @@ export interface CanaryOptions {
   timeoutMs?: number
   /** pause between reads of one pair */
   pollMs?: number
+  /** ids of the targets that write a canary (default: every one); the others are only read */
+  writers?: string[]
 }
 
 /** A canary write: acknowledged (the clock for lag starts here) or failed. */
@@ -47,7 +49,7 @@ const notReplicated = (reason: string): Outcome => ({replicated: false, lagMs: n
 async function awaitReplica(
   reader: Connection,
   written: Extract<Written, {ackedAt: bigint}>,
-  options: Required<CanaryOptions>,
+  options: Required<Omit<CanaryOptions, 'writers'>>,
 ): Promise<Outcome> {
   const deadline = new Deadline(Math.max(0, options.timeoutMs - elapsedMs(written.ackedAt)))
   const notSeen = notReplicated(`not seen within ${options.timeoutMs} ms`)
@@ -78,22 +80,25 @@ async function cleanUp(connections: Connection[], keys: string[]): Promise<void>
 
 /** N×(N−1) ordered pairs, in target order; never throws. */
 export async function runCanary(targets: RedisTarget[], options: CanaryOptions = {}): Promise<{pairs: CanaryPair[]}> {
-  const settings: Required<CanaryOptions> = {timeoutMs: options.timeoutMs ?? 2000, pollMs: options.pollMs ?? 5}
+  const settings: Required<Omit<CanaryOptions, 'writers'>> = {timeoutMs: options.timeoutMs ?? 2000, pollMs: options.pollMs ?? 5}
+  const writes = (target: RedisTarget) => !options.writers || options.writers.includes(target.id)
   const run = randomBytes(6).toString('hex')
   const keys = targets.map((_, i) => `${CANARY_PREFIX}${run}:${i}`)
 
   const opened = await Promise.allSettled(targets.map((target) => openConnection(target, {timeoutMs: settings.timeoutMs})))
   const members = opened.map((o, i): {connection: Connection} | {failure: string} =>
-    o.status === 'fulfilled' ? {connection: o.value} : {failure: `${targets[i]!.id} unreachable (${describe(o.reason)})`},
+    o.status === 'fulfilled' ? {connection: o.value} : {failure: `${targets[i].id} unreachable (${describe(o.reason)})`},
   )
   const connections = members.flatMap((m) => ('connection' in m ? [m.connection] : []))
   try {
     const fromEach = await Promise.all(
       targets.map(async (from, i) => {
-        const writer = members[i]!
+        // a replica (read-only) is never written to: its pairs are the primary's
+        if (!writes(from)) return []
+        const writer = members[i]
         // this writer's readers start polling as soon as its own write is acknowledged, whatever the others do
-        const written = 'connection' in writer ? await write(writer.connection, keys[i]!, settings.timeoutMs) : writer
-        const readers = targets.flatMap((to, j) => (i === j ? [] : [{to, reader: members[j]!}]))
+        const written = 'connection' in writer ? await write(writer.connection, keys[i], settings.timeoutMs) : writer
+        const readers = targets.flatMap((to, j) => (i === j ? [] : [{to, reader: members[j]}]))
         return Promise.all(
           readers.map(async ({to, reader}): Promise<CanaryPair> => {
             const outcome =

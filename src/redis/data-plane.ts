@@ -9,7 +9,7 @@ export class RedisDataPlane implements DataPlane {
     return probeMembers(targets, options)
   }
 
-  async canary(targets: RedisTarget[], options: {timeoutMs: number}): Promise<CanaryPair[]> {
+  async canary(targets: RedisTarget[], options: {timeoutMs: number; writers?: string[]}): Promise<CanaryPair[]> {
     return (await runCanary(targets, options)).pairs
   }
 }

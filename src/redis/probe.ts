@@ -46,8 +46,8 @@ export function parseInfo(text: string): {server: ServerInfo; memory: MemoryInfo
 /** Nearest-rank percentiles (p99 of 20 samples is the maximum); samples must not be empty. */
 export function summarizeLatency(samples: number[]): LatencySummary {
   const sorted = [...samples].sort((a, b) => a - b)
-  const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!
-  return {min: sorted[0]!, p50: rank(50), p99: rank(99)}
+  const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]
+  return {min: sorted[0], p50: rank(50), p99: rank(99)}
 }
 
 /** Never throws: a failure anywhere makes the member unreachable, with the reason classified. */

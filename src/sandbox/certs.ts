@@ -17,7 +17,7 @@ export interface LeafOptions {
 function newKeyPair(): {publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey; keyPem: string} {
   const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
   const keyPem = privateKey.export({type: 'pkcs8', format: 'pem'}).toString()
-  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey
+  const forgeKey = forge.pki.privateKeyFromPem(keyPem)
   return {publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), privateKey: forgeKey, keyPem}
 }
 
@@ -64,6 +64,6 @@ export function createLeaf(ca: Pem, options: LeafOptions): Pem {
       altNames: options.hosts.map((h) => (IPV4.test(h) || h.includes(':') ? {type: 7, ip: h} : {type: 2, value: h})),
     },
   ])
-  cert.sign(caKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create())
+  cert.sign(caKey, forge.md.sha256.create())
   return {cert: forge.pki.certificateToPem(cert), key: keys.keyPem}
 }

@@ -85,7 +85,7 @@ async function groupCapacityReport(ports: ProbingPorts, group: GeoGroup, setting
     scaleOptionsByCluster(ports.arm, group.members.map((m) => clusterIdOf(m.id))),
   ])
   const rows = members.map((m, i): MemberCapacity => {
-    const probe = results[i]!
+    const probe = results[i]
     const options: ClusterOptions = m.readError
       ? {options: null, error: `not asked: ARM cannot read it (${m.readError.cause})`}
       : scale.get(idKey(clusterIdOf(m.id)))!

@@ -7,6 +7,7 @@ import {parseDatabaseId, sameId} from '../domain/ids.js'
 import type {GeoGroup, ScopeError} from '../domain/model.js'
 import {checkExitCode} from '../domain/outcome.js'
 import type {CanaryPair, MemberProbe} from '../domain/probe.js'
+import {NO_GROUPS} from '../domain/read.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {evaluateRules, worstSeverity, type Evaluated} from '../domain/rules/index.js'
 import type {Finding, RuleNeeds, Severity, Thresholds} from '../domain/rules/types.js'
@@ -69,8 +70,6 @@ interface GroupInputs {
   connection?: string[]
 }
 
-/** Error code when no group was selected without a nickname: an empty check must not pass. */
-export const NO_GROUPS = 'NoGroupsVisible'
 
 export async function runCheck(ports: ProbingPorts, options: CheckOptions): Promise<CheckResult> {
   const probe = options.probe || options.canary

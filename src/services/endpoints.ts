@@ -8,7 +8,7 @@ import type {GroupSelection} from '../domain/resolve.js'
 import {readGroup} from './inventory.js'
 import type {ProbingArm} from './ports.js'
 
-export interface EndpointEntry {
+interface EndpointEntry {
   location: string
   host: string
   /** null for a member ARM could not read: its database port is not known */

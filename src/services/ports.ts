@@ -5,6 +5,7 @@
 import type {StopSignal} from '../domain/errors.js'
 import type {RunbookEnd} from '../domain/outcome.js'
 import type {ClusterView, DatabaseView, PlannedRequest} from '../domain/model.js'
+import type {SecretRef} from '../domain/group-file.js'
 import type {CanaryPair, Dialled} from '../domain/probe.js'
 
 export interface AccessKeys {
@@ -143,8 +144,30 @@ export interface DialOptions {
 export interface DataPlane {
   /** one probe per target, in parallel, each within its own budget, in the order given; never throws */
   probe(targets: RedisTarget[], options: DialOptions): Promise<Dialled[]>
-  /** a canary key written on each target and looked for on every other; pairs among the targets only */
-  canary(targets: RedisTarget[], options: {timeoutMs: number}): Promise<CanaryPair[]>
+  /**
+   * a canary key written on each target and looked for on every other; pairs among the targets only. `writers`: the
+   * ids of the targets that write (default: every one; an active-passive group's primary only)
+   */
+  canary(targets: RedisTarget[], options: {timeoutMs: number; writers?: string[]}): Promise<CanaryPair[]>
+}
+
+/**
+ * A group file and what it references, read from where the CLI runs. Every failure is a UsageError naming the group
+ * file (and the line, for a syntax error) or the reference, so a bad file is exit 2 before any connection.
+ */
+export interface GroupFiles {
+  /** the file's content, YAML or JSON, parsed (not yet checked) */
+  read(path: string): Promise<unknown>
+  /** the secret a reference names (relative files from the group file's folder), registered as a secret so it never prints */
+  secret(ref: SecretRef, groupFile: string, where: string): Promise<string>
+  /** the certificates of a CA file the group file names (relative to its folder) */
+  caPem(path: string, groupFile: string, where: string): Promise<string>
+}
+
+/** What a command that probes the members of a group file is handed: no ARM at all. */
+export interface FileProbingPorts {
+  files: GroupFiles
+  dataPlane: DataPlane
 }
 
 /** What a command that reads ARM and probes members is handed. */

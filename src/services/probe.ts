@@ -1,14 +1,17 @@
 // Probing a group's members from where the CLI runs: one probe per member, in parallel, each bounded. Every member
 // is a row, readable or not: one ARM cannot read is dialled when its endpoint is known, and otherwise still listed
-// with why it was not read.
+// with why it was not read. The members of a group file (--group-file) are probed the same way, without ARM.
+import {UsageError} from '../domain/errors.js'
 import {allMembers, label} from '../domain/group.js'
+import type {GroupKind} from '../domain/group-file.js'
 import {idKey} from '../domain/ids.js'
 import type {GeoGroup, Member, ScopeError} from '../domain/model.js'
 import {hostPort, type CanaryPair, type Dialled, type MemberProbe} from '../domain/probe.js'
 import type {GroupSelection} from '../domain/resolve.js'
 import {waits} from '../shared/waits.js'
+import {groupFileTargets} from './group-file.js'
 import {readGroup} from './inventory.js'
-import type {DataPlane, DialOptions, ProbingPorts, ProgressReporter, RedisTarget} from './ports.js'
+import type {DataPlane, DialOptions, FileProbingPorts, ProbingPorts, ProgressReporter, RedisTarget} from './ports.js'
 import {buildTargets, type MemberTarget, type TargetOptions} from './targets.js'
 
 export interface ProbeSettings extends TargetOptions {
@@ -79,6 +82,11 @@ export async function probeMembersOf(
   members: Member[] = allMembers(group),
 ): Promise<{results: MemberProbe[]; targets: MemberTarget[]}> {
   const targets = await buildTargets(ports.arm, group, members, settings)
+  return {results: await dialTargets(ports.dataPlane, targets, settings), targets}
+}
+
+/** Dials targets already built (from ARM or a group file), each within its budget: one row each in the order given. */
+async function dialTargets(dataPlane: DataPlane, targets: MemberTarget[], settings: Pick<ProbeSettings, 'samples' | 'timeoutMs'>): Promise<MemberProbe[]> {
   const dialable = targets.filter((t): t is Dialable => t.target !== null && !t.authError)
   const names = new Map(dialable.map((t) => [t.target.id, label(t.member)]))
   const options: DialOptions = {
@@ -89,11 +97,11 @@ export async function probeMembersOf(
   }
   const readable = dialable.filter((t) => !t.member.readError)
   const [probes, unread] = await Promise.all([
-    ports.dataPlane.probe(readable.map((t) => t.target), options),
-    Promise.all(dialable.filter((t) => t.member.readError).map((t) => probeEitherProtocol(ports.dataPlane, t.target, options))),
+    dataPlane.probe(readable.map((t) => t.target), options),
+    Promise.all(dialable.filter((t) => t.member.readError).map((t) => probeEitherProtocol(dataPlane, t.target, options))),
   ])
   const byId = new Map([...probes, ...unread].map((p) => [idKey(p.id), p]))
-  const results = targets.map((t): MemberProbe => {
+  return targets.map((t): MemberProbe => {
     const probed = byId.get(idKey(t.member.id))
     return {
       ...(probed ? (t.anonymous ? anonymous(probed) : probed) : notDialled(t)),
@@ -101,7 +109,6 @@ export async function probeMembersOf(
       ...(t.member.readError ? {readError: t.member.readError} : {}),
     }
   })
-  return {results, targets}
 }
 
 /** Why a member took no part in the canary. */
@@ -111,10 +118,14 @@ function silence(t: MemberTarget): string {
   return `${name} did not answer the probe`
 }
 
-/** Members that could not be reached or read take part as "not replicated", so the matrix stays N×N. */
-function canaryMatrix(targets: MemberTarget[], reachable: Set<string>, measured: CanaryPair[]): CanaryPair[] {
+/**
+ * Members that could not be reached or read take part as "not replicated", so the matrix stays N×N; with `writers`
+ * (an active-passive group's primary), only the pairs from a writer.
+ */
+function canaryMatrix(targets: MemberTarget[], reachable: Set<string>, measured: CanaryPair[], writers?: string[]): CanaryPair[] {
   const pairs: CanaryPair[] = []
   for (const from of targets) {
+    if (writers && !writers.includes(from.member.id)) continue
     for (const to of targets) {
       if (from === to) continue
       const pair = measured.find((p) => p.from === from.member.id && p.to === to.member.id)
@@ -125,16 +136,43 @@ function canaryMatrix(targets: MemberTarget[], reachable: Set<string>, measured:
   return pairs
 }
 
-export async function probeGroup(ports: ProbingPorts, group: GeoGroup, settings: ProbeSettings & {canary: boolean}): Promise<GroupProbe> {
-  const {results, targets} = await probeMembersOf(ports, group, settings)
+type TargetProbeSettings = ProbeSettings & {canary: boolean; writers?: string[]}
+
+/** The probe, and with `canary` the lag matrix, of a group whose targets are built (from ARM or a group file). */
+async function probeTargets(dataPlane: DataPlane, group: Pick<GeoGroup, 'nickname' | 'unresolved'>, targets: MemberTarget[], settings: TargetProbeSettings): Promise<GroupProbe> {
+  const results = await dialTargets(dataPlane, targets, settings)
   const reachable = new Set(results.filter((r) => r.reachable).map((r) => r.id))
   let canary: GroupProbe['canary'] = null
   if (settings.canary) {
     const answering = targets.filter((t) => t.target && reachable.has(t.member.id)).map((t) => t.target!)
-    const measured = await ports.dataPlane.canary(answering, {timeoutMs: settings.timeoutMs})
-    canary = {pairs: canaryMatrix(targets, reachable, measured)}
+    const measured = await dataPlane.canary(answering, {timeoutMs: settings.timeoutMs, ...(settings.writers ? {writers: settings.writers} : {})})
+    canary = {pairs: canaryMatrix(targets, reachable, measured, settings.writers)}
   }
   return {group: group.nickname, members: results, answered: reachable.size, canary, unresolved: group.unresolved}
+}
+
+export async function probeGroup(ports: ProbingPorts, group: GeoGroup, settings: ProbeSettings & {canary: boolean}): Promise<GroupProbe> {
+  const targets = await buildTargets(ports.arm, group, allMembers(group), settings)
+  return probeTargets(ports.dataPlane, group, targets, settings)
+}
+
+/**
+ * `geo-redis probe --group-file`: the one group of the file (the one `group` names when it has several), probed
+ * without ARM; an active-passive group's canary writes on the primary only (lag primary → replica).
+ */
+export async function runFileProbe(
+  ports: FileProbingPorts,
+  options: Omit<ProbeSettings, 'auth'> & {file: string; group?: string; canary: boolean; onProgress?: ProgressReporter},
+): Promise<{probe: GroupProbe; kind: GroupKind}> {
+  options.onProgress?.(`reading ${options.file}`)
+  const groups = await groupFileTargets(ports.files, options.file, {...(options.group ? {groups: [options.group]} : {}), ...(options.caPem ? {caPem: options.caPem} : {})})
+  if (groups.length !== 1) {
+    throw new UsageError(`the group file ${options.file} has ${groups.length} groups: ${groups.map((g) => g.group.nickname).join(', ')}`, 'pick one with --group <nickname>')
+  }
+  const [{group, kind, primary, targets}] = groups
+  options.onProgress?.(`probing ${targets.length} members${options.canary ? ', then the canary' : ''}`)
+  const settings = {auth: 'keys' as const, ...options, ...(primary ? {writers: [primary]} : {})}
+  return {probe: await probeTargets(ports.dataPlane, group, targets, settings), kind}
 }
 
 /** `geo-redis probe`: the one selected group, probed; `errors` are the scopes ARM could not read. */

@@ -124,8 +124,8 @@ function lockHolder(path: string): LockHolder | 'being-written' | null {
       pid: parsed.pid,
       // a lock written before locks named their host was written here
       host: typeof parsed.host === 'string' ? parsed.host : HOST,
-      what: String(parsed.what ?? 'unknown'),
-      since: String(parsed.since ?? 'unknown'),
+      what: typeof parsed.what === 'string' ? parsed.what : 'unknown',
+      since: typeof parsed.since === 'string' ? parsed.since : 'unknown',
     }
   } catch {
     // gone meanwhile, being written right now, or garbage: garbage older than a second is stale

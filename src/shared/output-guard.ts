@@ -110,9 +110,9 @@ export function installOutputGuard(env: NodeJS.ProcessEnv = process.env, argv: s
 
   const stdout = process.stdout.write.bind(process.stdout) as Write
   const guard = (stream: NodeJS.WriteStream): GuardedStream => {
-    const guarded = new GuardedStream(stream.write.bind(stream) as Write)
+    const guarded = new GuardedStream(stream.write.bind(stream))
     stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) =>
-      typeof encoding === 'function' ? guarded.accept(chunk, undefined, encoding) : guarded.accept(chunk, encoding, callback)) as typeof stream.write
+      typeof encoding === 'function' ? guarded.accept(chunk, undefined, encoding) : guarded.accept(chunk, encoding, callback))
     return guarded
   }
 

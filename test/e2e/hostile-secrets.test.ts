@@ -173,6 +173,17 @@ describe('every command with every debug switch leaks no planted secret', {shuff
       expect(r.stdout).not.toContain(sandbox.emulator.token)
     })
 
+    hostile('endpoints export --format redis-py (client failover, no keys): references only', async () => {
+      const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'redis-py', '--client-auth', 'secret-store'], [0, 1])
+      expect(r.stdout).toMatch(/read_secret\("sandbox-geo-[a-z0-9]+-key"\)/)
+    })
+
+    hostile('endpoints export --format jedis --include-keys: the keys asked for reach stdout unmasked, and nothing else leaks', async () => {
+      const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'jedis', '--include-keys'], [0, 1], {stdoutHoldsKeys: true})
+      expect(r.stdout).toContain(JSON.stringify(sandbox.keys[1].primaryKey))
+      expect(r.stdout).not.toContain(sandbox.emulator.token)
+    })
+
     hostile('check --probe', async () => {
       await leakFree(['check', '--group', NICK, '--probe', ...ca_()], [0, 1])
     })

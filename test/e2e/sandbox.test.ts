@@ -424,7 +424,7 @@ describe('sandbox: stale state, ARM only', () => {
   const home = newHome()
 
   it('cleans up a stale state (dead and recycled pids, neither signalled) and starts with --no-redis', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const dead = spawnSync(process.execPath, ['-e', '']).pid
     const dir = join(home, 'sandbox')
     mkdirSync(dir, {recursive: true})
     const record = (pid: number, match: string[]) => ({pid, match, log: join(dir, 'x.log')})

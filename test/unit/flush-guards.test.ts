@@ -1,6 +1,6 @@
 // Flush empties every member it reaches; the guards keep it from running on a group it would only half reach.
 import {describe, expect, it} from 'vitest'
-import {evaluateFlush, flushReach} from '../../src/domain/guards.js'
+import {evaluateFlush, flushReach} from '../../src/domain/guarded/flush.js'
 import type {MemberProbe} from '../../src/domain/probe.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
 import {buildGroup, probeFact} from '../helpers/group-builder.js'

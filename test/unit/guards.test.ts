@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {consentGuard, evaluateForceLink, evaluateForceUnlink, withGuard} from '../../src/domain/guards.js'
+import {evaluateForceLink} from '../../src/domain/guarded/force-link.js'
+import {evaluateForceUnlink} from '../../src/domain/guarded/force-unlink.js'
+import {consentGuard, withGuard} from '../../src/domain/guards.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
 import {buildGroup, probeFact} from '../helpers/group-builder.js'
 

@@ -2,7 +2,9 @@
 // plan built again, the group assembled again from fresh views, the member a force-unlink names once nobody lists
 // it, what belonging to a group means for force-link, and a link operation in flight.
 import {describe, expect, it} from 'vitest'
-import {belonging, evaluateForceLink, evaluateForceUnlink, linksInFlight} from '../../src/domain/guards.js'
+import {belonging, evaluateForceLink} from '../../src/domain/guarded/force-link.js'
+import {evaluateForceUnlink} from '../../src/domain/guarded/force-unlink.js'
+import {linksInFlight} from '../../src/domain/guards.js'
 import {withFreshViews} from '../../src/domain/group.js'
 import type {GeoGroup, Inventory, Member} from '../../src/domain/model.js'
 import {basisChanges, basisOf, planDrift, type OperationPlan, type SavedPlan} from '../../src/domain/plans.js'

@@ -1,18 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {evaluateFlush, evaluateForceLink, evaluateForceUnlink} from '../../src/domain/guards.js'
+import {evaluateFlush, flushPlan, verifyFlush} from '../../src/domain/guarded/flush.js'
+import {evaluateForceLink, forceLinkPlan, verifyForceLink} from '../../src/domain/guarded/force-link.js'
+import {evaluateForceUnlink, forceUnlinkPlan, linkedPeersOf, verifyForceUnlink} from '../../src/domain/guarded/force-unlink.js'
 import type {MemberProbe} from '../../src/domain/probe.js'
 import type {GeoGroup, Member} from '../../src/domain/model.js'
-import {
-  chooseIssuer,
-  flushPlan,
-  forceLinkPlan,
-  forceUnlinkPlan,
-  latencyBucket,
-  linkedPeersOf,
-  verifyFlush,
-  verifyForceLink,
-  verifyForceUnlink,
-} from '../../src/domain/plans.js'
+import {chooseIssuer, latencyBucket} from '../../src/domain/plans.js'
 import {buildGroup, probeFact} from '../helpers/group-builder.js'
 
 const fact = (m: Member, reachable: boolean, latencyMs = 1): MemberProbe => probeFact(m, reachable ? 'up' : 'down', {latencyMs})

@@ -35,7 +35,7 @@ describe('runCanary against real redis-servers', () => {
     const began = performance.now()
     const {pairs} = await runCanary([target(a, 'A'), target(b, 'B'), target(c, 'C')], {timeoutMs: TIMEOUT_MS})
     const elapsed = performance.now() - began
-    console.info(`canary A,B,C: ${elapsed.toFixed(0)} ms; A→B lag ${pairs[0]!.lagMs} ms`)
+    console.info(`canary A,B,C: ${elapsed.toFixed(0)} ms; A→B lag ${pairs[0].lagMs} ms`)
 
     expect(pairs.map((p) => [p.from, p.to, p.replicated])).toEqual([
       ['A', 'B', true],
@@ -46,12 +46,12 @@ describe('runCanary against real redis-servers', () => {
       ['C', 'B', false],
     ])
     expect(pairs[0]).toMatchObject({reason: null})
-    expect(pairs[0]!.lagMs).toBeGreaterThanOrEqual(0)
-    expect(pairs[0]!.lagMs).toBeLessThan(TIMEOUT_MS)
+    expect(pairs[0].lagMs).toBeGreaterThanOrEqual(0)
+    expect(pairs[0].lagMs).toBeLessThan(TIMEOUT_MS)
     for (const pair of pairs.slice(1)) expect(pair.lagMs).toBeNull()
-    expect(pairs[1]!.reason).toBe(`not seen within ${TIMEOUT_MS} ms`)
-    expect(pairs[2]!.reason).toMatch(/^write failed \(other: READONLY/)
-    expect(pairs[3]!.reason).toBe(pairs[2]!.reason)
+    expect(pairs[1].reason).toBe(`not seen within ${TIMEOUT_MS} ms`)
+    expect(pairs[2].reason).toMatch(/^write failed \(other: READONLY/)
+    expect(pairs[3].reason).toBe(pairs[2].reason)
     // connect + write + one pair's budget (all pairs wait together) + cleanup
     expect(elapsed).toBeLessThan(2 * TIMEOUT_MS + 1000)
 
@@ -76,8 +76,8 @@ describe('runCanary against real redis-servers', () => {
         ['C', 'A', false, 'write failed'],
         ['C', 'B', false, 'write failed'],
       ])
-      expect(pairs[1]!.reason).toMatch(/^read failed \(timeout: GET geo-redis:canary:\w+:0 timed out/)
-      expect(pairs[4]!.reason).toMatch(/^write failed \(timeout: SET geo-redis:canary:\w+:2 timed out/)
+      expect(pairs[1].reason).toMatch(/^read failed \(timeout: GET geo-redis:canary:\w+:0 timed out/)
+      expect(pairs[4].reason).toMatch(/^write failed \(timeout: SET geo-redis:canary:\w+:2 timed out/)
       // write, then one pair's budget, then cleanup, each bounded
       expect(elapsed).toBeLessThan(3 * TIMEOUT_MS + 500)
     } finally {
@@ -92,7 +92,7 @@ describe('runCanary against real redis-servers', () => {
     const {pairs} = await runCanary([target(a, 'A'), target(gone, 'D')], {timeoutMs: TIMEOUT_MS})
     expect(pairs).toEqual([
       {from: 'A', to: 'D', replicated: false, lagMs: null, reason: expect.stringMatching(/^D unreachable \(refused: connect ECONNREFUSED/)},
-      {from: 'D', to: 'A', replicated: false, lagMs: null, reason: pairs[0]!.reason},
+      {from: 'D', to: 'A', replicated: false, lagMs: null, reason: pairs[0].reason},
     ])
     await expect.poll(() => canaryKeys(a)).toEqual([])
   })

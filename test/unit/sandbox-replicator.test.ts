@@ -2,6 +2,7 @@
 // no write bounces back, last writer wins, an unlinked member is isolated and resynced when linked again.
 import {afterEach, describe, expect, it} from 'vitest'
 import type {KeyState, ReplicationLink} from '../../src/sandbox/replicator/link.js'
+import {drillsOf, lagBetween, withoutIsolated} from '../../src/sandbox/replicator/drills.js'
 import {mutualPeers, Replicator} from '../../src/sandbox/replicator/replicator.js'
 import {sandboxWorld} from '../../src/sandbox/emulator/scenarios.js'
 
@@ -213,6 +214,54 @@ describe('sandbox replicator', () => {
     expect(servers.c.get('during')).toBe('outage')
     await settle()
     expect(servers.a.changes.map(([e]) => e)).toEqual(['set', 'set'])
+  })
+})
+
+describe('replication drills', () => {
+  it('a member delay applies to copies to and from it only, at run time', async () => {
+    const {servers, replicator} = group()
+    await ready(replicator)
+    replicator.setLagOverrides(new Map([['c', LAG * 6]]))
+    servers.a.set('k', 'v')
+    await settle(LAG * 3)
+    expect(servers.b.get('k')).toBe('v')
+    expect(servers.c.get('k')).toBeNull()
+    await settle(LAG * 5)
+    expect(servers.c.get('k')).toBe('v')
+    replicator.setLagOverrides(new Map())
+    servers.c.set('back', 'fast')
+    await settle(LAG * 3)
+    expect(servers.a.get('back')).toBe('fast')
+  })
+
+  it('an isolated member neither sends nor receives, and is resynced when the isolation ends', async () => {
+    const {servers, replicator, topology} = group()
+    await ready(replicator)
+    replicator.setTopology(withoutIsolated(topology(), new Set(['c'])))
+    servers.c.set('mine', 'lost')
+    servers.a.set('theirs', 'kept')
+    await settle()
+    expect(servers.a.get('mine')).toBeNull()
+    expect(servers.c.get('theirs')).toBeNull()
+    expect(servers.b.get('theirs')).toBe('kept')
+    replicator.setTopology(topology())
+    await settle()
+    expect(servers.c.get('theirs')).toBe('kept')
+    expect(servers.c.get('mine')).toBeNull()
+  })
+
+  it('reads the drills from the state: isolated members and delays of their own (0 is the group delay)', () => {
+    const members = [
+      {id: 'A', outage: {mode: 'isolate' as const, since: ''}},
+      {id: 'B', lagMs: 500},
+      {id: 'C', lagMs: 0, outage: {mode: 'stop' as const, since: ''}},
+    ]
+    const drills = drillsOf({members: members as never})
+    expect(drills.isolated).toEqual(new Set(['a']))
+    expect(drills.lagMs).toEqual(new Map([['b', 500]]))
+    expect(lagBetween(new Map([['b', 500], ['c', 900]]), 100, 'a', 'b')).toBe(500)
+    expect(lagBetween(new Map([['b', 500], ['c', 900]]), 100, 'c', 'b')).toBe(900)
+    expect(lagBetween(new Map(), 100, 'a', 'b')).toBe(100)
   })
 })
 

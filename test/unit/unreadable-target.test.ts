@@ -1,7 +1,7 @@
 // A member whose region is down cannot be read by ARM: the data plane decides whether it is down, dialled at the host
 // its cluster list still shows and Azure's fixed port. Any answer means alive; no way to probe it means no decision.
 import {describe, expect, it} from 'vitest'
-import {evaluateForceUnlink} from '../../src/domain/guards.js'
+import {evaluateForceUnlink} from '../../src/domain/guarded/force-unlink.js'
 import type {Member} from '../../src/domain/model.js'
 import type {ReadCause} from '../../src/domain/read.js'
 import {buildGroup, probeFact} from '../helpers/group-builder.js'

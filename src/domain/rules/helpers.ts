@@ -34,7 +34,7 @@ export function partition<T>(members: Member[], pick: (m: Member) => T | null, k
 }
 
 /** The partitions when members disagree about a setting, else none. */
-export function differing<T>(members: Member[], pick: (m: Member) => T | null, keyOf?: (v: T) => string): Partition<T>[] {
+function differing<T>(members: Member[], pick: (m: Member) => T | null, keyOf?: (v: T) => string): Partition<T>[] {
   const parts = partition(members, pick, keyOf)
   return parts.length > 1 ? parts : []
 }
@@ -42,7 +42,7 @@ export function differing<T>(members: Member[], pick: (m: Member) => T | null, k
 export type Chooser<T> = (parts: Partition<T>[]) => Partition<T> | undefined
 
 /** The partition holding more members than any other, if one does. */
-export function majority<T>(parts: Partition<T>[]): Partition<T> | undefined {
+function majority<T>(parts: Partition<T>[]): Partition<T> | undefined {
   return uniqueMax(parts, (p) => p.members.length)
 }
 

@@ -21,7 +21,7 @@ import {unresolvedMember} from './unresolved-member.js'
 import {viewsDisagree} from './views-disagree.js'
 import type {CheckContext, Finding, Rule, RuleNeeds, Severity, Skip} from './types.js'
 
-export type {CheckContext, Finding, Rule, RuleNeeds, Scope, Severity, Skip, Thresholds} from './types.js'
+export type {CheckContext, Finding, Rule, RuleNeeds, Severity} from './types.js'
 
 export const ALL_RULES: readonly Rule[] = [
   linkState,

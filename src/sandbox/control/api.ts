@@ -78,9 +78,10 @@ interface ProcessStatus {
 
 /**
  * How the replicator sees a group member: replicating (connected, and linked to at least one member), not linked
- * (connected, but force-unlinked: its writes stay local), not connected, or unknown (no recent word from it).
+ * (connected, but force-unlinked: its writes stay local), isolated (an isolate drill: nothing copied to or from it),
+ * not connected, or unknown (no recent word from it).
  */
-export type Replication = 'replicating' | 'not linked' | 'not connected' | 'unknown'
+export type Replication = 'replicating' | 'not linked' | 'isolated' | 'not connected' | 'unknown'
 
 /** A sandbox member in `sandbox status`: its process, a PING, and its replication. */
 export interface SandboxMemberStatus extends MemberSummary {
@@ -91,6 +92,10 @@ export interface SandboxMemberStatus extends MemberSummary {
   /** replication === 'replicating'; null for the standalone cache or without a replicator */
   replicating: boolean | null
   replication: Replication | null
+  /** the delay of copies to and from it: its own (`sandbox lag`) or the group's; null for the standalone cache or without a replicator */
+  lagMs: number | null
+  /** true when `sandbox lag` gave it a delay of its own */
+  lagOverridden: boolean
 }
 
 export interface StatusResult {
@@ -118,17 +123,31 @@ export interface DownResult {
 export interface OutageResult {
   member: MemberSummary
   mode: OutageMode
-  /** how the emulator answers ARM requests for the member's cluster meanwhile */
-  arm: ArmOutageMode
-  redis: 'stopped' | 'frozen' | 'none (--no-redis)'
+  /** how the emulator answers ARM requests for the member's cluster meanwhile (normal: isolate changes nothing in ARM) */
+  arm: ArmOutageMode | 'normal'
+  redis: 'stopped' | 'frozen' | 'answering' | 'none (--no-redis)'
+  /** isolate: the replicator said it copies nothing to or from the member (within 5 s); null for stop and freeze */
+  replicationCut: boolean | null
   alreadyInOutage: boolean
   next: string[]
+}
+
+export interface LagResult {
+  member: MemberSummary
+  /** the delay of every copy to and from the member now */
+  lagMs: number
+  /** the group's delay, which 0 restores */
+  groupLagMs: number
+  /** the delay it had before */
+  previousMs: number
+  /** the replicator said it follows the new delay (within 5 s) */
+  applied: boolean
 }
 
 export interface RestoredMember {
   member: MemberSummary
   from: OutageMode
-  redis: 'restarted' | 'thawed' | 'none (--no-redis)'
+  redis: 'restarted' | 'thawed' | 'kept running' | 'none (--no-redis)'
   replicating: boolean | null
   replication: Replication | null
   /** the resync that followed the restore: the peer (cluster name) and keys copied, or why none happened */

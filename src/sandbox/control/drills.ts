@@ -1,70 +1,45 @@
 // Outage drills on a running group sandbox: `outage` takes one member down as in a regional outage (its redis-server
-// stopped or frozen, ARM answering 503 or nothing for its cluster), `restore` brings it back and reports replication
-// as the replicator sees it. Every drill runs under the sandbox lock on a ready group sandbox (`drill`), changes the
-// state and the emulator together, and names the member as `resolveMember` does: new drills take the same path.
+// stopped or frozen, ARM answering 503 or nothing for its cluster) or isolates it (replication-drills.ts), `restore`
+// brings it back and reports replication as the replicator sees it. Every drill runs under the sandbox lock on a ready
+// group sandbox (drill.ts), changes the state and the emulator together, and names the member as `resolveMember` does.
 import {readFileSync} from 'node:fs'
 import {UsageError} from '../../domain/errors.js'
-import {idKey, normaliseLocation} from '../../domain/ids.js'
 import type {ArmOutageMode} from '../emulator/outages.js'
 import {REDIS_INSTALL_HINT} from '../members/redis-server.js'
 import {signal as sendSignal, stopProcess, which} from '../processes.js'
 import {adminRequest, expectOk} from './admin.js'
 import {memberSummary, type OutageResult, type RestoredMember, type RestoreResult, type SandboxContext} from './api.js'
-import {acquireLock, LOCK_WAIT_MS} from './lock.js'
+import {drill, resolveMember} from './drill.js'
+import {endIsolation, isolateMember} from './replication-drills.js'
 import {pidRecycled, restartMember, settleReplication} from './restart.js'
-import {readState, readWorld, SANDBOX_PROFILE, sandboxPaths, writeState, type MemberRecord, type OutageMode, type RunningSandbox} from './state.js'
-
-/** Runs `body` under the sandbox lock on a ready group sandbox (exit 2 when none runs, or only a fleet). */
-async function drill<T>(context: SandboxContext, what: string, body: (d: RunningSandbox) => Promise<T>): Promise<T> {
-  const paths = sandboxPaths(context.home)
-  const lock = await acquireLock(paths, what, LOCK_WAIT_MS)
-  try {
-    const state = readState(paths)
-    if (!state || !state.ready) throw new UsageError('the sandbox is not running', 'start it with `geo-redis sandbox up`', 'SandboxNotRunning')
-    if (state.kind === 'fleet') {
-      throw new UsageError('outage drills need the group sandbox, not a synthetic fleet', 'geo-redis sandbox down && geo-redis sandbox up')
-    }
-    return await body({state, paths, save: () => writeState(state, paths)})
-  } finally {
-    lock.release()
-  }
-}
-
-/** A member by cluster name, database or cluster id, or region ("North Europe" or northeurope). */
-export function resolveMember(members: MemberRecord[], target: string): MemberRecord {
-  const wanted = target.trim()
-  const key = idKey(wanted)
-  const byName = members.filter((m) => m.cluster.toLowerCase() === key || idKey(m.id) === key || idKey(m.id).startsWith(`${key}/databases/`))
-  if (byName.length === 1) return byName[0]
-  const region = normaliseLocation(wanted)
-  const inRegion = members.filter((m) => normaliseLocation(m.location) === region)
-  // a region names the group member there (the standalone cache shares the first region)
-  const groupInRegion = inRegion.filter((m) => m.role === 'member')
-  if (groupInRegion.length === 1) return groupInRegion[0]
-  if (inRegion.length === 1) return inRegion[0]
-  const list = members.map((m) => `${m.cluster} (${m.location}${m.role === 'standalone' ? ', standalone cache' : ''})`).join(', ')
-  throw new UsageError(`no sandbox member "${target}"`, `name one by cluster, region or database id: ${list}`, 'UnknownMember')
-}
+import {readWorld, SANDBOX_PROFILE, type MemberRecord, type OutageMode} from './state.js'
 
 /** How ARM answers for the member's cluster during each kind of outage. */
-const ARM_OUTAGE: Record<OutageMode, ArmOutageMode> = {stop: 'error', freeze: 'timeout'}
+const ARM_OUTAGE: Record<Exclude<OutageMode, 'isolate'>, ArmOutageMode> = {stop: 'error', freeze: 'timeout'}
 
 export function sandboxOutage(target: string, mode: OutageMode, context: SandboxContext): Promise<OutageResult> {
   return drill(context, 'sandbox outage', async ({state, paths, save}) => {
     const member = resolveMember(state.members, target)
-    const arm = ARM_OUTAGE[mode]
-    const redis = !state.redis ? 'none (--no-redis)' : mode === 'stop' ? 'stopped' : 'frozen'
     const next = [`geo-redis inventory --profile ${SANDBOX_PROFILE}`, `geo-redis sandbox restore ${member.cluster}`]
     if (member.outage) {
-      if (member.outage.mode === mode) return {member: memberSummary(member), mode, arm, redis, alreadyInOutage: true, next}
+      if (member.outage.mode === mode) return {...outageShape(member, mode, state.redis), alreadyInOutage: true, next}
       throw new UsageError(`${member.cluster} is already in a "${member.outage.mode}" outage`, `restore it first: geo-redis sandbox restore ${member.cluster}`)
     }
+    if (mode === 'isolate') return isolateMember({state, paths, save}, target)
+    const arm = ARM_OUTAGE[mode]
+    const redis = !state.redis ? 'none (--no-redis)' : mode === 'stop' ? 'stopped' : 'frozen'
     if (state.redis && member.process) await takeDown(member, mode, context.onProgress)
     member.outage = {mode, since: new Date().toISOString()}
     save()
     await adminRequest(state, paths, 'POST', '/_emulator/outage', {target: member.cluster, mode: arm}).then(expectOk)
-    return {member: memberSummary(member), mode, arm, redis, alreadyInOutage: false, next}
+    return {member: memberSummary(member), mode, arm, redis, replicationCut: null, alreadyInOutage: false, next}
   })
+}
+
+/** What an outage of `mode` on the member looks like, for a repeated request. */
+function outageShape(member: MemberRecord, mode: OutageMode, redis: boolean): Pick<OutageResult, 'member' | 'mode' | 'arm' | 'redis' | 'replicationCut'> {
+  if (mode === 'isolate') return {member: memberSummary(member), mode, arm: 'normal', redis: 'answering', replicationCut: true}
+  return {member: memberSummary(member), mode, arm: ARM_OUTAGE[mode], redis: !redis ? 'none (--no-redis)' : mode === 'stop' ? 'stopped' : 'frozen', replicationCut: null}
 }
 
 /** Stops (SIGTERM, port and key kept for restore) or freezes (SIGSTOP) the member's redis-server. */
@@ -91,6 +66,10 @@ export function sandboxRestore(target: string | undefined, context: SandboxConte
     const caPem = d.state.plaintext ? undefined : readFileSync(d.paths.ca, 'utf8')
     const restored: RestoredMember[] = []
     for (const member of toRestore) {
+      if (member.outage!.mode === 'isolate') {
+        restored.push(await endIsolation(d, member))
+        continue
+      }
       // before the restart: the replicator may reconnect and resync it before the emulator is told
       const since = Date.now()
       const from = member.outage!.mode

@@ -2,7 +2,7 @@
 // every second, read by `sandbox status` and `sandbox restore`. Never more than the replicator said.
 import {readFileSync} from 'node:fs'
 import {idKey} from '../../domain/ids.js'
-import type {ReplicatorView} from '../replicator/replicator.js'
+import type {MemberView, ReplicatorView} from '../replicator/replicator.js'
 import type {Replication} from './api.js'
 import type {MemberRecord, SandboxPaths} from './state.js'
 
@@ -22,6 +22,7 @@ export function replicationOf(view: ReplicatorView | null, member: Pick<MemberRe
   const seen = view && Date.now() - Date.parse(view.at) <= VIEW_STALE_MS ? view.members[idKey(member.id)] : undefined
   if (!seen) return 'unknown'
   if (!seen.connected) return 'not connected'
+  if (seen.isolated) return 'isolated'
   return seen.peers.length > 0 ? 'replicating' : 'not linked'
 }
 
@@ -30,4 +31,10 @@ export function settledAfterRestore(view: ReplicatorView | null, member: Pick<Me
   const seen = view && Date.parse(view.at) >= since ? view.members[idKey(member.id)] : undefined
   if (!seen?.connected) return false
   return seen.peers.length === 0 || (seen.lastResync !== null && Date.parse(seen.lastResync.at) >= since)
+}
+
+/** The replicator's view of the member, written after `since`, satisfies `follows` (a drill it has taken in). */
+export function replicatorShows(view: ReplicatorView | null, member: Pick<MemberRecord, 'id'>, since: number, follows: (seen: MemberView) => boolean): boolean {
+  const seen = view && Date.parse(view.at) >= since ? view.members[idKey(member.id)] : undefined
+  return seen !== undefined && follows(seen)
 }

@@ -18,8 +18,11 @@ export interface ProcessRecord {
   log: string
 }
 
-/** How a drill takes a member down: its redis-server stopped, or frozen (SIGSTOP). */
-export type OutageMode = 'stop' | 'freeze'
+/**
+ * How a drill takes a member down: its redis-server stopped, or frozen (SIGSTOP), or isolated (its redis-server and
+ * ARM keep answering; the replicator copies nothing to or from it).
+ */
+export type OutageMode = 'stop' | 'freeze' | 'isolate'
 
 export interface MemberRecord {
   /** ARM database id */
@@ -38,6 +41,8 @@ export interface MemberRecord {
   /** null with --no-redis, or while an outage (stop) has it down */
   process: ProcessRecord | null
   outage?: {mode: OutageMode; since: string}
+  /** `sandbox lag`: the delay of every copy to and from this member (absent: the group's lagMs); the replicator follows it */
+  lagMs?: number
 }
 
 export interface SandboxState {
@@ -122,9 +127,10 @@ export function readState(paths: Pick<SandboxPaths, 'dir' | 'state'>): SandboxSt
       '`geo-redis sandbox down` stops what it started (found by command lines and pid files) and removes the folder',
     )
   }
-  if (state.version !== STATE_VERSION) {
+  const version: number = state.version
+  if (version !== STATE_VERSION) {
     throw new UsageError(
-      `the sandbox state ${paths.state} has version ${String(state.version)}, this geo-redis reads ${STATE_VERSION}`,
+      `the sandbox state ${paths.state} has version ${String(version)}, this geo-redis reads ${STATE_VERSION}`,
       '`geo-redis sandbox down` stops what it started (found by command lines and pid files) and removes the folder',
     )
   }

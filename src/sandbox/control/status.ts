@@ -76,10 +76,13 @@ async function memberStatus(m: MemberRecord, seen: Seen): Promise<SandboxMemberS
   const {state, problems} = seen
   const summary = memberSummary(m)
   const replication = m.role === 'member' && state.replicator ? replicationOf(seen.view, m) : null
-  const replicated = {replicating: replication === null ? null : replication === 'replicating', replication}
+  const lagMs = m.role === 'member' && state.replicator ? (m.lagMs ?? state.lagMs) : null
+  const replicated = {replicating: replication === null ? null : replication === 'replicating', replication, lagMs, lagOverridden: m.lagMs !== undefined}
+  // a drill, counted as something down like the other outage drills
+  if (m.outage?.mode === 'isolate') problems.push(`${m.cluster}: isolated by an outage drill (nothing replicated to or from it)`)
   if (!state.redis) return {...summary, process: 'not started', ping: 'skipped', pingMs: null, ...replicated}
   if (!m.process) {
-    const down = m.outage ? 'stopped by outage drill' : 'not started'
+    const down = m.outage && m.outage.mode !== 'isolate' ? 'stopped by outage drill' : 'not started'
     problems.push(`${m.cluster}: redis-server ${down}`)
     return {...summary, process: down, ping: 'skipped', pingMs: null, ...replicated}
   }

@@ -24,7 +24,7 @@ export interface Reply {
 }
 
 /** the request was held and its client or the emulator went away: send nothing */
-export const ABANDONED = Symbol('abandoned')
+export const ABANDONED = new Error('abandoned: the held request has nobody left to answer')
 
 export function parseCall(req: IncomingMessage, url: URL, rawBody: string, res: ServerResponse): Call {
   const segments = url.pathname.split('/').filter(Boolean).map(safeDecode)

@@ -81,8 +81,8 @@ export function forceLink(ctx: OperationContext, {call, sub, cluster, db}: Targe
 export function flush(ctx: OperationContext, {call, sub, cluster, db}: Target): Reply {
   expectModernApi(call, 'flush')
   const body = parseBody(call) as {ids?: unknown} | undefined
-  const ids = body?.ids ?? []
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && id !== '')) {
+  const ids: unknown = body?.ids ?? []
+  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string' && id !== '')) {
     throw invalidContent('The request content must be empty or {"ids": ["<linked database resource id>", ...]}.')
   }
   expectLinked(db, ids)

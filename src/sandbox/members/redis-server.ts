@@ -100,7 +100,7 @@ export async function pingMember(target: RedisTarget, timeoutMs: number): Promis
     // the round trip of PING alone: connecting (and loading the client) is not the server's latency
     started = performance.now()
     const reply = await new Deadline(timeoutMs).race(client.ping(), 'PING')
-    return {ok: reply === 'PONG', ms: Math.round(performance.now() - started), ...(reply === 'PONG' ? {} : {error: `unexpected reply ${reply}`})}
+    return {ok: reply === 'PONG', ms: Math.round(performance.now() - started), ...(reply === 'PONG' ? {} : {error: `unexpected reply ${String(reply)}`})}
   } catch (error) {
     return {ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message}
   } finally {

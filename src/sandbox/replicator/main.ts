@@ -1,7 +1,8 @@
 // The sandbox replicator process, started by `geo-redis sandbox up`:
 //   node dist/sandbox/replicator/main.js --state-dir <dir>   (package import #sandbox/replicator)
-// Reads the members, ports and TLS from <dir>/state.json, access keys and links from <dir>/world.json (which the
-// emulator rewrites on every change: re-read when it changes), writes <dir>/replicator-ready.json once every member
+// Reads the members, ports and TLS from <dir>/state.json (and the drills in it: isolated members, delays per member,
+// re-read when it changes), access keys and links from <dir>/world.json (which the emulator rewrites on every change:
+// re-read when it changes), writes <dir>/replicator-ready.json once every member
 // is connected and <dir>/replicator-status.json every second. SIGTERM or SIGINT: clean exit.
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {parseArgs} from 'node:util'
@@ -10,7 +11,8 @@ import {writeFileAtomicSync} from '../../shared/atomic.js'
 import {readState, readWorld, statePathsIn, type SandboxPaths} from '../control/state.js'
 import {memberTarget} from '../members/redis-server.js'
 import {openReplicationLink} from './link.js'
-import {groupMembers, mutualPeers, Replicator, type ReplicatorView} from './replicator.js'
+import {drillsOf, withoutIsolated, type ReplicationDrills} from './drills.js'
+import {groupMembers, mutualPeers, Replicator, type MemberView, type ReplicatorView} from './replicator.js'
 
 /** the state folder's files: the replicator is given only the folder */
 type StatePaths = Omit<SandboxPaths, 'lock'>
@@ -23,7 +25,14 @@ function log(line: string): void {
 }
 
 /** The replicator of the sandbox in `paths`, connecting to every group member with its access key. */
-function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]} {
+interface Following {
+  /** the drills in the state file, as last read */
+  drills: ReplicationDrills
+  /** ARM's mutual links, as last read from the world */
+  peers: Map<string, Set<string>>
+}
+
+function replicatorOf(paths: StatePaths): {replicator: Replicator; members: string[]; following: Following} {
   const state = readState(paths)
   if (!state) throw new Error(`no sandbox state in ${paths.dir}`)
   const world = readWorld(paths.world)
@@ -42,14 +51,21 @@ function replicatorOf(paths: StatePaths): {replicator: Replicator; members: stri
       return openReplicationLink(memberTarget({...record, id}, keys.get(id) ?? '', ca), {timeoutMs: CONNECT_TIMEOUT_MS, onKeyEvent})
     },
   })
-  replicator.setTopology(mutualPeers(world), true)
+  const following: Following = {drills: drillsOf(state), peers: mutualPeers(world)}
+  replicator.setLagOverrides(following.drills.lagMs)
+  replicator.setTopology(withoutIsolated(following.peers, following.drills.isolated), true)
   log(`replicating ${members.length} members with ${state.lagMs} ms lag`)
-  return {replicator, members}
+  return {replicator, members, following}
 }
 
-/** Follows the world file, which changes when ARM operations (force-unlink, force-link) complete; `onGone` once the state is. */
-function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => void): NodeJS.Timeout {
-  let seen = signature(paths.world)
+/**
+ * Follows the world file, which changes when ARM operations (force-unlink, force-link) complete, and the state file,
+ * which changes with the drills (isolate, restore, lag); `onGone` once the state is. Either change sets the topology
+ * again: ARM's mutual links without the isolated members.
+ */
+function watchFiles(paths: StatePaths, replicator: Replicator, following: Following, onGone: () => void): NodeJS.Timeout {
+  let seenWorld = signature(paths.world)
+  let seenState = signature(paths.state)
   return setInterval(() => {
     // the state directory was removed without `sandbox down`: nothing left to serve
     if (!existsSync(paths.state)) {
@@ -57,13 +73,27 @@ function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => voi
       onGone()
       return
     }
-    const now = signature(paths.world)
-    if (now === seen) return
-    const changed = readWorld(paths.world)
-    if (!changed) return
-    seen = now
-    replicator.setTopology(mutualPeers(changed))
+    const [world, state] = [signature(paths.world), signature(paths.state)]
+    if (world === seenWorld && state === seenState) return
+    // a file that cannot be read now (torn, or being replaced) keeps what was last read; the next tick tries again
+    const changedWorld = world === seenWorld ? null : readWorld(paths.world)
+    if (changedWorld) [seenWorld, following.peers] = [world, mutualPeers(changedWorld)]
+    const changedDrills = state === seenState ? null : readDrills(paths)
+    if (changedDrills) [seenState, following.drills] = [state, changedDrills]
+    if (!changedWorld && !changedDrills) return
+    replicator.setLagOverrides(following.drills.lagMs)
+    replicator.setTopology(withoutIsolated(following.peers, following.drills.isolated))
   }, WORLD_POLL_MS)
+}
+
+/** The drills in the state file; null while it cannot be read (the next change will do). */
+function readDrills(paths: StatePaths): ReplicationDrills | null {
+  try {
+    const state = readState(paths)
+    return state ? drillsOf(state) : null
+  } catch {
+    return null
+  }
 }
 
 /**
@@ -71,7 +101,7 @@ function watchWorld(paths: StatePaths, replicator: Replicator, onGone: () => voi
  * sees what is), and every second for the counters; the ready file once every member is connected, after the status
  * so that a reader of the ready file finds the status too.
  */
-function reportStatus(paths: StatePaths, replicator: Replicator, members: string[]): NodeJS.Timeout {
+function reportStatus(paths: StatePaths, replicator: Replicator, members: string[], following: Following): NodeJS.Timeout {
   let announced = false
   let ticks = 0
   let written = ''
@@ -79,7 +109,14 @@ function reportStatus(paths: StatePaths, replicator: Replicator, members: string
     const view: ReplicatorView['members'] = Object.fromEntries(
       members.map((id) => {
         const resync = replicator.lastResync(id)
-        return [id, {connected: replicator.connected(id), peers: [...replicator.peersOf(id)], lastResync: resync ? {...resync, at: new Date(resync.at).toISOString()} : null}]
+        const seen: MemberView = {
+          connected: replicator.connected(id),
+          peers: [...replicator.peersOf(id)],
+          lastResync: resync ? {...resync, at: new Date(resync.at).toISOString()} : null,
+          isolated: following.drills.isolated.has(id),
+          lagMs: replicator.lagOverrideOf(id) ?? null,
+        }
+        return [id, seen]
       }),
     )
     const snapshot = JSON.stringify(view)
@@ -108,7 +145,7 @@ function main(): void {
   const {values} = parseArgs({options: {'state-dir': {type: 'string'}}})
   if (!values['state-dir']) throw new Error('--state-dir <dir> is required')
   const paths = statePathsIn(values['state-dir'])
-  const {replicator, members} = replicatorOf(paths)
+  const {replicator, members, following} = replicatorOf(paths)
   replicator.start()
   const shutdown = () => {
     clearInterval(watcher)
@@ -118,8 +155,8 @@ function main(): void {
       () => process.exit(1),
     )
   }
-  const watcher = watchWorld(paths, replicator, shutdown)
-  const reporter = reportStatus(paths, replicator, members)
+  const watcher = watchFiles(paths, replicator, following, shutdown)
+  const reporter = reportStatus(paths, replicator, members, following)
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
 }

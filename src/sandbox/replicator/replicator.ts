@@ -14,13 +14,14 @@
 // every key copied over, keys the peer does not hold deleted.
 import {idKey} from '../../domain/ids.js'
 import type {World} from '../emulator/world.js'
+import {lagBetween} from './drills.js'
 import type {KeyState, ReplicationLink} from './link.js'
 
 export interface ReplicatorOptions {
   /** ids of the members to connect to */
   members: string[]
   connect: (memberId: string, onKeyEvent: (key: Buffer, event: string) => void) => Promise<ReplicationLink>
-  /** delay between a write on one member and its copy on the others */
+  /** delay between a write on one member and its copy on the others (setLagOverrides changes it per member) */
   lagMs: number
   reconnectMs?: number
   heartbeatMs?: number
@@ -59,8 +60,17 @@ export interface ReplicatorView {
   pid: number
   at: string
   /** by idKey of the member */
-  members: Record<string, {connected: boolean; peers: string[]; lastResync: (Omit<ResyncRecord, 'at'> & {at: string}) | null}>
+  members: Record<string, MemberView>
   stats: ReplicatorStats
+}
+
+/** A member as the replicator sees it; `isolated` and `lagMs` (its own delay, null: the group's) echo the drills it follows. */
+export interface MemberView {
+  connected: boolean
+  peers: string[]
+  lastResync: (Omit<ResyncRecord, 'at'> & {at: string}) | null
+  isolated?: boolean
+  lagMs?: number | null
 }
 
 interface Expected {
@@ -106,6 +116,7 @@ export class Replicator {
   private readonly versions = new Map<string, Map<string, number>>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly resyncs = new Map<string, ResyncRecord>()
+  private lagOverrides = new Map<string, number>()
   private heartbeat?: NodeJS.Timeout
   private stopped = false
   private readonly now: () => number
@@ -230,10 +241,27 @@ export class Replicator {
     this.versions.get(id)!.set(name, at)
     if (this.peersOf(id).size === 0) return
     this.stats.replicated += 1
-    this.later(() => {
-      // the peers at delivery: a member unlinked during the lag no longer receives (apply never rejects)
-      for (const peer of this.peersOf(id)) void this.apply(peer, key, state, at)
-    }, this.options.lagMs)
+    for (const peer of this.slots.keys()) {
+      if (peer === id) continue
+      // the peers at delivery: a member unlinked (or isolated) during the lag no longer receives (apply never rejects)
+      this.later(() => {
+        if (this.peersOf(id).has(peer)) void this.apply(peer, key, state, at)
+      }, this.lagBetween(id, peer))
+    }
+  }
+
+  /** Delays per member (`sandbox lag`), idKey → ms; the others keep the group's lagMs. */
+  setLagOverrides(overrides: Map<string, number>): void {
+    this.lagOverrides = overrides
+  }
+
+  /** The member's own delay, if `sandbox lag` gave it one. */
+  lagOverrideOf(id: string): number | undefined {
+    return this.lagOverrides.get(idKey(id))
+  }
+
+  private lagBetween(from: string, to: string): number {
+    return lagBetween(this.lagOverrides, this.options.lagMs, from, to)
   }
 
   private consumeEcho(id: string, name: string, event: string): boolean {
@@ -346,7 +374,8 @@ export class Replicator {
   }
 
   private forget(): void {
-    const horizon = this.now() - (this.options.memoryMs ?? Math.max(30_000, this.options.lagMs * 20))
+    const longest = Math.max(this.options.lagMs * 20, ...[...this.lagOverrides.values()].map((ms) => ms * 2))
+    const horizon = this.now() - (this.options.memoryMs ?? Math.max(30_000, longest))
     for (const map of this.versions.values()) for (const [k, at] of map) if (at < horizon) map.delete(k)
     for (const map of this.expected.values()) {
       for (const [k, queue] of map) {

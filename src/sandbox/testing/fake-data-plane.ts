@@ -69,8 +69,10 @@ export class FakeDataPlane implements DataPlane {
     }
   }
 
-  async canary(targets: RedisTarget[]): Promise<CanaryPair[]> {
-    return targets.flatMap((from) =>
+  async canary(targets: RedisTarget[], options: {writers?: string[]} = {}): Promise<CanaryPair[]> {
+    // only the writers write (an active-passive group's primary), as the real canary
+    const writers = options.writers ? targets.filter((t) => options.writers!.includes(t.id)) : targets
+    return writers.flatMap((from) =>
       targets.filter((to) => to !== from).map((to): CanaryPair => ({from: from.id, to: to.id, replicated: true, lagMs: 1, reason: null})),
     )
   }

@@ -2,9 +2,9 @@
 // ids = the other members. FLUSHALL/FLUSHDB are blocked on geo-replicated caches; this is the supported way.
 // Same two steps as force-unlink, so a runbook can show the plan, ask in its own way, then execute exactly that plan.
 import {allMembers} from '../../domain/group.js'
-import {evaluateFlush, flushReach} from '../../domain/guards.js'
+import {evaluateFlush, flushPlan, flushReach, verifyFlush} from '../../domain/guarded/flush.js'
 import type {GeoGroup} from '../../domain/model.js'
-import {chooseIssuer, flushPlan, verifyFlush} from '../../domain/plans.js'
+import {chooseIssuer} from '../../domain/plans.js'
 import {findMember, memberOf, subjectGroup} from '../../domain/resolve.js'
 import type {GuardedPorts} from '../ports.js'
 import {observed} from '../probe.js'

@@ -1,10 +1,9 @@
 // Force-link: rejoin a previously unlinked database to its group (2025-07-01 forceLinkToReplicationGroup), sent on
 // the joining database itself. Azure recreates it: all of its data is discarded.
 import {allMembers} from '../../domain/group.js'
-import {evaluateForceLink} from '../../domain/guards.js'
+import {alreadyLinked, evaluateForceLink, forceLinkPlan, verifyForceLink} from '../../domain/guarded/force-link.js'
 import {idKey} from '../../domain/ids.js'
 import type {GeoGroup, Member} from '../../domain/model.js'
-import {alreadyLinked, forceLinkPlan, verifyForceLink} from '../../domain/plans.js'
 import {findMember, rejoinTarget} from '../../domain/resolve.js'
 import type {GuardedPorts} from '../ports.js'
 import {observed} from '../probe.js'

@@ -1,9 +1,9 @@
 // Force-unlink: drop a member that is down from its group, sent on a surviving member. Split in two steps so
 // the incident runbook can show the plan, ask in its own way, then execute exactly that plan.
 import {allMembers} from '../../domain/group.js'
-import {evaluateForceUnlink} from '../../domain/guards.js'
+import {evaluateForceUnlink, forceUnlinkPlan, linkedPeersOf, verifyForceUnlink} from '../../domain/guarded/force-unlink.js'
 import type {GeoGroup, Member} from '../../domain/model.js'
-import {chooseIssuer, forceUnlinkPlan, linkedPeersOf, verifyForceUnlink} from '../../domain/plans.js'
+import {chooseIssuer} from '../../domain/plans.js'
 import type {MemberProbe} from '../../domain/probe.js'
 import {findMember, formerMember, memberOf, subjectGroup} from '../../domain/resolve.js'
 import type {GuardedPorts} from '../ports.js'

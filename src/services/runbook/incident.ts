@@ -197,7 +197,7 @@ class IncidentRun {
     if (rec.candidates.length > 1) {
       const question = plainText(`recommended: ${rec.title}. Force-unlink which member?`)
       const choices = [
-        ...rec.candidates.map((m) => ({value: m as IncidentMember | null, name: plainText(`force-unlink ${m.name} (${m.location ?? 'location unknown'})`)})),
+        ...rec.candidates.map((m) => ({value: m, name: plainText(`force-unlink ${m.name} (${m.location ?? 'location unknown'})`)})),
         {value: null, name: 'none: stop here and redirect clients only'},
       ]
       return this.ask('decision', question, () => prompter.select(question, choices), (m) => (m ? `force-unlink ${m.name}` : 'none'))

@@ -7,8 +7,8 @@ import {FakeArm} from '../../../src/sandbox/testing/fake-arm.js'
 import {FakeDataPlane} from '../../../src/sandbox/testing/fake-data-plane.js'
 import {runCapacity} from '../../../src/services/capacity.js'
 import {runCheck} from '../../../src/services/check.js'
-import type {ProbingPorts} from '../../../src/services/ports.js'
-import {runProbe} from '../../../src/services/probe.js'
+import type {GroupFiles, ProbingPorts} from '../../../src/services/ports.js'
+import {runFileProbe, runProbe} from '../../../src/services/probe.js'
 
 const MB = 1024 * 1024
 const TARGET = {auth: 'keys' as const}
@@ -73,5 +73,60 @@ describe('capacity', () => {
     expect(report.members[1].scaleError).toBe('not asked: ARM cannot read it (region-not-answering)')
     expect(capacityExitCode(report)).toBe(1)
     expect(arm.sent).toEqual([])
+  })
+})
+
+/** A group file held in memory: what the file adapter would hand over, every password "from-env". */
+function memoryFiles(data: unknown): GroupFiles & {asked: string[]} {
+  const asked: string[] = []
+  return {
+    asked,
+    read: async () => data,
+    secret: async (_ref, _file, where) => {
+      asked.push(where)
+      return 'from-env'
+    },
+    caPem: async () => '',
+  }
+}
+
+describe('probe of a group file', () => {
+  const member = (name: string, extra: Record<string, unknown> = {}) => ({name, host: `${name}.example`, port: 6379, tls: true, password: {env: 'PW'}, ...extra})
+  const file = {
+    groups: [
+      {nickname: 'aa', members: [member('a1', {region: 'eastus'}), member('a2')]},
+      {nickname: 'ap', kind: 'active-passive', members: [member('r1', {role: 'replica'}), member('p', {role: 'primary'}), member('r2', {role: 'replica'})]},
+    ],
+  }
+
+  it('dials every member with the credentials the file references, no ARM at all', async () => {
+    const files = memoryFiles(file)
+    const dataPlane = new FakeDataPlane().set('group-file:aa/a2', {state: 'down'})
+    const {probe, kind} = await runFileProbe({files, dataPlane}, {file: 'g.yaml', group: 'aa', samples: 1, timeoutMs: 100, canary: false})
+    expect(kind).toBe('active-active')
+    expect(probe.members.map((m) => [m.id, m.location, m.reachable])).toEqual([
+      ['group-file:aa/a1', 'eastus', true],
+      ['group-file:aa/a2', '', false],
+    ])
+    expect(probeExitCode(probe)).toBe(1)
+    expect(dataPlane.dials.map((d) => [d.endpoint, d.tls, d.withAuth])).toEqual([
+      ['a1.example:6379', true, true],
+      ['a2.example:6379', true, true],
+    ])
+    expect(files.asked).toEqual(['groups.aa.members.a1.password', 'groups.aa.members.a2.password'])
+  })
+
+  it('measures an active-passive group from its primary to each replica only', async () => {
+    const {probe} = await runFileProbe({files: memoryFiles(file), dataPlane: new FakeDataPlane()}, {file: 'g.yaml', group: 'ap', samples: 1, timeoutMs: 100, canary: true})
+    expect(probe.canary!.pairs.map((p) => [p.from, p.to, p.replicated])).toEqual([
+      ['group-file:ap/p', 'group-file:ap/r1', true],
+      ['group-file:ap/p', 'group-file:ap/r2', true],
+    ])
+  })
+
+  it('asks for --group when the file has several groups, before dialling anything', async () => {
+    const dataPlane = new FakeDataPlane()
+    await expect(runFileProbe({files: memoryFiles(file), dataPlane}, {file: 'g.yaml', samples: 1, timeoutMs: 100, canary: false})).rejects.toThrow(/has 2 groups: aa, ap/)
+    expect(dataPlane.dials).toEqual([])
   })
 })

@@ -1,0 +1,2 @@
+package com.azure.identity;
+public class DefaultAzureCredential {}

@@ -1,0 +1,4 @@
+package com.azure.identity;
+public class DefaultAzureCredentialBuilder {
+    public DefaultAzureCredential build() { return null; }
+}

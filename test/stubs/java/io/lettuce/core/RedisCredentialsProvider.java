@@ -1,0 +1,2 @@
+package io.lettuce.core;
+public interface RedisCredentialsProvider {}

@@ -1,0 +1,2 @@
+package io.lettuce.core.failover.health;
+public interface HealthCheckStrategy {}

@@ -1,0 +1,4 @@
+package io.lettuce.core.failover.health;
+public class PingStrategy implements HealthCheckStrategy {
+    public static final HealthCheckStrategySupplier DEFAULT = null;
+}

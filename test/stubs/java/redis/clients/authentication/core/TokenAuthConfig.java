@@ -1,0 +1,2 @@
+package redis.clients.authentication.core;
+public class TokenAuthConfig {}

@@ -1,0 +1,2 @@
+package redis.clients.jedis;
+public interface RedisCredentials {}
