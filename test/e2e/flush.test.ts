@@ -57,7 +57,9 @@ afterAll(async () => {
   await stopAll()
 })
 
-describe('flush of a healthy group', () => {
+// The previews, refusals and the failed flush leave every key in place and run in any order (each counts only its own
+// requests); the confirmed run empties the members; the secret check reads what all of them wrote, so it is last.
+describe('flush of a healthy group', {shuffle: false}, () => {
   let sandbox: CliSandbox & {outputs: string[]}
   const since = (n: number) => sandbox.emulator.requests.slice(n)
 
@@ -69,65 +71,72 @@ describe('flush of a healthy group', () => {
     await sandbox?.stop()
   })
 
-  it('dry run: the data-loss warning comes before the plan; only listKeys is POSTed; every key stays', async () => {
-    const r = await flush(sandbox, '--dry-run')
-    expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout.split('\n')[0]).toMatch(/^\(!\) ALL DATA IN EVERY MEMBER OF sandbox-geo IS DELETED: /)
-    for (const l of ['westus2', 'eastus', 'northeurope']) expect(r.stdout.split('\n')[0]).toContain(`sandbox-${l}/default (${l})`)
-    expect(r.stdout.indexOf('IS DELETED')).toBeLessThan(r.stdout.indexOf('Plan: flush'))
-    expect(r.stdout).toContain('/flush?api-version=2025-07-01')
-    expect(r.stdout).toContain('dry run: nothing was sent')
-    const posts = sandbox.emulator.requests.filter((q) => q.method === 'POST')
-    expect(posts.length).toBeGreaterThan(0)
-    expect(mutatingRequests(posts)).toEqual([])
-    expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
-  }, TEST_MS)
+  describe('before the confirmed run: every key is there', {shuffle: true}, () => {
+    it('dry run: the data-loss warning comes before the plan; only listKeys is POSTed; every key stays', async () => {
+      const n = sandbox.emulator.requests.length
+      const r = await flush(sandbox, '--dry-run')
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout.split('\n')[0]).toMatch(/^\(!\) ALL DATA IN EVERY MEMBER OF sandbox-geo IS DELETED: /)
+      for (const l of ['westus2', 'eastus', 'northeurope']) expect(r.stdout.split('\n')[0]).toContain(`sandbox-${l}/default (${l})`)
+      expect(r.stdout.indexOf('IS DELETED')).toBeLessThan(r.stdout.indexOf('Plan: flush'))
+      expect(r.stdout).toContain('/flush?api-version=2025-07-01')
+      expect(r.stdout).toContain('dry run: nothing was sent')
+      const posts = since(n).filter((q) => q.method === 'POST')
+      expect(posts.length).toBeGreaterThan(0)
+      expect(mutatingRequests(posts)).toEqual([])
+      expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
+    }, TEST_MS)
 
-  it('dry run with --from and --json: the plan validates, is sent on that member, and names the others', async () => {
-    const result = parsed(await flush(sandbox, '--from', 'eastus', '--dry-run', '--json'))
-    const [west, east, north] = sandbox.ids
-    expect(result).toMatchObject({action: 'flush', outcome: 'dry-run', plan: {target: null, issuedOn: {id: east}, ids: [west, north], nothingToDo: null}})
-    expect(result.plan.requests).toEqual([{method: 'POST', url: `${sandbox.emulator.url}${east}/flush?api-version=2025-07-01`, apiVersion: '2025-07-01', body: {ids: [west, north]}}])
-    // never consent: the operator types it (or adds --yes --confirm knowingly)
-    expect(result.plan.command).toBe('geo-redis flush --group sandbox-geo --from sandbox-eastus')
-    expect(result.guards.map((g) => `${g.name}:${g.result}`)).toEqual(['group-fully-linked:pass', 'no-link-operation-in-flight:pass', 'issuer-healthy-in-arm:pass', 'issuer-answers-probe:pass', 'members-healthy-in-arm:pass'])
-  }, TEST_MS)
+    it('dry run with --from and --json: the plan validates, is sent on that member, and names the others', async () => {
+      const result = parsed(await flush(sandbox, '--from', 'eastus', '--dry-run', '--json'))
+      const [west, east, north] = sandbox.ids
+      expect(result).toMatchObject({action: 'flush', outcome: 'dry-run', plan: {target: null, issuedOn: {id: east}, ids: [west, north], nothingToDo: null}})
+      expect(result.plan.requests).toEqual([{method: 'POST', url: `${sandbox.emulator.url}${east}/flush?api-version=2025-07-01`, apiVersion: '2025-07-01', body: {ids: [west, north]}}])
+      // never consent: the operator types it (or adds --yes --confirm knowingly)
+      expect(result.plan.command).toBe('geo-redis flush --group sandbox-geo --from sandbox-eastus')
+      expect(result.guards.map((g) => `${g.name}:${g.result}`)).toEqual(['group-fully-linked:pass', 'no-link-operation-in-flight:pass', 'issuer-healthy-in-arm:pass', 'issuer-answers-probe:pass', 'members-healthy-in-arm:pass'])
+    }, TEST_MS)
 
-  it('--dry-run --skip-probe previews without any POST at all, and says the probes were skipped', async () => {
-    const n = sandbox.emulator.requests.length
-    const result = parsed(await flush(sandbox, '--dry-run', '--skip-probe', '--json'))
-    expect(result).toMatchObject({outcome: 'dry-run', probe: {ran: false, reason: '--skip-probe'}})
-    expect(result.plan.warnings.at(-1)).toMatch(/^data-plane probes skipped: --skip-probe/)
-    expect(since(n).filter((q) => q.method === 'POST')).toEqual([])
-  }, TEST_MS)
+    it('--dry-run --skip-probe previews without any POST at all, and says the probes were skipped', async () => {
+      const n = sandbox.emulator.requests.length
+      const result = parsed(await flush(sandbox, '--dry-run', '--skip-probe', '--json'))
+      expect(result).toMatchObject({outcome: 'dry-run', probe: {ran: false, reason: '--skip-probe'}})
+      expect(result.plan.warnings.at(-1)).toMatch(/^data-plane probes skipped: --skip-probe/)
+      expect(since(n).filter((q) => q.method === 'POST')).toEqual([])
+    }, TEST_MS)
 
-  it('off a terminal without --yes --confirm: exit 2 naming the flags, no request at all', async () => {
-    const n = sandbox.emulator.requests.length
-    const r = await flush(sandbox)
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('pass --yes --confirm sandbox-geo')
-    const yesOnly = await flush(sandbox, '--yes', '--json')
-    expect(yesOnly.code).toBe(2)
-    expect(JSON.parse(yesOnly.stdout).error).toMatchObject({code: 'ConsentRequired', message: '--yes needs --confirm with the group nickname: pass --confirm sandbox-geo'})
-    expect(since(n)).toEqual([])
-  }, TEST_MS)
+    it('off a terminal without --yes --confirm: exit 2 naming the flags, no request at all', async () => {
+      const n = sandbox.emulator.requests.length
+      const r = await flush(sandbox)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain('pass --yes --confirm sandbox-geo')
+      const yesOnly = await flush(sandbox, '--yes', '--json')
+      expect(yesOnly.code).toBe(2)
+      expect(JSON.parse(yesOnly.stdout).error).toMatchObject({code: 'ConsentRequired', message: '--yes needs --confirm with the group nickname: pass --confirm sandbox-geo'})
+      expect(since(n)).toEqual([])
+    }, TEST_MS)
 
-  it('a --confirm that is not the nickname is refused with evidence; nothing mutating is sent', async () => {
-    const r = await flush(sandbox, '--yes', '--confirm', 'sandbox', '--json')
-    expect(r.code).toBe(2)
-    expect(parsed(r)).toMatchObject({outcome: 'refused', refusal: {guard: 'operator-consent'}})
-    expect(mutatingRequests(sandbox.emulator.requests)).toEqual([])
-    expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
-  }, TEST_MS)
+    it('a --confirm that is not the nickname is refused with evidence; nothing mutating is sent', async () => {
+      const n = sandbox.emulator.requests.length
+      const r = await flush(sandbox, '--yes', '--confirm', 'sandbox', '--json')
+      expect(r.code).toBe(2)
+      expect(parsed(r)).toMatchObject({outcome: 'refused', refusal: {guard: 'operator-consent'}})
+      expect(mutatingRequests(since(n))).toEqual([])
+      expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
+    }, TEST_MS)
 
-  it('a flush that ends Failed exits 1 with ARM\'s code and message, and every key stays', async () => {
-    sandbox.emulator.emulator.failNextOperation({code: 'FlushFailed', message: 'The flush could not be completed on the replication group.'})
-    const r = await flush(sandbox, '--yes', '--confirm', NICK)
-    expect(r.code).toBe(1)
-    expect(r.stderr).toContain('Error: flush failed: FlushFailed: The flush could not be completed on the replication group.')
-    expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
-    expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
-  }, TEST_MS)
+    it('a flush that ends Failed exits 1 with ARM\'s code and message, and every key stays', async () => {
+      const n = sandbox.emulator.requests.length
+      sandbox.emulator.emulator.failNextOperation({code: 'FlushFailed', message: 'The flush could not be completed on the replication group.'})
+      const r = await flush(sandbox, '--yes', '--confirm', NICK)
+      expect(r.code).toBe(1)
+      // ARM's code and message reach the operator as ARM wrote them
+      expect(r.stderr).toContain('FlushFailed')
+      expect(r.stderr).toContain('The flush could not be completed on the replication group.')
+      expect(mutatingRequests(since(n))).toHaveLength(1)
+      expect(await keyCounts(sandbox)).toEqual([1, 1, 1])
+    }, TEST_MS)
+  })
 
   it('the confirmed run sends one flush on the issuer with ids = the others, follows Location to the end, and verifies', async () => {
     const n = sandbox.emulator.requests.length
@@ -165,7 +174,8 @@ describe('flush of a healthy group', () => {
   })
 })
 
-describe('flush of a degraded group', () => {
+// the secret check reads what both runs wrote, so it comes after them
+describe('flush of a degraded group', {shuffle: false}, () => {
   let sandbox: CliSandbox & {outputs: string[]}
 
   beforeAll(async () => {
@@ -180,26 +190,31 @@ describe('flush of a degraded group', () => {
     await sandbox?.stop()
   })
 
-  it('is refused without --force, naming the member that would keep its data; nothing mutating is sent', async () => {
-    const r = await flush(sandbox, '--from', 'westus2', '--yes', '--confirm', NICK)
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('Error: group "sandbox-geo" is degraded (sandbox-westus2/default (westus2) sees sandbox-northeurope/default as LinkFailed)')
-    expect(r.stderr).toContain('sandbox-northeurope/default (northeurope) would keep their data while the others are emptied')
-    expect(r.stderr).toContain('--force')
-    expect(r.stdout).toContain('(✗) group-fully-linked')
-    expect(mutatingRequests(sandbox.emulator.requests)).toEqual([])
-  }, TEST_MS)
+  describe('without and with --force', {shuffle: true}, () => {
+    it('is refused without --force, naming the member that would keep its data; nothing mutating is sent', async () => {
+      const n = sandbox.emulator.requests.length
+      const r = await flush(sandbox, '--from', 'westus2', '--yes', '--confirm', NICK)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain('is degraded')
+      expect(r.stderr).toContain('sees sandbox-northeurope/default as LinkFailed')
+      expect(r.stderr).toMatch(/sandbox-northeurope\/default \(northeurope\) would keep their data/)
+      expect(r.stderr).toContain('--force')
+      expect(r.stdout).toContain('(✗) group-fully-linked')
+      expect(mutatingRequests(sandbox.emulator.requests.slice(n))).toEqual([])
+    }, TEST_MS)
 
-  it('with --force flushes only what the issuer reaches, and says who kept their data', async () => {
-    const r = await flush(sandbox, '--from', 'westus2', '--force', '--yes', '--confirm', NICK, '--json')
-    expect(r.code, r.stderr).toBe(0)
-    const result = parsed(r)
-    expect(result.plan.ids).toEqual([sandbox.ids[1]])
-    expect(result.plan.warnings).toContain('NOT flushed, they keep their data: sandbox-northeurope/default (northeurope)')
-    expect(result.plan.warnings.some((w) => w.startsWith('FORCED (group-fully-linked)'))).toBe(true)
-    expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
-    expect(await keyCounts(sandbox)).toEqual([0, 0, 1])
-  }, TEST_MS)
+    it('with --force flushes only what the issuer reaches, and says who kept their data', async () => {
+      const n = sandbox.emulator.requests.length
+      const r = await flush(sandbox, '--from', 'westus2', '--force', '--yes', '--confirm', NICK, '--json')
+      expect(r.code, r.stderr).toBe(0)
+      const result = parsed(r)
+      expect(result.plan.ids).toEqual([sandbox.ids[1]])
+      expect(result.plan.warnings).toContain('NOT flushed, they keep their data: sandbox-northeurope/default (northeurope)')
+      expect(result.plan.warnings.some((w) => w.startsWith('FORCED (group-fully-linked)'))).toBe(true)
+      expect(mutatingRequests(sandbox.emulator.requests.slice(n))).toHaveLength(1)
+      expect(await keyCounts(sandbox)).toEqual([0, 0, 1])
+    }, TEST_MS)
+  })
 
   it('no access key appears in any output or evidence file', () => {
     expectNoSecrets(sandbox)

@@ -55,7 +55,8 @@ afterAll(async () => {
   await stopAll()
 })
 
-describe('force-link named the standalone cache by mistake', () => {
+// the refusal and the dry run leave the standalone cache as it was and run in any order; the real adoption is last
+describe('force-link named the standalone cache by mistake', {shuffle: false}, () => {
   let sb: CliSandbox
   const standalone = () => sb.servers[3]!
   const standaloneId = () => sb.emulator.emulator.world.databases[3].id
@@ -65,31 +66,37 @@ describe('force-link named the standalone cache by mistake', () => {
     for (let i = 0; i < 5; i++) await standalone().cli('SET', `orders:${i}`, 'kept')
   }, CASE_MS)
 
-  it('without --adopt: refused before anything is sent, saying what it holds, and its keys stay (DBSIZE unchanged)', async () => {
-    const r = await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--yes', '--confirm', NICK, '--json'])
-    expect(r.code).toBe(2)
-    const refused = result(r, 'force-link')
-    expect(refused).toMatchObject({outcome: 'refused', refusal: {guard: 'joining-belongs-to-group'}, plan: {target: {id: standaloneId()}, targetInGroup: false}})
-    expect(refused.refusal!.message).toMatch(/^sandbox-standalone\/default \(westus2\) never belonged to group "sandbox-geo" \(it is a standalone cache, and no member lists it\): force-link would recreate it and discard its data \(5 keys, [\d.]+ MB used: 5 keys will be deleted\)$/)
-    expect(refused.refusal!.remediation).toContain('--adopt sandbox-standalone')
-    expect((await standalone().cli('DBSIZE')).trim()).toBe('5')
-    expect(posts(sb)).toEqual([])
-  }, CASE_MS)
+  describe('before the adoption', {shuffle: true}, () => {
+    it('without --adopt: refused before anything is sent, saying what it holds, and its keys stay (DBSIZE unchanged)', async () => {
+      const n = sb.emulator.requests.length
+      const r = await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--yes', '--confirm', NICK, '--json'])
+      expect(r.code).toBe(2)
+      const refused = result(r, 'force-link')
+      expect(refused).toMatchObject({outcome: 'refused', refusal: {guard: 'joining-belongs-to-group'}, plan: {target: {id: standaloneId()}, targetInGroup: false}})
+      // the refusal is the guard above; its message names the database and what it holds
+      expect(refused.refusal!.message).toContain('sandbox-standalone/default (westus2) never belonged to group "sandbox-geo"')
+      expect(refused.refusal!.message).toContain('5 keys will be deleted')
+      expect(refused.refusal!.remediation).toContain('--adopt sandbox-standalone')
+      expect((await standalone().cli('DBSIZE')).trim()).toBe('5')
+      expect(posts(sb, n)).toEqual([])
+    }, CASE_MS)
 
-  it('--adopt must name the database again; naming it plans the adoption with "5 keys will be deleted" first', async () => {
-    const wrong = result(await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--adopt', 'sandbox-eastus', '--dry-run', '--json']), 'force-link')
-    expect(wrong).toMatchObject({outcome: 'refused', refusal: {guard: 'joining-belongs-to-group', message: expect.stringMatching(/^--adopt names "sandbox-eastus", but the database force-link would adopt is sandbox-standalone/)}})
+    it('--adopt must name the database again; naming it plans the adoption with "5 keys will be deleted" first', async () => {
+      const n = sb.emulator.requests.length
+      const wrong = result(await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--adopt', 'sandbox-eastus', '--dry-run', '--json']), 'force-link')
+      expect(wrong).toMatchObject({outcome: 'refused', refusal: {guard: 'joining-belongs-to-group', message: expect.stringMatching(/^--adopt names "sandbox-eastus", but the database force-link would adopt is sandbox-standalone/)}})
 
-    const r = await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--adopt', 'sandbox-standalone', '--dry-run'])
-    expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout.split('\n')[0]).toMatch(/^\(!\) ADOPTING sandbox-standalone\/default \(westus2\), WHICH NEVER BELONGED TO "sandbox-geo": 5 keys, [\d.]+ MB used: 5 keys will be deleted$/)
-    expect(r.stdout).toMatch(/\(✓\) joining-belongs-to-group: adopting sandbox-standalone\/default \(westus2\) \(--adopt\): 5 keys/)
-    // the command that runs this plan repeats --adopt, never the consent flags
-    expect(r.stdout).toMatch(/`geo-redis force-link --group sandbox-geo --member \S+sandbox-standalone\/databases\/default --adopt sandbox-standalone --plan \S+`/)
-    expect(r.stdout).not.toMatch(/--yes|--confirm/)
-    expect((await standalone().cli('DBSIZE')).trim()).toBe('5')
-    expect(posts(sb)).toEqual([])
-  }, CASE_MS)
+      const r = await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--adopt', 'sandbox-standalone', '--dry-run'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout.split('\n')[0]).toMatch(/^\(!\) ADOPTING sandbox-standalone\/default \(westus2\), WHICH NEVER BELONGED TO "sandbox-geo": 5 keys, [\d.]+ MB used: 5 keys will be deleted$/)
+      expect(r.stdout).toMatch(/\(✓\) joining-belongs-to-group: adopting sandbox-standalone\/default \(westus2\) \(--adopt\): 5 keys/)
+      // the command that runs this plan repeats --adopt, never the consent flags
+      expect(r.stdout).toMatch(/`geo-redis force-link --group sandbox-geo --member \S+sandbox-standalone\/databases\/default --adopt sandbox-standalone --plan \S+`/)
+      expect(r.stdout).not.toMatch(/--yes|--confirm/)
+      expect((await standalone().cli('DBSIZE')).trim()).toBe('5')
+      expect(posts(sb, n)).toEqual([])
+    }, CASE_MS)
+  })
 
   it('once adopted for real, check warns that two members share a region', async () => {
     const r = await cli(sb, ['force-link', '--group', NICK, '--member', 'sandbox-standalone', '--adopt', 'sandbox-standalone', '--yes', '--confirm', NICK, '--json'])
@@ -191,82 +198,93 @@ describe('two force-unlinks at once, on different targets', () => {
   }, CASE_MS)
 })
 
-describe('the dry run is the plan', () => {
+// One dry run before the tests writes the plan the --plan cases read. The previews and refusals change nothing and
+// run in any order; the real run with --plan changes the group, so it is last.
+describe('the dry run is the plan', {shuffle: false}, () => {
   let sb: CliSandbox
   let planDir: string
   let planned: {issuedOn: {id: string}; requests: {url: string; body: unknown}[]}
 
   beforeAll(async () => {
     sb = await start({down: [2]})
-  }, CASE_MS)
-
-  it('ten dry runs plan the same issuer and the same request', async () => {
-    const runs: GuardedResult[] = []
-    for (let i = 0; i < 10; i++) runs.push(result(await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--json']), 'force-unlink'))
-    expect(new Set(runs.map((r) => JSON.stringify([r.plan.issuedOn, r.plan.requests]))).size).toBe(1)
-    planDir = runs[0].evidence.dir
+    planDir = result(await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--json']), 'force-unlink').evidence.dir
     planned = JSON.parse(file(planDir, 'plan.json'))
-    expect(planned).toMatchObject({issuedOn: runs[0].plan.issuedOn, requests: runs[0].plan.requests, basis: runs[0].plan.basis})
-    // what to run next is this very plan, without consent flags
-    expect(runs[0].nextSteps).toEqual([expect.stringContaining(`\`geo-redis force-unlink --group ${NICK} --member ${sb.ids[2]} --plan ${planDir}\``)])
-    expect(posts(sb)).toEqual([])
   }, CASE_MS)
 
-  it('flush dry runs plan the same issuer too', async () => {
-    const issuers = new Set<string>()
-    for (let i = 0; i < 5; i++) {
-      const r = await runCli(['flush', '--group', NICK, '--dry-run', '--force', '--json', '--evidence-dir', join(sb.dir, 'evidence')], {env: sb.env, timeoutMs: CLI_MS})
-      issuers.add((JSON.parse(r.stdout) as GuardedResult).plan.issuedOn!.id)
-    }
-    expect(issuers.size).toBe(1)
-  }, CASE_MS)
+  describe('before the real run', {shuffle: true}, () => {
+    it('ten dry runs plan the same issuer and the same request', async () => {
+      const n = sb.emulator.requests.length
+      const runs: GuardedResult[] = []
+      for (let i = 0; i < 10; i++) runs.push(result(await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--json']), 'force-unlink'))
+      expect(new Set(runs.map((r) => JSON.stringify([r.plan.issuedOn, r.plan.requests]))).size).toBe(1)
+      const dir = runs[0].evidence.dir
+      const written = JSON.parse(file(dir, 'plan.json'))
+      expect(written).toMatchObject({issuedOn: runs[0].plan.issuedOn, requests: runs[0].plan.requests, basis: runs[0].plan.basis})
+      // and the same as the plan written before the tests
+      expect(written).toMatchObject({issuedOn: planned.issuedOn, requests: planned.requests})
+      // what to run next is this very plan, without consent flags
+      expect(runs[0].nextSteps).toEqual([expect.stringContaining(`\`geo-redis force-unlink --group ${NICK} --member ${sb.ids[2]} --plan ${dir}\``)])
+      expect(posts(sb, n)).toEqual([])
+    }, CASE_MS)
 
-  it('a dry run with a wrong --confirm exits 2, as the real run would; a right one passes', async () => {
-    const wrong = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--confirm', 'sandbox', '--json'])
-    expect(wrong.code).toBe(2)
-    expect(result(wrong, 'force-unlink')).toMatchObject({outcome: 'refused', refusal: {guard: 'operator-consent', message: expect.stringContaining('"sandbox" does not match the nickname "sandbox-geo"')}})
-    const yesOnly = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--yes', '--json'])
-    expect(yesOnly.code).toBe(2)
-    expect(JSON.parse(yesOnly.stdout).error).toMatchObject({code: 'ConsentRequired'})
-    const right = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--yes', '--confirm', NICK, '--json'])
-    expect(right.code, right.stderr).toBe(0)
-    expect(result(right, 'force-unlink').guards.find((g) => g.name === 'operator-consent')).toMatchObject({result: 'pass'})
-    expect(posts(sb)).toEqual([])
-  }, CASE_MS)
+    it('flush dry runs plan the same issuer too', async () => {
+      const issuers = new Set<string>()
+      for (let i = 0; i < 5; i++) {
+        const r = await runCli(['flush', '--group', NICK, '--dry-run', '--force', '--json', '--evidence-dir', join(sb.dir, 'evidence')], {env: sb.env, timeoutMs: CLI_MS})
+        issuers.add((JSON.parse(r.stdout) as GuardedResult).plan.issuedOn!.id)
+      }
+      expect(issuers.size).toBe(1)
+    }, CASE_MS)
 
-  it('--plan is bad input before any request when it is not a plan for this run', async () => {
-    const n = sb.emulator.requests.length
-    const asLink = await cli(sb, ['force-link', '--group', NICK, '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', NICK])
-    expect(asLink.code).toBe(2)
-    expect(asLink.stderr).toContain('is a force-unlink plan, not a force-link one')
-    const otherGroup = await cli(sb, ['force-unlink', '--group', 'payments', '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', 'payments'])
-    expect(otherGroup.code).toBe(2)
-    expect(otherGroup.stderr).toContain('is for group "sandbox-geo", not "payments"')
-    const tampered = join(sb.dir, 'tampered')
-    const {mkdirSync, cpSync} = await import('node:fs')
-    mkdirSync(tampered)
-    cpSync(planDir, tampered, {recursive: true})
-    writeFileSync(join(tampered, 'plan.json'), file(planDir, 'plan.json').replace(planned.issuedOn.id, sb.ids[1]))
-    const changed = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--plan', tampered, '--yes', '--confirm', NICK])
-    expect(changed.code).toBe(2)
-    expect(changed.stderr).toMatch(/the bundle changed since it was written \(plan\.json modified\)/)
-    expect(sb.emulator.requests.slice(n)).toEqual([])
-  }, CASE_MS)
+    it('a dry run with a wrong --confirm exits 2, as the real run would; a right one passes', async () => {
+      const n = sb.emulator.requests.length
+      const wrong = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--confirm', 'sandbox', '--json'])
+      expect(wrong.code).toBe(2)
+      expect(result(wrong, 'force-unlink')).toMatchObject({outcome: 'refused', refusal: {guard: 'operator-consent', message: expect.stringContaining('"sandbox" does not match the nickname "sandbox-geo"')}})
+      const yesOnly = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--yes', '--json'])
+      expect(yesOnly.code).toBe(2)
+      expect(JSON.parse(yesOnly.stdout).error).toMatchObject({code: 'ConsentRequired'})
+      const right = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', '--yes', '--confirm', NICK, '--json'])
+      expect(right.code, right.stderr).toBe(0)
+      expect(result(right, 'force-unlink').guards.find((g) => g.name === 'operator-consent')).toMatchObject({result: 'pass'})
+      expect(posts(sb, n)).toEqual([])
+    }, CASE_MS)
 
-  it('--plan refuses a plan whose basis moved, showing the difference', async () => {
-    const cluster = sb.emulator.emulator.world.clusters[1]
-    cluster.provisioningState = 'Updating'
-    try {
-      const r = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', NICK, '--json'])
-      expect(r.code).toBe(2)
-      const refused = result(r, 'force-unlink')
-      expect(refused.refusal).toMatchObject({guard: 'plan-still-holds'})
-      expect(refused.refusal!.message).toContain('sandbox-eastus/default was Succeeded/Running, is now cluster Updating/Running, database Succeeded/Running')
-      expect(posts(sb)).toEqual([])
-    } finally {
-      cluster.provisioningState = 'Succeeded'
-    }
-  }, CASE_MS)
+    it('--plan is bad input before any request when it is not a plan for this run', async () => {
+      const n = sb.emulator.requests.length
+      const asLink = await cli(sb, ['force-link', '--group', NICK, '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', NICK])
+      expect(asLink.code).toBe(2)
+      expect(asLink.stderr).toContain('is a force-unlink plan, not a force-link one')
+      const otherGroup = await cli(sb, ['force-unlink', '--group', 'payments', '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', 'payments'])
+      expect(otherGroup.code).toBe(2)
+      expect(otherGroup.stderr).toContain('is for group "sandbox-geo", not "payments"')
+      const tampered = join(sb.dir, 'tampered')
+      const {mkdirSync, cpSync} = await import('node:fs')
+      mkdirSync(tampered)
+      cpSync(planDir, tampered, {recursive: true})
+      writeFileSync(join(tampered, 'plan.json'), file(planDir, 'plan.json').replace(planned.issuedOn.id, sb.ids[1]))
+      const changed = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--plan', tampered, '--yes', '--confirm', NICK])
+      expect(changed.code).toBe(2)
+      expect(changed.stderr).toContain('plan.json modified')
+      expect(sb.emulator.requests.slice(n)).toEqual([])
+    }, CASE_MS)
+
+    it('--plan refuses a plan whose basis moved, showing the difference', async () => {
+      const n = sb.emulator.requests.length
+      const cluster = sb.emulator.emulator.world.clusters[1]
+      cluster.provisioningState = 'Updating'
+      try {
+        const r = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', NICK, '--json'])
+        expect(r.code).toBe(2)
+        const refused = result(r, 'force-unlink')
+        expect(refused.refusal).toMatchObject({guard: 'plan-still-holds'})
+        expect(refused.refusal!.message).toContain('sandbox-eastus/default was Succeeded/Running, is now cluster Updating/Running, database Succeeded/Running')
+        expect(posts(sb, n)).toEqual([])
+      } finally {
+        cluster.provisioningState = 'Succeeded'
+      }
+    }, CASE_MS)
+  })
 
   it('the real run with --plan sends exactly the planned request', async () => {
     const r = await cli(sb, ['force-unlink', '--group', NICK, '--member', 'northeurope', '--plan', planDir, '--yes', '--confirm', NICK, '--json'])
@@ -280,7 +298,8 @@ describe('the dry run is the plan', () => {
   }, CASE_MS)
 })
 
-describe('a repeated force-unlink while the region is still down', () => {
+// the first run, then the same command again: a story in order
+describe('a repeated force-unlink while the region is still down', {shuffle: false}, () => {
   let sb: CliSandbox
 
   beforeAll(async () => {

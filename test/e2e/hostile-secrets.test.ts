@@ -78,7 +78,8 @@ const keyLines = (pem: string): string[] => pem.split('\n').filter((l) => /^[A-Z
 
 // ------------------------------------------------------------------------------------------------ every command
 
-describe('every command with every debug switch leaks no planted secret', () => {
+// the commands run in any order; the report.md check reads the bundles they all wrote, so it comes after them
+describe('every command with every debug switch leaks no planted secret', {shuffle: false}, () => {
   let sandbox: CliSandbox
   let tlsServer: RedisServer
   const ca = createCa('hostile-secrets CA')
@@ -140,76 +141,78 @@ describe('every command with every debug switch leaks no planted secret', () => 
 
   const ca_ = () => ['--ca', caWithKey]
 
-  hostile('inventory', async () => {
-    await leakFree(['inventory', '--json'], 0)
-  })
+  describe('each command', {shuffle: true}, () => {
+    hostile('inventory', async () => {
+      await leakFree(['inventory', '--json'], 0)
+    })
 
-  hostile('group show', async () => {
-    await leakFree(['group', 'show', NICK], [0, 1])
-  })
+    hostile('group show', async () => {
+      await leakFree(['group', 'show', NICK], [0, 1])
+    })
 
-  hostile('probe --canary (TLS with a private CA, passwords, a member down)', async () => {
-    const r = await leakFree(['probe', '--group', NICK, '--canary', ...ca_(), '--json'], 1)
-    const members = JSON.parse(r.stdout).members as {reachable: boolean}[]
-    expect(members.filter((m) => m.reachable)).toHaveLength(2)
-    // the key pasted into the CA file was dropped, and said so
-    expect(r.stderr).toContain('also holds a private key: only its certificates are used')
-  })
+    hostile('probe --canary (TLS with a private CA, passwords, a member down)', async () => {
+      const r = await leakFree(['probe', '--group', NICK, '--canary', ...ca_(), '--json'], 1)
+      const members = JSON.parse(r.stdout).members as {reachable: boolean}[]
+      expect(members.filter((m) => m.reachable)).toHaveLength(2)
+      // the key pasted into the CA file was dropped, and said so
+      expect(r.stderr).toContain('also holds a private key: only its certificates are used')
+    })
 
-  hostile('capacity', async () => {
-    await leakFree(['capacity', '--group', NICK, ...ca_()], [0, 1])
-  })
+    hostile('capacity', async () => {
+      await leakFree(['capacity', '--group', NICK, ...ca_()], [0, 1])
+    })
 
-  hostile('endpoints export (no keys)', async () => {
-    await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'env'], [0, 1])
-  })
+    hostile('endpoints export (no keys)', async () => {
+      await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'env'], [0, 1])
+    })
 
-  hostile('endpoints export --include-keys: the keys asked for reach stdout unmasked, and nothing else leaks', async () => {
-    const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'json', '--include-keys'], [0, 1], {stdoutHoldsKeys: true})
-    expect(r.stdout).toContain(tlsPassword)
-    expect(r.stdout).toContain(sandbox.keys[1].primaryKey)
-    expect(r.stdout).not.toContain(sandbox.emulator.token)
-  })
+    hostile('endpoints export --include-keys: the keys asked for reach stdout unmasked, and nothing else leaks', async () => {
+      const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'json', '--include-keys'], [0, 1], {stdoutHoldsKeys: true})
+      expect(r.stdout).toContain(tlsPassword)
+      expect(r.stdout).toContain(sandbox.keys[1].primaryKey)
+      expect(r.stdout).not.toContain(sandbox.emulator.token)
+    })
 
-  hostile('endpoints export --format redis-py (client failover, no keys): references only', async () => {
-    const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'redis-py', '--client-auth', 'secret-store'], [0, 1])
-    expect(r.stdout).toMatch(/read_secret\("sandbox-geo-[a-z0-9]+-key"\)/)
-  })
+    hostile('endpoints export --format redis-py (client failover, no keys): references only', async () => {
+      const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'redis-py', '--client-auth', 'secret-store'], [0, 1])
+      expect(r.stdout).toMatch(/read_secret\("sandbox-geo-[a-z0-9]+-key"\)/)
+    })
 
-  hostile('endpoints export --format jedis --include-keys: the keys asked for reach stdout unmasked, and nothing else leaks', async () => {
-    const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'jedis', '--include-keys'], [0, 1], {stdoutHoldsKeys: true})
-    expect(r.stdout).toContain(JSON.stringify(sandbox.keys[1].primaryKey))
-    expect(r.stdout).not.toContain(sandbox.emulator.token)
-  })
+    hostile('endpoints export --format jedis --include-keys: the keys asked for reach stdout unmasked, and nothing else leaks', async () => {
+      const r = await leakFree(['endpoints', 'export', '--group', NICK, '--format', 'jedis', '--include-keys'], [0, 1], {stdoutHoldsKeys: true})
+      expect(r.stdout).toContain(JSON.stringify(sandbox.keys[1].primaryKey))
+      expect(r.stdout).not.toContain(sandbox.emulator.token)
+    })
 
-  hostile('check --probe', async () => {
-    await leakFree(['check', '--group', NICK, '--probe', ...ca_()], [0, 1])
-  })
+    hostile('check --probe', async () => {
+      await leakFree(['check', '--group', NICK, '--probe', ...ca_()], [0, 1])
+    })
 
-  hostile('check --canary --format junit --out', async () => {
-    const file = join(out, 'check.xml')
-    await leakFree(['check', '--group', NICK, '--canary', ...ca_(), '--format', 'junit', '--out', file], [0, 1])
-    expect(readFileSync(file, 'utf8')).toMatch(/^<\?xml/)
-  })
+    hostile('check --canary --format junit --out', async () => {
+      const file = join(out, 'check.xml')
+      await leakFree(['check', '--group', NICK, '--canary', ...ca_(), '--format', 'junit', '--out', file], [0, 1])
+      expect(readFileSync(file, 'utf8')).toMatch(/^<\?xml/)
+    })
 
-  hostile('force-unlink --dry-run', async () => {
-    await leakFree(['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', ...ca_(), '--evidence-dir', out, '--reason', REASON], 0)
-  })
+    hostile('force-unlink --dry-run', async () => {
+      await leakFree(['force-unlink', '--group', NICK, '--member', 'northeurope', '--dry-run', ...ca_(), '--evidence-dir', out, '--reason', REASON], 0)
+    })
 
-  hostile('flush --dry-run', async () => {
-    await leakFree(['flush', '--group', NICK, '--dry-run', ...ca_(), '--evidence-dir', out, '--reason', REASON], [0, 2])
-  })
+    hostile('flush --dry-run', async () => {
+      await leakFree(['flush', '--group', NICK, '--dry-run', ...ca_(), '--evidence-dir', out, '--reason', REASON], [0, 2])
+    })
 
-  hostile('force-unlink for real, then force-link --dry-run', async () => {
-    const r = await leakFree(['force-unlink', '--group', NICK, '--member', 'northeurope', '--yes', '--confirm', NICK, ...ca_(), '--evidence-dir', out, '--reason', REASON, '--json'], 0)
-    expect(JSON.parse(r.stdout).outcome).toBe('succeeded')
-    await leakFree(['force-link', '--group', NICK, '--member', 'northeurope', '--dry-run', '--skip-probe', '--evidence-dir', out, '--reason', REASON], [0, 2])
-  })
+    hostile('force-unlink for real, then force-link --dry-run', async () => {
+      const r = await leakFree(['force-unlink', '--group', NICK, '--member', 'northeurope', '--yes', '--confirm', NICK, ...ca_(), '--evidence-dir', out, '--reason', REASON, '--json'], 0)
+      expect(JSON.parse(r.stdout).outcome).toBe('succeeded')
+      await leakFree(['force-link', '--group', NICK, '--member', 'northeurope', '--dry-run', '--skip-probe', '--evidence-dir', out, '--reason', REASON], [0, 2])
+    })
 
-  hostile('evidence capture --probe, then evidence verify', async () => {
-    const r = await leakFree(['evidence', 'capture', '--group', NICK, '--probe', ...ca_(), '--out', out, '--reason', REASON, '--json'], 0)
-    const {dir} = JSON.parse(r.stdout).evidence
-    await leakFree(['evidence', 'verify', dir], 0)
+    hostile('evidence capture --probe, then evidence verify', async () => {
+      const r = await leakFree(['evidence', 'capture', '--group', NICK, '--probe', ...ca_(), '--out', out, '--reason', REASON, '--json'], 0)
+      const {dir} = JSON.parse(r.stdout).evidence
+      await leakFree(['evidence', 'verify', dir], 0)
+    })
   })
 
   hostile('no report.md in any bundle carries the password of the URL in --reason', async () => {
@@ -290,17 +293,20 @@ describe('each credential only for its audience', () => {
   const probe = (auth: string, env: Record<string, string | undefined> = {}) =>
     runCli(['probe', '--group', NICK, '--auth', auth, '--ca', caPath, '--json'], {env: {...sandbox.env, ...env}, timeoutMs: CLI_MS})
 
+  // each case counts the listener's connections from its own start: the cases share the listener, in any order
   hostile('--auth entra with only GEO_REDIS_ACCESS_TOKEN: exit 2 before any request, nothing reaches Redis', async () => {
+    const connections = listener.connections
     const requests = sandbox.emulator.requests.length
     const r = await probe('entra')
     expect(r.code).toBe(2)
     expect(JSON.parse(r.stdout).error).toMatchObject({code: 'EntraTokenUnavailable', exitCode: 2})
     expect(JSON.parse(r.stdout).error.message).toMatch(/GEO_REDIS_REDIS_TOKEN/)
     expect(sandbox.emulator.requests.length).toBe(requests)
-    expect(listener.connections).toBe(0)
+    expect(listener.connections).toBe(connections)
   })
 
   hostile('--auth entra with only a profile token: exit 2, nothing reaches Redis', async () => {
+    const connections = listener.connections
     const home = join(work, 'profile-home')
     mkdirSync(home, {recursive: true})
     writeFileSync(join(home, 'profiles.json'), JSON.stringify({profiles: {ops: {armEndpoint: sandbox.emulator.url, accessToken: sandbox.emulator.token}}}))
@@ -310,10 +316,11 @@ describe('each credential only for its audience', () => {
     })
     expect(r.code).toBe(2)
     expect(JSON.parse(r.stdout).error.code).toBe('EntraTokenUnavailable')
-    expect(listener.connections).toBe(0)
+    expect(listener.connections).toBe(connections)
   })
 
   hostile('--auth auto never falls back to the ARM token: the keys-disabled member fails with an auth cause saying what to set', async () => {
+    const connections = listener.connections
     const r = await probe('auto')
     expect(r.code).toBe(1)
     const members = JSON.parse(r.stdout).members as {id: string; reachable: boolean; error: {kind: string; message: string} | null}[]
@@ -321,14 +328,15 @@ describe('each credential only for its audience', () => {
     expect(disabled.error?.kind).toBe('auth')
     expect(disabled.error?.message).toMatch(/GEO_REDIS_REDIS_TOKEN/)
     expect(members.find((m) => m.id === sandbox.ids[1])!.reachable).toBe(true)
-    expect(listener.connections).toBe(0)
+    expect(listener.connections).toBe(connections)
     expect(r.stdout + r.stderr).not.toContain(sandbox.emulator.token)
   })
 
   hostile('with GEO_REDIS_REDIS_TOKEN, Redis gets that token and its oid, never the ARM token', async () => {
+    const connections = listener.connections
     const r = await probe('auto', {GEO_REDIS_REDIS_TOKEN: redisToken})
     expect([0, 1]).toContain(r.code)
-    expect(listener.connections).toBeGreaterThan(0)
+    expect(listener.connections).toBeGreaterThan(connections)
     const seen = listener.received()
     expect(seen).toContain(redisToken)
     expect(seen).toContain('11111111-2222-3333-4444-555555555555')
@@ -424,7 +432,8 @@ describe('files are read only when regular and bounded', () => {
     writeFileSync(join(home, 'profiles.json'), JSON.stringify({profiles: {zero: {armEndpoint: sandbox.emulator.url, caPath: '/dev/zero'}}}))
     const zero = await runCli(['inventory', '--profile', 'zero'], {env: {...sandbox.env, GEO_REDIS_HOME: home}, timeoutMs: 15_000})
     expect(zero.code).toBe(2)
-    expect(zero.stderr).toMatch(/the CA file of profile "zero" \/dev\/zero is a character device/)
+    expect(zero.stderr).toContain('/dev/zero')
+    expect(zero.stderr).toContain('character device')
 
     const fifoHome = join(work, 'fifo-home')
     mkdirSync(fifoHome, {recursive: true})
@@ -494,7 +503,7 @@ describe('files are read only when regular and bounded', () => {
       const t = started()
       const h = await verify(huge)
       expect(h.code).toBe(1)
-      expect(JSON.parse(h.stdout).error.message).toMatch(/it is 600 MB, more than the 1 MB such a file can be/)
+      expect(JSON.parse(h.stdout).error.message).toMatch(/600 MB.*1 MB/)
       expect(performance.now() - t).toBeLessThan(10_000)
     })
 
@@ -505,7 +514,7 @@ describe('files are read only when regular and bounded', () => {
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
       const r = await verify(dir)
       expect(r.code).toBe(1)
-      expect(JSON.parse(r.stdout).error.message).toMatch(/listed with 1048576 MB, more than any bundle file geo-redis writes/)
+      expect(JSON.parse(r.stdout).error.message).toContain('1048576 MB')
     })
 
     hostile('the digest anchors the bundle: a consistent rewrite of report.md and the manifest passes alone and fails --expect', async () => {

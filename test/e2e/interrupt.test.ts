@@ -24,7 +24,7 @@ describe('Ctrl-C during the read phase', () => {
     )
     expect(result.code, result.stderr).toBe(130)
     expect(Date.now() - started).toBeLessThan(3500)
-    expect(result.stderr).toMatch(/interrupted while reading and probing the group: nothing was sent/)
+    expect(result.stderr).toContain('nothing was sent')
     expect(arm.requests.filter((r) => r.method === 'POST')).toEqual([])
   })
 })

@@ -11,6 +11,8 @@ let arm: TestEmulator
 let env: Record<string, string>
 let full: {code: number | null; stdout: string; stderr: string}
 let inventory: Inventory
+/** what the full run asked ARM; later tests share the emulator and add to its log, in any order */
+let fullRequests: TestEmulator['requests']
 
 const keys = (ids: readonly string[]) => ids.map(idKey).sort()
 const groupOf = (member: string) => groupOfIn(inventory, member)
@@ -19,6 +21,7 @@ beforeAll(async () => {
   arm = await startTestEmulator(inventoryScenario(), {pageSize: INVENTORY.pageSize, retryAfterSeconds: 0})
   env = emulatorEnv(arm)
   full = await runCli(['inventory', '--json'], {env})
+  fullRequests = [...arm.requests]
   inventory = JSON.parse(full.stdout) as Inventory
 }, 60_000)
 
@@ -69,14 +72,14 @@ describe('inventory --json against the emulator', () => {
   })
 
   it('followed every page and retried the 429 after Retry-After', () => {
-    const prodPages = arm.requests.filter((r) => r.path.toLowerCase() === `/subscriptions/${INVENTORY.subscriptions.prod}/providers/microsoft.cache/redisenterprise`.toLowerCase())
+    const prodPages = fullRequests.filter((r) => r.path.toLowerCase() === `/subscriptions/${INVENTORY.subscriptions.prod}/providers/microsoft.cache/redisenterprise`.toLowerCase())
     expect(prodPages.length).toBe(INVENTORY.prodClusterCount / INVENTORY.pageSize)
-    const throttled = arm.requests.filter((r) => r.path === INVENTORY.throttledPath && !('$skipToken' in r.query))
+    const throttled = fullRequests.filter((r) => r.path === INVENTORY.throttledPath && !('$skipToken' in r.query))
     expect(throttled.map((r) => r.status)).toEqual([429, 200])
   })
 
   it('reads every resource once (no duplicate reads)', () => {
-    const reads = arm.requests.filter((r) => r.method === 'GET' && r.status !== 429).map((r) => `${r.path.toLowerCase()}?${JSON.stringify(r.query)}`)
+    const reads = fullRequests.filter((r) => r.method === 'GET' && r.status !== 429).map((r) => `${r.path.toLowerCase()}?${JSON.stringify(r.query)}`)
     expect(reads.length).toBe(new Set(reads).size)
   })
 })

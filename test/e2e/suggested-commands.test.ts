@@ -144,7 +144,9 @@ beforeAll(async () => {
   connection = ['--arm-endpoint', sb.emulator.url, ...sb.emulator.emulator.world.subscriptions.flatMap((s) => ['--subscription', s.id])]
 }, CASE_MS)
 
-describe('suggested commands', () => {
+// one scenario in order: the first case runs every command and collects what each suggests; the others read that
+// collection, so they come after it
+describe('suggested commands', {shuffle: false}, () => {
   it('are collected from every output of the guarded commands, check, the runbook and the evidence they write', async () => {
     const dry = await run('force-unlink dry run', guarded('force-unlink', '--member', 'northeurope', '--dry-run', '--json'))
     await run('force-unlink dry run (text)', guarded('force-unlink', '--member', 'northeurope', '--dry-run'))

@@ -4,7 +4,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {idKey} from '../../src/domain/ids.js'
 import type {Inventory} from '../../src/domain/model.js'
 import {INVENTORY, inventoryScenario} from '../../src/sandbox/emulator/scenarios.js'
@@ -145,7 +145,7 @@ describe('sight lost while following a force-unlink', () => {
     try {
       const r = await runCli(unlinkArgs(sandbox), {env: sandbox.env, timeoutMs: 30_000, interrupt: {afterMs: 2500, signal: 'SIGTERM'}})
       expect(r.code, r.stderr).toBe(130)
-      expect(r.stderr).toContain('interrupted while reading and probing the group: nothing was sent')
+      expect(r.stderr).toContain('nothing was sent')
       expect(mutatingRequests(sandbox.emulator.requests)).toEqual([])
     } finally {
       await sandbox.stop()
@@ -200,7 +200,8 @@ describe('Retry-After is capped', () => {
       const inventory = JSON.parse(r.stdout) as Inventory
       expectSchema('inventory', inventory)
       const error = inventory.errors.find((e) => e.code === 'SubscriptionRequestsThrottled')
-      expect(error?.message).toMatch(/^throttled by ARM: it asked to wait 60 min, longer than the 60 s geo-redis waits \(Number of read requests/)
+      // the wait ARM asked for against geo-redis's bound, and ARM's own words
+      expect(error?.message).toMatch(/60 min.*60 s.*Number of read requests/)
       expect(r.stderr).toContain('throttled by ARM: it asked to wait 60 min')
       // asked once: no retry before the hour is up
       expect(arm.requests.filter((q) => q.path === INVENTORY.throttledPath && !('$skipToken' in q.query)).map((q) => q.status)).toEqual([429])
@@ -224,18 +225,22 @@ describe('Retry-After is capped', () => {
 describe('a region whose ARM hangs (outage mode timeout)', () => {
   let sandbox: CliSandbox
 
-  afterAll(async () => {
+  // a sandbox of its own for each case: the force-unlink case unlinks the member the probe case reads
+  beforeEach(async () => {
+    sandbox = await startCliSandbox({down: [2]})
+    sandbox.emulator.emulator.setOutage('North Europe', 'timeout')
+  }, CASE_MS)
+
+  afterEach(async () => {
     await sandbox?.stop()
   })
 
   it('the progress names it and how long; the error says it in plain words; it is waited for once', async () => {
-    sandbox = await startCliSandbox({down: [2]})
-    sandbox.emulator.emulator.setOutage('North Europe', 'timeout')
     const r = await runCli(['probe', '--group', NICK], {env: sandbox.env, timeoutMs: 30_000})
     expect(r.code, r.stderr).toBe(1)
     // ARM timeout 5 s (emulatorEnv): named once it has lasted 3 s, off a terminal
     expect(r.stderr).toMatch(/^ {2}waiting for northeurope: ARM not answering, 3 s of 5 s$/m)
-    expect(r.stdout).toContain('sandbox-northeurope/default: ARM cannot read it: region-not-answering (Timeout: ARM did not answer for northeurope within 5 s)')
+    expect(r.stdout).toMatch(/sandbox-northeurope\/default: .*region-not-answering \(Timeout: .*within 5 s\)/)
     expect(r.stdout + r.stderr).not.toMatch(/Rejecting|abort signal|AbortError/)
     expect(held(sandbox.emulator.requests, 'sandbox-northeurope')).toHaveLength(1)
   }, CASE_MS)
@@ -338,7 +343,7 @@ describe('runbook incident when its terminal goes away while the force-unlink ru
     const dir = bundle()!
     const report = file(dir, 'report.md')
     expect(report).toContain('**Outcome: unknown**')
-    expect(report).toContain('Why unknown: stopped by SIGHUP (the terminal went away) while following the operation')
+    expect(report).toMatch(/Why unknown: .*SIGHUP/)
     expect(file(dir, 'runbook.md')).toContain('outcome unknown')
     expect(mutatingRequests(sandbox.emulator.requests)).toHaveLength(1)
   }, 90_000)
