@@ -29,7 +29,8 @@ export function replicationOf(view: ReplicatorView | null, member: Pick<MemberRe
 /** Connected again after `since` and, when it has a linked peer, resynced (or failed to) since then. */
 export function settledAfterRestore(view: ReplicatorView | null, member: Pick<MemberRecord, 'id'>, since: number): boolean {
   const seen = view && Date.parse(view.at) >= since ? view.members[idKey(member.id)] : undefined
-  if (!seen?.connected) return false
+  // a view written just after the restore may come from a state read before it: still isolated is not settled
+  if (!seen?.connected || seen.isolated === true) return false
   return seen.peers.length === 0 || (seen.lastResync !== null && Date.parse(seen.lastResync.at) >= since)
 }
 
