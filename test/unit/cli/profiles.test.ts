@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeEach, describe, expect, it} from 'vitest'
 import {hasProfile, profilesProblem, readProfile, readProfiles, writeProfile} from '../../../src/cli/profiles.js'
+import {resolveArmSettings} from '../../../src/cli/settings.js'
 import {UsageError} from '../../../src/domain/errors.js'
 import {schemaValidator} from '../../helpers/schema.js'
 
@@ -105,6 +106,20 @@ describe('profile lookups', () => {
     expect(Object.getPrototypeOf({})).toBe(Object.prototype)
     expect(readProfile('__proto__')).toEqual({armEndpoint: 'https://x.example'})
     expect(Object.keys(readProfiles())).toEqual(['__proto__'])
+  })
+})
+
+describe('a profile\'s hosts map', () => {
+  it('reaches the settings with lower-case names; a profile without one leaves every name to DNS', () => {
+    writeProfile('sandbox', {hosts: {'Sandbox-EastUS.eastus.redis.sandbox.geo-redis.test': '127.4.5.1', 'v6.redis.sandbox.geo-redis.test': '::1'}})
+    writeProfile('prod', {cloud: 'AzureCloud'})
+    expect(resolveArmSettings({profile: 'sandbox', concurrency: 1}, {}).hosts).toEqual(
+      new Map([
+        ['sandbox-eastus.eastus.redis.sandbox.geo-redis.test', '127.4.5.1'],
+        ['v6.redis.sandbox.geo-redis.test', '::1'],
+      ]),
+    )
+    expect(resolveArmSettings({profile: 'prod', concurrency: 1}, {})).not.toHaveProperty('hosts')
   })
 })
 
