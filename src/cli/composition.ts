@@ -51,9 +51,10 @@ async function connectArm(settings: ResolvedArmSettings): Promise<ArmOperations>
   return arm
 }
 
-async function dataPlane(): Promise<DataPlane> {
+/** `hosts`: the profile's host name → address map (none: DNS for every name). */
+async function dataPlane(hosts?: ReadonlyMap<string, string>): Promise<DataPlane> {
   const {RedisDataPlane} = await import('../redis/data-plane.js')
-  return new RedisDataPlane()
+  return new RedisDataPlane(hosts)
 }
 
 /** inventory, group show: ARM, read-only. */
@@ -68,7 +69,7 @@ export async function keyReadingArm(settings: ResolvedArmSettings): Promise<Prob
 
 /** probe, capacity, check, evidence capture: ARM read-only, the keys the probes present, and the data plane. */
 export async function probingPorts(settings: ResolvedArmSettings): Promise<ProbingPorts> {
-  return {arm: await keyReadingArm(settings), dataPlane: await dataPlane()}
+  return {arm: await keyReadingArm(settings), dataPlane: await dataPlane(settings.hosts)}
 }
 
 /**
@@ -90,7 +91,7 @@ export async function fileProbingPorts(): Promise<FileProbingPorts> {
  * (`connection`: the run's ARM flags, for the command a busy lock suggests); the caller releases the locks at the end.
  */
 export async function guardedPorts(settings: ResolvedArmSettings, connection: string[]): Promise<GuardedPorts & {locks: HeldGroupLocks}> {
-  return {arm: await connectArm(settings), dataPlane: await dataPlane(), locks: groupLocks(connection)}
+  return {arm: await connectArm(settings), dataPlane: await dataPlane(settings.hosts), locks: groupLocks(connection)}
 }
 
 /** The incident runbook: a guarded command's ports, and the operator on this terminal (`progress`: the command's own). */
@@ -98,10 +99,10 @@ export async function incidentPorts(settings: ResolvedArmSettings, connection: s
   return {...(await guardedPorts(settings, connection)), prompter: new TerminalPrompter(), display: new TerminalDisplay(progress)}
 }
 
-/** serve and watch: heartbeats and memory samples on the members' Redis. */
-export async function heartbeatPorts(): Promise<Heartbeats> {
+/** serve and watch: heartbeats and memory samples on the members' Redis (`hosts`: the profile's host map). */
+export async function heartbeatPorts(hosts?: ReadonlyMap<string, string>): Promise<Heartbeats> {
   const {RedisHeartbeats} = await import('../redis/heartbeat.js')
-  return new RedisHeartbeats()
+  return new RedisHeartbeats(hosts)
 }
 
 /** serve's HTTP(S) listener, as the command's flags configured it. */

@@ -3,6 +3,7 @@
 // a hand-edited mistake is exit 2 naming the file and the field, never an internal error. Profiles live in an
 // object without a prototype and are looked up as own properties, so `__proto__` or `constructor` name nothing.
 import {existsSync, mkdirSync} from 'node:fs'
+import {isIP} from 'node:net'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {CLOUD_NAMES} from '../domain/clouds.js'
@@ -19,6 +20,11 @@ export interface Profile {
   accessToken?: string
   /** PEM file of a private CA to trust for ARM and Redis TLS */
   caPath?: string
+  /**
+   * host name → IP address, dialled instead of asking DNS (like curl --resolve): the sandbox's members have names
+   * under .test that no DNS knows; TLS still sends and verifies the name
+   */
+  hosts?: Record<string, string>
 }
 
 type Profiles = Record<string, Profile>
@@ -27,13 +33,17 @@ const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/
 /** a profiles file is a few hundred bytes; anything this large is not one */
 const MAX_FILE_BYTES = MiB
 
-const FIELDS: Record<keyof Profile, 'string' | 'strings'> = {
+const FIELDS: Record<keyof Profile, 'string' | 'strings' | 'hosts'> = {
   armEndpoint: 'string',
   cloud: 'string',
   subscriptions: 'strings',
   accessToken: 'string',
   caPath: 'string',
+  hosts: 'hosts',
 }
+
+/** A DNS host name (RFC 1123): dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 
 export function geoRedisHome(): string {
   return process.env.GEO_REDIS_HOME || join(homedir(), '.geo-redis')
@@ -132,12 +142,27 @@ export function profilesProblem(data: unknown): string | null {
       if (type === 'strings' && !(Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== ''))) {
         return `${at}.${field} must be a list of non-empty strings`
       }
+      if (type === 'hosts') {
+        const problem = hostsProblem(value)
+        if (problem) return `${at}.${field}${problem}`
+      }
     }
     if (profile.cloud !== undefined && !CLOUD_NAMES.includes(profile.cloud as never)) {
       return `${at}.cloud must be one of ${CLOUD_NAMES.join(', ')}`
     }
   }
 
+  return null
+}
+
+/** How a `hosts` map breaks the schema (appended to the field's path), or null. */
+function hostsProblem(value: unknown): string | null {
+  if (!isObject(value)) return ' must be an object of host name → IP address'
+  for (const [name, address] of Object.entries(value)) {
+    // an IP needs no entry, and a name that looks like one would never be looked up
+    if (!HOST_NAME.test(name) || isIP(name) !== 0) return `: ${JSON.stringify(name)} is not a host name`
+    if (typeof address !== 'string' || isIP(address) === 0) return `[${JSON.stringify(name)}] must be an IPv4 or IPv6 address`
+  }
   return null
 }
 

@@ -5,10 +5,10 @@ import {Flags} from '@oclif/core'
 import {UsageError} from '../domain/errors.js'
 import {FileReadError, readBoundedFileSync} from '../shared/bounded-read.js'
 import {secrets} from '../shared/redact.js'
-import type {ListenOptions} from '../services/ports.js'
+import type {Heartbeats, ListenOptions} from '../services/ports.js'
 import type {WatchSettings} from '../domain/serve/status.js'
 import type {GroupSource} from '../services/serve/run.js'
-import {groupFiles, keyReadingArm} from './composition.js'
+import {groupFiles, heartbeatPorts, keyReadingArm} from './composition.js'
 import {dataPlaneFlags, dataPlaneTarget, groupFileFlag, parseDeadline} from './flags.js'
 import {armFlags, resolveArmSettings, type ArmFlagValues} from './settings.js'
 
@@ -109,20 +109,21 @@ export function listenOptionsOf(flags: {listen: string; 'tls-cert'?: string; 'tl
 }
 
 /**
- * The groups to watch: from the group file (no ARM at all; --ca trusted besides each member's own CA), else from ARM
- * with the usual flags. Bad input is a usage error before any connection.
+ * The groups to watch and the heartbeats on their Redis: from the group file (no ARM at all; --ca trusted besides
+ * each member's own CA), else from ARM with the usual flags (the profile's host map dialled instead of DNS). Bad
+ * input is a usage error before any connection.
  */
-export async function groupSourceOf(
+export async function watchSourceOf(
   flags: ArmFlagValues & {group?: string[]; 'resource-group'?: string; member?: string; 'group-file'?: string; auth: string; ca?: string},
-): Promise<GroupSource> {
+): Promise<{source: GroupSource; heartbeats: Heartbeats}> {
   const nicknames = flags.group ?? []
   if (flags['group-file']) {
     const {caPem} = dataPlaneTarget(flags, {})
-    return {files: await groupFiles(), selection: {path: flags['group-file'], nicknames, ...(caPem ? {caPem} : {})}}
+    return {source: {files: await groupFiles(), selection: {path: flags['group-file'], nicknames, ...(caPem ? {caPem} : {})}}, heartbeats: await heartbeatPorts()}
   }
 
   const settings = resolveArmSettings(flags)
   const targets = dataPlaneTarget(flags, settings)
   const selection = {subscriptions: settings.subscriptions, nicknames, selection: {resourceGroup: flags['resource-group'], member: flags.member}}
-  return {arm: await keyReadingArm(settings), selection, targets}
+  return {source: {arm: await keyReadingArm(settings), selection, targets}, heartbeats: await heartbeatPorts(settings.hosts)}
 }

@@ -39,6 +39,8 @@ export interface ResolvedArmSettings {
   /** a ready Microsoft Entra token for Redis (GEO_REDIS_REDIS_TOKEN); the ARM token is never used for Redis */
   redisToken?: string
   caPem?: string
+  /** the profile's host name → address map (lower-case names), dialled instead of DNS; absent: DNS for every name */
+  hosts?: ReadonlyMap<string, string>
   /** empty: list every subscription the identity can see */
   subscriptions: string[]
   concurrency: number
@@ -99,6 +101,7 @@ export function resolveArmSettings(flags: ArmFlagValues, env = process.env): Res
     accessToken: env.GEO_REDIS_ACCESS_TOKEN || profile.accessToken,
     redisToken: env.GEO_REDIS_REDIS_TOKEN || undefined,
     caPem,
+    ...(profile.hosts ? {hosts: new Map(Object.entries(profile.hosts).map(([name, address]) => [name.toLowerCase(), address]))} : {}),
     subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))],
     concurrency: flags.concurrency,
     requestTimeoutMs: waitFromEnv(env, 'GEO_REDIS_ARM_TIMEOUT_MS', 30_000),

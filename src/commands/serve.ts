@@ -1,6 +1,6 @@
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {heartbeatPorts, serveListener} from '../cli/composition.js'
-import {groupSourceOf, listenOptionsOf, serveFlags, watchSettingsOf} from '../cli/serve-flags.js'
+import {serveListener} from '../cli/composition.js'
+import {listenOptionsOf, serveFlags, watchSettingsOf, watchSourceOf} from '../cli/serve-flags.js'
 import {serveExitCode} from '../domain/outcome.js'
 import {runServe} from '../services/serve/run.js'
 
@@ -22,11 +22,11 @@ HTTPS with --tls-cert and --tls-key; plain HTTP only on a loopback address. One 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Serve)
     const listen = listenOptionsOf(flags)
-    const source = await groupSourceOf(flags)
+    const {source, heartbeats} = await watchSourceOf(flags)
     const signal = this.abortSignal
     const result = await runServe(await serveListener(listen), {
       source,
-      heartbeats: await heartbeatPorts(),
+      heartbeats,
       settings: watchSettingsOf(flags),
       signal,
       log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),

@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {heartbeatPorts} from '../cli/composition.js'
 import {redraw} from '../cli/progress.js'
 import {parseDeadline} from '../cli/flags.js'
-import {groupSourceOf, watchFlags, watchSettingsOf} from '../cli/serve-flags.js'
+import {watchFlags, watchSettingsOf, watchSourceOf} from '../cli/serve-flags.js'
 import {watchExitCode} from '../domain/outcome.js'
 import {renderWatchLines, renderWatchTable} from '../output/watch.js'
 import {runWatch} from '../services/serve/run.js'
@@ -30,12 +29,12 @@ Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parse(Watch)
-    const source = await groupSourceOf(flags)
+    const {source, heartbeats} = await watchSourceOf(flags)
     const tty = Boolean(process.stdout.isTTY) && !this.jsonEnabled()
     let drawn = 0
     const result = await runWatch({
       source,
-      heartbeats: await heartbeatPorts(),
+      heartbeats,
       settings: watchSettingsOf(flags),
       signal: this.abortSignal,
       // state changes would break the table redrawn in place; the table shows them

@@ -41,7 +41,7 @@ export async function renderUp(result: UpResult): Promise<string> {
     lines.push(
       await table(
         ['DATABASE', 'ROLE', 'REGION', 'ENDPOINT', 'TLS', 'PID'],
-        result.members.map((m) => [m.name, m.role === 'standalone' ? 'standalone' : 'member', m.region, `${m.host}:${m.port}`, tlsLabel(m), m.pid ?? '-']),
+        result.members.map((m) => [m.name, m.role === 'standalone' ? 'standalone' : 'member', m.region, endpointOf(m), tlsLabel(m), m.pid ?? '-']),
       ),
     )
   }
@@ -49,6 +49,11 @@ export async function renderUp(result: UpResult): Promise<string> {
   lines.push('Try next:')
   for (const command of result.next) lines.push(`  ${command}`)
   return lines.join('\n')
+}
+
+/** Its host name and port as ARM reports them, and the address behind the name (the profile's map). */
+function endpointOf(m: MemberSummary): string {
+  return m.hostName === m.host ? `${m.host}:${m.port}` : `${m.hostName}:${m.port} (${m.host})`
 }
 
 export async function renderStatus(result: StatusResult): Promise<string> {
@@ -73,7 +78,7 @@ export async function renderStatus(result: StatusResult): Promise<string> {
           ? colour(`PING failed: ${m.error ?? ''}`)
           : theme.dim('-')
     const processText = m.outage ? `${m.process} (outage: ${m.outage})` : m.process
-    rows.push([`${m.name} (${m.region})`, m.pid, colour(processText === 'running' ? 'running' : processText), `${m.host}:${m.port} ${tlsLabel(m)}`, health])
+    rows.push([`${m.name} (${m.region})`, m.pid, colour(processText === 'running' ? 'running' : processText), `${endpointOf(m)} ${tlsLabel(m)}`, health])
   }
   lines.push(await table(['PROCESS', 'PID', 'STATE', 'ENDPOINT', 'HEALTH'], rows))
   if (result.problems.length > 0) {

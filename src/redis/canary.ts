@@ -6,7 +6,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {CanaryPair} from '../domain/probe.js'
 import type {RedisTarget} from '../services/ports.js'
 import {classifyError} from './classify.js'
-import {Deadline, elapsedMs, openConnection, TimeoutError, type Connection} from './connect.js'
+import {Deadline, elapsedMs, openConnection, TimeoutError, type Connection, type ConnectOptions} from './connect.js'
 
 export const CANARY_PREFIX = 'geo-redis:canary:'
 // long enough to outlive the run, short enough that a key left behind by a failed cleanup goes away on its own
@@ -14,7 +14,7 @@ const CANARY_TTL_MS = 60_000
 // cleanup is best effort and must not hold the command up
 const CLEANUP_BUDGET_MS = 1000
 
-export interface CanaryOptions {
+export interface CanaryOptions extends Pick<ConnectOptions, 'hosts'> {
   /** budget for connecting, for each write, and for each pair to see the write */
   timeoutMs?: number
   /** pause between reads of one pair */
@@ -49,7 +49,7 @@ const notReplicated = (reason: string): Outcome => ({replicated: false, lagMs: n
 async function awaitReplica(
   reader: Connection,
   written: Extract<Written, {ackedAt: bigint}>,
-  options: Required<Omit<CanaryOptions, 'writers'>>,
+  options: Required<Omit<CanaryOptions, 'writers' | 'hosts'>>,
 ): Promise<Outcome> {
   const deadline = new Deadline(Math.max(0, options.timeoutMs - elapsedMs(written.ackedAt)))
   const notSeen = notReplicated(`not seen within ${options.timeoutMs} ms`)
@@ -80,12 +80,12 @@ async function cleanUp(connections: Connection[], keys: string[]): Promise<void>
 
 /** N×(N−1) ordered pairs, in target order; never throws. */
 export async function runCanary(targets: RedisTarget[], options: CanaryOptions = {}): Promise<{pairs: CanaryPair[]}> {
-  const settings: Required<Omit<CanaryOptions, 'writers'>> = {timeoutMs: options.timeoutMs ?? 2000, pollMs: options.pollMs ?? 5}
+  const settings: Required<Omit<CanaryOptions, 'writers' | 'hosts'>> = {timeoutMs: options.timeoutMs ?? 2000, pollMs: options.pollMs ?? 5}
   const writes = (target: RedisTarget) => !options.writers || options.writers.includes(target.id)
   const run = randomBytes(6).toString('hex')
   const keys = targets.map((_, i) => `${CANARY_PREFIX}${run}:${i}`)
 
-  const opened = await Promise.allSettled(targets.map((target) => openConnection(target, {timeoutMs: settings.timeoutMs})))
+  const opened = await Promise.allSettled(targets.map((target) => openConnection(target, {timeoutMs: settings.timeoutMs, hosts: options.hosts})))
   const members = opened.map((o, i): {connection: Connection} | {failure: string} =>
     o.status === 'fulfilled' ? {connection: o.value} : {failure: `${targets[i].id} unreachable (${describe(o.reason)})`},
   )

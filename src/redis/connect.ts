@@ -2,7 +2,7 @@
 // so each can be timed on its own, then hand the connected socket to ioredis, which only speaks RESP over it.
 // There is deliberately no way to skip certificate or host-name verification.
 import {once} from 'node:events'
-import {connect as tcpConnect, isIP, type Socket} from 'node:net'
+import {connect as tcpConnect, isIP, type LookupFunction, type Socket} from 'node:net'
 import {connect as tlsConnect} from 'node:tls'
 import type {Redis} from 'ioredis'
 import type {RedisTarget} from '../services/ports.js'
@@ -22,6 +22,24 @@ export interface Connection {
 export type {RedisTarget}
 
 const COMMAND_TIMEOUT_MARGIN_MS = 100
+
+export interface ConnectOptions {
+  timeoutMs: number
+  /**
+   * host name (lower case) → the address to dial instead of asking DNS, like curl --resolve (a profile's `hosts`:
+   * the sandbox's names under .test); TLS still sends and verifies the name
+   */
+  hosts?: ReadonlyMap<string, string>
+}
+
+/** A socket lookup that answers `address` for the one name it is used for, as dns.lookup would (one or all). */
+function fixedLookup(address: string): LookupFunction {
+  const family = isIP(address)
+  return (_hostname, options, callback) => {
+    if (options.all) callback(null, [{address, family}])
+    else callback(null, address, family)
+  }
+}
 
 export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT'
@@ -73,9 +91,10 @@ export class Deadline {
 // (e.g. from a socket already given up on) from crashing the process as an unhandled event.
 function ignore(): void {}
 
-async function openSocket(target: RedisTarget, deadline: Deadline): Promise<Omit<Connection, 'client'> & {socket: Socket}> {
+async function openSocket(target: RedisTarget, deadline: Deadline, hosts: ConnectOptions['hosts']): Promise<Omit<Connection, 'client'> & {socket: Socket}> {
   let started = process.hrtime.bigint()
-  const tcp = tcpConnect({host: target.host, port: target.port})
+  const address = hosts?.get(target.host.toLowerCase())
+  const tcp = tcpConnect({host: target.host, port: target.port, ...(address === undefined ? {} : {lookup: fixedLookup(address)})})
   tcp.on('error', ignore)
   // DNS is not part of the TCP handshake: restart the clock once the name is resolved
   tcp.once('lookup', () => {
@@ -112,12 +131,12 @@ async function openSocket(target: RedisTarget, deadline: Deadline): Promise<Omit
  * Connects, verifies TLS and authenticates within `timeoutMs` in total, even against a frozen server.
  * Without auth no command is sent: the caller's first command is the first proof that Redis answers.
  */
-export async function openConnection(target: RedisTarget, options: {timeoutMs: number}): Promise<Connection> {
+export async function openConnection(target: RedisTarget, options: ConnectOptions): Promise<Connection> {
   const deadline = new Deadline(options.timeoutMs)
   // every password and token sent to Redis passes here: registered before any debug output can show it
   secrets.add(target.auth?.password)
   const {Redis, AbstractConnector} = await import('ioredis')
-  const {socket, connectMs, tlsMs} = await openSocket(target, deadline)
+  const {socket, connectMs, tlsMs} = await openSocket(target, deadline, options.hosts)
 
   // hands ioredis the socket we opened, so it never dials on its own
   class OpenedSocket extends AbstractConnector {

@@ -5,11 +5,14 @@ import {runCanary} from './canary.js'
 import {probeMembers} from './probe.js'
 
 export class RedisDataPlane implements DataPlane {
+  /** `hosts`: the profile's host name → address map, dialled instead of DNS (none: DNS for every name) */
+  constructor(private readonly hosts?: ReadonlyMap<string, string>) {}
+
   probe(targets: RedisTarget[], options: DialOptions): Promise<Dialled[]> {
-    return probeMembers(targets, options)
+    return probeMembers(targets, {...options, hosts: this.hosts})
   }
 
   async canary(targets: RedisTarget[], options: {timeoutMs: number; writers?: string[]}): Promise<CanaryPair[]> {
-    return (await runCanary(targets, options)).pairs
+    return (await runCanary(targets, {...options, hosts: this.hosts})).pairs
   }
 }

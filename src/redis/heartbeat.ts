@@ -64,6 +64,7 @@ class RedisMemberSession implements MemberSession {
     private readonly target: RedisTarget,
     private readonly timeoutMs: number,
     private readonly keyPrefix: string,
+    private readonly hosts: ReadonlyMap<string, string> | undefined,
   ) {}
 
   tags(): string[] {
@@ -90,7 +91,7 @@ class RedisMemberSession implements MemberSession {
 
   /** The whole database as one shard, or its OSS-cluster shards (CLUSTER SLOTS refused: not a cluster). */
   private async discover(): Promise<Shard[]> {
-    const main: Shard = {target: this.target, ranges: [], tag: '', connection: openConnection(this.target, {timeoutMs: this.timeoutMs})}
+    const main: Shard = {target: this.target, ranges: [], tag: '', connection: this.connect(this.target)}
     const {client} = await main.connection!
     let reply: unknown
     try {
@@ -105,10 +106,14 @@ class RedisMemberSession implements MemberSession {
     if (shards.length === 0) return [main]
     for (const shard of shards) {
       const same = shard.target.port === this.target.port && shard.target.host === this.target.host
-      shard.connection = same ? main.connection : openConnection(shard.target, {timeoutMs: this.timeoutMs})
+      shard.connection = same ? main.connection : this.connect(shard.target)
     }
     if (!shards.some((s) => s.connection === main.connection)) void main.connection!.then((c) => c.client.disconnect())
     return shards
+  }
+
+  private connect(target: RedisTarget): Promise<Connection> {
+    return openConnection(target, {timeoutMs: this.timeoutMs, hosts: this.hosts})
   }
 
   private keyOf(tag: string, writer: string): string {
@@ -125,7 +130,7 @@ class RedisMemberSession implements MemberSession {
 
   /** PING, this shard's heartbeat, the peers' it holds, INFO memory: one round trip. */
   private async exchange(shard: Shard, request: RoundRequest): Promise<{shard: Shard; keys: {writer: string; key: string}[]; replies: [Error | null, unknown][]}> {
-    shard.connection ??= openConnection(shard.target, {timeoutMs: this.timeoutMs})
+    shard.connection ??= this.connect(shard.target)
     const client: Client = (await shard.connection).client
     const pipeline = client.pipeline().ping()
     const {heartbeat} = request
@@ -180,11 +185,16 @@ class RedisMemberSession implements MemberSession {
 }
 
 export class RedisHeartbeats implements Heartbeats {
+  /** `hosts`: the profile's host name → address map, dialled and reported instead of DNS (none: DNS for every name) */
+  constructor(private readonly hosts?: ReadonlyMap<string, string>) {}
+
   open(target: RedisTarget, options: {timeoutMs: number; keyPrefix: string}): MemberSession {
-    return new RedisMemberSession(target, options.timeoutMs, options.keyPrefix)
+    return new RedisMemberSession(target, options.timeoutMs, options.keyPrefix, this.hosts)
   }
 
   async addresses(host: string, timeoutMs: number): Promise<string[]> {
+    const address = this.hosts?.get(host.toLowerCase())
+    if (address !== undefined) return [address]
     try {
       const found = await new Deadline(timeoutMs).race(lookup(host, {all: true}), `DNS lookup of ${host}`)
       return [...new Set(found.map((a) => a.address))]

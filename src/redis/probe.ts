@@ -2,7 +2,7 @@
 import {hostPort, type Dialled, type LatencySummary, type MemoryInfo, type ServerInfo} from '../domain/probe.js'
 import type {DialOptions, RedisTarget} from '../services/ports.js'
 import {classifyError, serverAnswered} from './classify.js'
-import {Deadline, elapsedMs, openConnection, type Connection} from './connect.js'
+import {Deadline, elapsedMs, openConnection, type Connection, type ConnectOptions} from './connect.js'
 
 /** `key:value` lines of INFO output; section headers and blank lines skipped, values may contain ':'. */
 function infoFields(text: string): Map<string, string> {
@@ -51,7 +51,10 @@ export function summarizeLatency(samples: number[]): LatencySummary {
 }
 
 /** Never throws: a failure anywhere makes the member unreachable, with the reason classified. */
-export async function probeMember(target: RedisTarget, options: DialOptions = {}): Promise<Dialled> {
+/** A probe's options, and the profile's host map for the connection. */
+type ProbeOptions = DialOptions & Pick<ConnectOptions, 'hosts'>
+
+export async function probeMember(target: RedisTarget, options: ProbeOptions = {}): Promise<Dialled> {
   const {samples = 20, timeoutMs = 2000} = options
   const endpoint = hostPort(target)
   // one budget per reply: a single slow answer is what tells a frozen server from a far one
@@ -79,7 +82,7 @@ export async function probeMember(target: RedisTarget, options: DialOptions = {}
   }
   let connection: Connection | undefined
   try {
-    connection = await watched('connection', () => openConnection(target, {timeoutMs}))
+    connection = await watched('connection', () => openConnection(target, {timeoutMs, hosts: options.hosts}))
     const {client} = connection
     const rounds: number[] = []
     const pingPhase = new Deadline(timeoutMs)
@@ -109,6 +112,6 @@ export async function probeMember(target: RedisTarget, options: DialOptions = {}
 }
 
 /** All members in parallel, each within its own budget; never throws. */
-export function probeMembers(targets: RedisTarget[], options: DialOptions = {}): Promise<Dialled[]> {
+export function probeMembers(targets: RedisTarget[], options: ProbeOptions = {}): Promise<Dialled[]> {
   return Promise.all(targets.map((target) => probeMember(target, options)))
 }

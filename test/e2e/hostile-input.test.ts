@@ -172,6 +172,8 @@ describe('hostile input', {shuffle: false}, () => {
         ['a profile field of the wrong type', {args: ['inventory', '--profile', 'emu'], profiles: '{"profiles": {"emu": {"subscriptions": "x"}}}', error: /profiles\["emu"\]\.subscriptions must be a list/}],
         ['a profile field nobody knows', {args: ['probe', '--profile', 'emu'], profiles: '{"profiles": {"emu": {"armEndPoint": "https://x"}}}', error: /armEndPoint is not a known field/}],
         ['a profile with an unknown cloud', {args: ['capacity', '--profile', 'emu'], profiles: '{"profiles": {"emu": {"cloud": "Mars"}}}', error: /cloud must be one of/}],
+        ['a profile host mapped to a name', {args: ['probe', '--profile', 'emu'], profiles: '{"profiles": {"emu": {"hosts": {"m1.eastus.redis.sandbox.geo-redis.test": "localhost"}}}}', error: /hosts\["m1\.eastus\.redis\.sandbox\.geo-redis\.test"\] must be an IPv4 or IPv6 address/}],
+        ['a profile hosts map keyed by an address', {args: ['serve', '--profile', 'emu'], profiles: '{"profiles": {"emu": {"hosts": {"127.0.0.1": "127.0.0.2"}}}}', error: /hosts: "127\.0\.0\.1" is not a host name/}],
         ['a profile whose CA file is gone', {args: ['inventory', '--profile', 'emu'], profiles: '{"profiles": {"emu": {"armEndpoint": "https://127.0.0.1:9", "caPath": "/nonexistent/ca.pem"}}}', error: /CA file of profile "emu" .* does not exist/}],
         ['profile set --ca-path missing', {args: ['profile', 'set', 'p', '--ca-path', '/nonexistent/ca.pem'], error: /--ca-path .* does not exist/}],
         ['profile set --ca-path not a certificate', {args: ['profile', 'set', 'p', '--ca-path', notPem], error: /holds no PEM certificate/}],

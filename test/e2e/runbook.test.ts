@@ -26,6 +26,8 @@ interface SandboxMember {
   location: string
   role: string
   host: string
+  /** its cluster's hostName as ARM reports it (the sandbox profile maps it to host) */
+  hostName: string
   port: number
 }
 
@@ -132,7 +134,7 @@ describe('runbook incident, North Europe down in the sandbox', {shuffle: false},
     expect(screen).toMatch(/sandbox-northeurope\/default +│ northeurope +│ unreadable \(region-not-answering: ServiceUnavailable\) +│ refused/)
     expect(screen).toMatch(/\(✗\) sandbox-northeurope\/default \(northeurope\) is failing: .*ServiceUnavailable/)
     expect(screen).toContain('(✓) recommendation: redirect clients only')
-    for (const m of members.filter((x) => x !== down)) expect(screen).toContain(`GEO_REDIS_${m.location.replace(/\s/g, '').toUpperCase()}_HOST=${m.host}`)
+    for (const m of members.filter((x) => x !== down)) expect(screen).toContain(`GEO_REDIS_${m.location.replace(/\s/g, '').toUpperCase()}_HOST=${m.hostName}`)
     expect(screen).not.toContain('GEO_REDIS_NORTHEUROPE')
     s.type('n')
     s.press('Enter')

@@ -2,6 +2,7 @@
 // redis-servers, replicator) under a temporary GEO_REDIS_HOME, other commands use them through the profile, and
 // `sandbox down` leaves no process and no bound port behind. Never touches the system's Redis.
 import {spawnSync} from 'node:child_process'
+import {X509Certificate} from 'node:crypto'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs'
 import https from 'node:https'
 import {createServer} from 'node:net'
@@ -18,7 +19,7 @@ const LAG_MS = 200
 interface State {
   emulator: {url: string; port: number; process: {pid: number} | null}
   replicator: {pid: number} | null
-  members: {id: string; cluster: string; location: string; role: string; host: string; port: number; process: {pid: number} | null}[]
+  members: {id: string; cluster: string; location: string; role: string; host: string; hostName: string; port: number; process: {pid: number} | null}[]
   token: string
 }
 
@@ -185,7 +186,7 @@ afterAll(async () => {
 describe('sandbox: up, use, drill, down', {shuffle: false}, () => {
   const home = newHome()
   let state: State
-  let up: {members: {name: string; role: string; region: string; port: number; pid: number | null}[]; next: string[]; caPath: string}
+  let up: {members: {name: string; role: string; region: string; host: string; hostName: string; port: number; pid: number | null}[]; next: string[]; caPath: string}
 
   beforeAll(async () => {
     const r = await cli(home, ['sandbox', 'up', '--json'])
@@ -209,6 +210,22 @@ describe('sandbox: up, use, drill, down', {shuffle: false}, () => {
     const claims = JSON.parse(Buffer.from(profile.accessToken.split('.')[1], 'base64url').toString('utf8'))
     expect(claims).toMatchObject({upn: 'sandbox-operator@geo-redis.local', appid: expect.any(String), oid: expect.stringMatching(/^[0-9a-f-]{36}$/)})
   })
+
+  it('gives each member a host name of its own under .test, which the profile maps to its address and the certificate names', async () => {
+    const names = state.members.map((m) => m.hostName)
+    expect(names).toEqual(state.members.map((m) => `${m.cluster}.${m.location.replace(/\s/g, '').toLowerCase()}.redis.sandbox.geo-redis.test`))
+    expect(up.members.map((m) => [m.hostName, m.host])).toEqual(state.members.map((m) => [m.hostName, m.host]))
+    const profile = JSON.parse(readFileSync(join(home, 'profiles.json'), 'utf8')).profiles.sandbox
+    expect(profile.hosts).toEqual(Object.fromEntries(state.members.map((m) => [m.hostName, m.host])))
+    // the names, and the addresses as before
+    const sans = new X509Certificate(readFileSync(join(home, 'sandbox', 'tls', 'server.pem'))).subjectAltName!.split(', ')
+    for (const m of state.members) expect(sans).toEqual(expect.arrayContaining([`DNS:${m.hostName}`, `IP Address:${m.host}`]))
+    // ARM reports the names, and geo-redis reaches them through the profile's map (TLS verified against the name)
+    const r = await cli(home, ['probe', '--profile', 'sandbox', '--group', 'sandbox-geo', '--samples', '1', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const probe = json<{members: {endpoint: string; reachable: boolean}[]}>(r)
+    expect(probe.members.map((m) => [m.endpoint, m.reachable]).sort()).toEqual(state.members.slice(0, 3).map((m) => [`${m.hostName}:10000`, true]).sort())
+  }, STEP_MS)
 
   it('status right after up shows every group member replicating', async () => {
     const r = await cli(home, ['sandbox', 'status', '--json'])

@@ -39,7 +39,10 @@ interface Member {
   id: string
   cluster: string
   location: string
+  /** its loopback address */
   host: string
+  /** its cluster's hostName as ARM reports it, <cluster>.<region>.redis.sandbox.geo-redis.test */
+  hostName: string
   port: number
   process: {pid: number} | null
 }
@@ -167,6 +170,14 @@ describe('serve against the sandbox', {shuffle: false}, () => {
     const unknown = await get('/v1/bdbs/7/availability')
     expect(unknown.status).toBe(404)
     expect(JSON.parse(unknown.body)).toMatchObject({error_code: 'db_not_found'})
+    // each member's endpoint: its host name (dialled through the profile's map) and the address behind it, so a client
+    // that matches by either finds its own member and no other
+    const bdbs = JSON.parse((await get('/v1/bdbs')).body) as Bdb[]
+    for (const m of state.members.filter((x) => x.cluster !== 'sandbox-standalone')) {
+      const byName = bdbs.filter((b) => b.endpoints.some((e) => e.dns_name === m.hostName))
+      expect(byName.map((b) => b.endpoints)).toEqual([[{dns_name: m.hostName, addr: [m.host], port: m.port}]])
+      expect(bdbs.filter((b) => b.endpoints.some((e) => e.addr.includes(m.host)))).toEqual(byName)
+    }
     const doc = await statusDoc()
     expectSchema('serve-status', doc)
     // the secret never shows in serve's log, in clear or as the header carries it

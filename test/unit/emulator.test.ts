@@ -481,6 +481,13 @@ describe('scenarios', () => {
     expect(world.subscriptions.map((s) => s.id)).toEqual(SANDBOX.subscriptions)
     expect(world.clusters.map((c) => c.hostName)).toEqual(['127.9.9.1', '127.9.9.2', '127.9.9.3', '127.9.9.4'])
     expect(sandboxWorld().clusters.map((c) => c.hostName)).toEqual(['127.0.0.11', '127.0.0.12', '127.0.0.13', '127.0.0.14'])
+    // sandbox up: names of their own in Azure's shape, under .test, never resolvable publicly
+    expect(sandboxWorld({members: 3, endpoints, hostNames: true}).clusters.map((c) => c.hostName)).toEqual([
+      'sandbox-westus2.westus2.redis.sandbox.geo-redis.test',
+      'sandbox-eastus.eastus.redis.sandbox.geo-redis.test',
+      'sandbox-northeurope.northeurope.redis.sandbox.geo-redis.test',
+      'sandbox-standalone.westus2.redis.sandbox.geo-redis.test',
+    ])
     expect(world.clusters.map((c) => c.location)).toEqual(['West US 2', 'East US', 'North Europe', 'West US 2'])
     expect(world.databases.map((d) => d.properties.port)).toEqual([10000, 10000, 10000, 10000])
     expect(world.databases.map((d) => d.keys)).toEqual(keys)

@@ -36,6 +36,23 @@ afterAll(async () => {
 })
 
 describe('heartbeats', () => {
+  it("serve's addresses: a name in the hosts map is its address, without DNS; others go to DNS", async () => {
+    const mapped = new RedisHeartbeats(new Map([['sandbox-eastus.eastus.redis.sandbox.geo-redis.test', '127.4.5.6']]))
+    expect(await mapped.addresses('Sandbox-EastUS.eastus.redis.sandbox.geo-redis.test', 1000)).toEqual(['127.4.5.6'])
+    expect(await mapped.addresses('localhost', 2000)).not.toHaveLength(0)
+    expect(await heartbeats.addresses('sandbox-eastus.eastus.redis.sandbox.geo-redis.test', 2000)).toEqual([])
+  })
+
+  it('dials a name in the hosts map at its address', async () => {
+    const name = 'plain.eastus.redis.sandbox.geo-redis.test'
+    const session = new RedisHeartbeats(new Map([[name, plain.host]])).open({...target(plain), host: name}, {timeoutMs: 2000, keyPrefix: PREFIX})
+    try {
+      expect(await session.round({heartbeat: null, peers: [], memory: false})).toMatchObject({answered: true, error: null})
+    } finally {
+      session.close()
+    }
+  })
+
   it('on a plain database: one key, written and read back', async () => {
     const a = heartbeats.open(target(plain), {timeoutMs: 2000, keyPrefix: PREFIX})
     const b = heartbeats.open(target(plain), {timeoutMs: 2000, keyPrefix: PREFIX})

@@ -82,6 +82,21 @@ describe('probeMember against real redis-server', () => {
     expect(byName).toMatchObject({reachable: true, error: null})
   })
 
+  it('a name in the hosts map is dialled at its address without DNS; SNI and the certificate check use the name', async () => {
+    const name = 'sandbox-eastus.eastus.redis.sandbox.geo-redis.test'
+    const s = await tlsServer([name])
+    const hosts = new Map([[name, s.host]])
+    // mixed case: host names compare case-insensitively
+    const byName = await probeMember(target(s, {host: name.toUpperCase(), tls: true, ca: ca.cert}), {hosts})
+    expect(byName).toMatchObject({reachable: true, error: null, endpoint: `${name.toUpperCase()}:${s.port}`})
+    // without the map the name goes to DNS, where .test never resolves
+    expect(await probeMember(target(s, {host: name, tls: true, ca: ca.cert}))).toMatchObject({reachable: false, error: {kind: 'dns'}})
+    // the map changes where the name is dialled, never what the certificate must name
+    const other = await tlsServer(['cache1.westus.example'])
+    const wrong = await probeMember(target(other, {host: name, tls: true, ca: ca.cert}), {hosts: new Map([[name, other.host]]), samples: 1})
+    expect(wrong.error).toMatchObject({kind: 'tls', message: expect.stringMatching(/altnames/)})
+  })
+
   it('TLS fails with kind tls when the certificate is for another host name', async () => {
     const s = await tlsServer(['cache1.westus.example'])
     const probe = await probeMember(target(s, {tls: true, ca: ca.cert}))

@@ -14,7 +14,7 @@ const rate = Flags.custom<number>({
 
 export default class SandboxUp extends BaseCommand {
   static override summary = 'start a local group in the background: ARM emulator, redis-servers, replicator'
-  static override description = `Starts, detached from this command, an HTTPS ARM emulator holding two simulated subscriptions, a group of --members databases in different regions and one standalone cache; one redis-server per database (access key, TLS from a generated CA unless --plaintext); and a replicator that copies writes between members after --lag-ms (a simulation for drills, not CRDT semantics). Saves the profile "sandbox" (endpoint, token, CA). State and logs live in $GEO_REDIS_HOME/sandbox. Exit 0 started, 2 bad input (or a sandbox already runs, or redis-server is missing), 1 start-up failed (everything started is stopped again).`
+  static override description = `Starts, detached from this command, an HTTPS ARM emulator holding two simulated subscriptions, a group of --members databases in different regions and one standalone cache; one redis-server per database (access key, TLS from a generated CA unless --plaintext); and a replicator that copies writes between members after --lag-ms (a simulation for drills, not CRDT semantics). Saves the profile "sandbox" (endpoint, token, CA, and each member's host name → its loopback address). State and logs live in $GEO_REDIS_HOME/sandbox. Exit 0 started, 2 bad input (or a sandbox already runs, or redis-server is missing), 1 start-up failed (everything started is stopped again).`
 
   static override examples = [
     '<%= config.bin %> sandbox up',

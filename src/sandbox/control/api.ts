@@ -40,7 +40,10 @@ export interface MemberSummary {
   role: 'member' | 'standalone'
   region: string
   location: string
+  /** the loopback address its redis-server listens on */
   host: string
+  /** its cluster's hostName as ARM reports it, which the sandbox profile maps to `host` */
+  hostName: string
   port: number
   tls: boolean
   /** null with --no-redis or while stopped by an outage drill */
@@ -68,6 +71,8 @@ export interface SandboxProfile {
   armEndpoint: string
   accessToken: string
   caPath: string
+  /** each member's host name → its loopback address, so geo-redis dials the names without /etc/hosts */
+  hosts?: Record<string, string>
 }
 
 interface ProcessStatus {
@@ -167,6 +172,7 @@ export function memberSummary(m: MemberRecord): MemberSummary {
     region: m.location,
     location: normaliseLocation(m.location),
     host: m.host,
+    hostName: m.hostName ?? m.host,
     port: m.port,
     tls: m.tls,
     pid: m.process?.pid ?? null,

@@ -39,6 +39,7 @@ export function groupMembers(world: World, paths: Pick<SandboxPaths, 'dir'>, mem
       location: cluster.location,
       role: i < members ? 'member' : 'standalone',
       host: endpoints[i].host,
+      hostName: cluster.hostName,
       port: endpoints[i].port,
       tls,
       dir,

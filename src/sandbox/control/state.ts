@@ -31,8 +31,10 @@ export interface MemberRecord {
   /** display name, e.g. "North Europe" */
   location: string
   role: 'member' | 'standalone'
-  /** its own loopback address: its cluster's hostName in the emulator's world */
+  /** its own loopback address, where its redis-server listens */
   host: string
+  /** its cluster's hostName in the emulator's world, which the sandbox profile maps to `host` (absent: `host` itself, as before) */
+  hostName?: string
   port: number
   tls: boolean
   /** the redis-server's working directory (config, log, pid file) */

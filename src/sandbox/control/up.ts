@@ -100,8 +100,14 @@ async function start(options: UpOptions, redisServer: string | null, paths: Sand
   }
   return {
     result: upResult(state, paths, options, Math.round(performance.now() - begun)),
-    profile: {armEndpoint: state.emulator.url!, accessToken: state.token, caPath: paths.ca},
+    profile: {armEndpoint: state.emulator.url!, accessToken: state.token, caPath: paths.ca, ...hostsOf(state)},
   }
+}
+
+/** The members' host names → their addresses, for the profile (none for a fleet, which has no members). */
+function hostsOf(state: SandboxState): Pick<SandboxProfile, 'hosts'> {
+  const named = state.members.filter((m) => m.hostName && m.hostName !== m.host)
+  return named.length === 0 ? {} : {hosts: Object.fromEntries(named.map((m) => [m.hostName!, m.host]))}
 }
 
 function newState(options: UpOptions): SandboxState {
@@ -125,15 +131,24 @@ function newState(options: UpOptions): SandboxState {
 /** Certificates, the world and its members, the emulator, the replicator: each step checks for an interrupt. */
 async function startAll(state: SandboxState, paths: SandboxPaths, options: UpOptions, redisServer: string | null, save: () => void): Promise<void> {
   const progress = options.onProgress ?? (() => {})
-  // each member on a loopback address of its own at port 10000, known before the certificate that names them
+  // each member on a loopback address of its own at port 10000, and a host name of its own: both known before the
+  // certificate that names them
   const endpoints: Endpoint[] = []
   for (let i = 0; !options.fleet && i < options.members + 1; i++) endpoints.push(await freeMemberEndpoint())
-  progress('creating the sandbox certificate authority')
-  const caPem = await makeCertificates(paths, ['localhost', '127.0.0.1', '::1', ...endpoints.map((e) => e.host)], options.signal)
-
+  const keys = endpoints.map(() => ({primaryKey: randomKey(), secondaryKey: randomKey()}))
   const world: World = options.fleet
     ? syntheticFleet({clusters: options.fleet.clusters, subscriptions: options.fleet.subscriptions, seed: 1})
-    : await groupWorld(state, paths, options, endpoints, caPem, redisServer, save)
+    : sandboxWorld({members: options.members, nickname: options.nickname, endpoints, hostNames: true, plaintext: options.plaintext, keys})
+  if (!options.fleet) state.members = groupMembers(world, paths, options.members, endpoints, !options.plaintext)
+  save()
+  progress('creating the sandbox certificate authority')
+  const names = state.members.flatMap((m) => (m.hostName ? [m.hostName] : []))
+  const caPem = await makeCertificates(paths, ['localhost', '127.0.0.1', '::1', ...endpoints.map((e) => e.host), ...names], options.signal)
+  if (redisServer && state.kind === 'group') {
+    progress(`starting ${endpoints.length} redis-servers`)
+    await startMembers(state, paths, keys, caPem, redisServer, save, options.onProgress)
+    checkInterrupted(options.signal)
+  }
   writeFileAtomicSync(paths.world, JSON.stringify(world, null, 2))
 
   progress('starting the ARM emulator')
@@ -146,28 +161,6 @@ async function startAll(state: SandboxState, paths: SandboxPaths, options: UpOpt
     const pid = await startReplicatorProcess(state, paths, options.signal, save)
     progress(`(✓) replicator, pid ${pid}, lag ${options.lagMs} ms`)
   }
-}
-
-/** The group's world (fresh access keys), its members recorded, and their redis-servers started. */
-async function groupWorld(
-  state: SandboxState,
-  paths: SandboxPaths,
-  options: UpOptions,
-  endpoints: Endpoint[],
-  caPem: string,
-  redisServer: string | null,
-  save: () => void,
-): Promise<World> {
-  const keys = endpoints.map(() => ({primaryKey: randomKey(), secondaryKey: randomKey()}))
-  const world = sandboxWorld({members: options.members, nickname: options.nickname, endpoints, plaintext: options.plaintext, keys})
-  state.members = groupMembers(world, paths, options.members, endpoints, !options.plaintext)
-  save()
-  if (redisServer) {
-    options.onProgress?.(`starting ${endpoints.length} redis-servers`)
-    await startMembers(state, paths, keys, caPem, redisServer, save, options.onProgress)
-    checkInterrupted(options.signal)
-  }
-  return world
 }
 
 function randomKey(): string {

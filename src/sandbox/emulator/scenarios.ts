@@ -192,6 +192,8 @@ export const SANDBOX = {
   resourceGroup: 'rg-sandbox',
   regions: ['West US 2', 'East US', 'North Europe', 'West Europe', 'Southeast Asia'],
   standaloneCluster: 'sandbox-standalone',
+  /** the members' host names end in it, as Azure's in redis.azure.net: under .test (RFC 2606), which never resolves publicly */
+  domain: 'redis.sandbox.geo-redis.test',
 } as const
 
 export interface SandboxWorldOptions {
@@ -204,6 +206,11 @@ export interface SandboxWorldOptions {
    * port. Default: an address of its own that nothing binds, 127.0.0.11, 127.0.0.12, …, at Azure's port 10000
    */
   endpoints?: {host: string; port: number}[]
+  /**
+   * each cluster's hostName a name of its own, <cluster>.<region>.redis.sandbox.geo-redis.test (Azure's shape),
+   * which the sandbox profile maps to its endpoint's address; default: the endpoint's address itself
+   */
+  hostNames?: boolean
   plaintext?: boolean
   /** access keys per member, then the standalone cache's; random when absent */
   keys?: WorldDatabase['keys'][]
@@ -212,7 +219,8 @@ export interface SandboxWorldOptions {
 
 /**
  * A group of `members` databases named sandbox-<region>, alternating over two subscriptions, each cluster on a
- * loopback address of its own (its hostName) at port 10000, as in Azure, plus one standalone cache.
+ * loopback address of its own (its hostName, or behind it with `hostNames`) at port 10000, as in Azure, plus one
+ * standalone cache.
  */
 export function sandboxWorld(options: SandboxWorldOptions = {}): World {
   const {members = 3, nickname = 'sandbox-geo', regions = SANDBOX.regions, endpoints = [], plaintext = false, keys = []} = options
@@ -229,7 +237,7 @@ export function sandboxWorld(options: SandboxWorldOptions = {}): World {
       name,
       location,
       sku: options.sku ?? 'Balanced_B5',
-      hostName: endpoint(i).host,
+      hostName: options.hostNames ? `${name}.${normaliseLocation(location)}.${SANDBOX.domain}` : endpoint(i).host,
     })
 
   const clusters = regions.slice(0, members).map((r, i) => at(i, i, `sandbox-${normaliseLocation(r)}`, r))

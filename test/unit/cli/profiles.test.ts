@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeEach, describe, expect, it} from 'vitest'
 import {hasProfile, profilesProblem, readProfile, readProfiles, writeProfile} from '../../../src/cli/profiles.js'
+import {resolveArmSettings} from '../../../src/cli/settings.js'
 import {UsageError} from '../../../src/domain/errors.js'
 import {schemaValidator} from '../../helpers/schema.js'
 
@@ -37,6 +38,14 @@ const SAMPLES: [string, unknown, RegExp | null][] = [
   ['an unknown cloud', {profiles: {a: {cloud: 'Mars'}}}, /cloud must be one of/],
   ['a misspelt field', {profiles: {a: {armEndPoint: 'https://x'}}}, /armEndPoint is not a known field/],
   ['a name with a space', {profiles: {'a b': {}}}, /the name must be/],
+  ['a hosts map', {profiles: {a: {hosts: {'sandbox-eastus.eastus.redis.sandbox.geo-redis.test': '127.4.5.1', 'V6.Example.test': '::1'}}}}, null],
+  ['a hosts list', {profiles: {a: {hosts: ['127.0.0.1']}}}, /hosts must be an object of host name → IP address/],
+  ['a host name with a space', {profiles: {a: {hosts: {'a b.test': '127.0.0.1'}}}}, /hosts: "a b\.test" is not a host name/],
+  ['a host name ending in a hyphen', {profiles: {a: {hosts: {'a-.test': '127.0.0.1'}}}}, /is not a host name/],
+  ['an IP address as a host name', {profiles: {a: {hosts: {'127.0.0.1': '127.0.0.2'}}}}, /"127\.0\.0\.1" is not a host name/],
+  ['a name as a host address', {profiles: {a: {hosts: {'a.test': 'localhost'}}}}, /hosts\["a\.test"\] must be an IPv4 or IPv6 address/],
+  ['an IPv4 address out of range', {profiles: {a: {hosts: {'a.test': '127.0.0.256'}}}}, /must be an IPv4 or IPv6 address/],
+  ['a number as a host address', {profiles: {a: {hosts: {'a.test': 1}}}}, /must be an IPv4 or IPv6 address/],
   ['an own __proto__ field in a profile', JSON.parse('{"profiles": {"a": {"__proto__": {"x": 1}}}}'), /__proto__ is not a known field/],
 ]
 
@@ -97,6 +106,20 @@ describe('profile lookups', () => {
     expect(Object.getPrototypeOf({})).toBe(Object.prototype)
     expect(readProfile('__proto__')).toEqual({armEndpoint: 'https://x.example'})
     expect(Object.keys(readProfiles())).toEqual(['__proto__'])
+  })
+})
+
+describe('a profile\'s hosts map', () => {
+  it('reaches the settings with lower-case names; a profile without one leaves every name to DNS', () => {
+    writeProfile('sandbox', {hosts: {'Sandbox-EastUS.eastus.redis.sandbox.geo-redis.test': '127.4.5.1', 'v6.redis.sandbox.geo-redis.test': '::1'}})
+    writeProfile('prod', {cloud: 'AzureCloud'})
+    expect(resolveArmSettings({profile: 'sandbox', concurrency: 1}, {}).hosts).toEqual(
+      new Map([
+        ['sandbox-eastus.eastus.redis.sandbox.geo-redis.test', '127.4.5.1'],
+        ['v6.redis.sandbox.geo-redis.test', '::1'],
+      ]),
+    )
+    expect(resolveArmSettings({profile: 'prod', concurrency: 1}, {})).not.toHaveProperty('hosts')
   })
 })
 
