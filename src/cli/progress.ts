@@ -83,15 +83,28 @@ export function reporterOf(progress: Progress): ProgressReporter {
 }
 
 /**
- * A frame redrawn in place on a terminal (watch): back over the `previous` lines, cleared to the end of the screen,
- * then `text`. The cursor movement is the CLI's own, so it passes the output guard as a prompt's does; `text` holds
- * nothing but rendered cells (colours allowed). Returns the lines drawn, for the next frame.
+ * Frames redrawn in place on a terminal (watch), as top does: on the terminal's alternate screen, each frame from its
+ * top-left corner, so a resize, a wrapped line or tmux's scroll-on-clear cannot shift them; `end` leaves it and prints
+ * the last frame on the normal screen, where it stays. The cursor movement is the CLI's own, so it passes the output
+ * guard as a prompt's does; a frame holds nothing but rendered cells (colours allowed). Frames are drawn in order.
  */
-export async function redraw(previous: number, text: string): Promise<number> {
-  const frame = `${text}\n`
-  await duringPrompt(async () => {
-    // cursor up (CUU, which every terminal knows), then erase below
-    process.stdout.write(`${previous ? `\u001B[${previous}A\u001B[J` : ''}${frame}`)
-  })
-  return text.split('\n').length
+export function screenFrames(): {draw: (text: Promise<string>) => void; end: () => Promise<void>} {
+  let last: string | null = null
+  let drawing = Promise.resolve()
+  const write = (bytes: string) => duringPrompt(async () => void process.stdout.write(bytes))
+  return {
+    draw(text) {
+      drawing = drawing.then(async () => {
+        const lines = (await text).split('\n')
+        // home (CUP), each line erased to its end (EL), then whatever a longer frame left below (ED)
+        const frame = `${last === null ? '\u001B[?1049h' : ''}\u001B[H${lines.map((line) => `${line}\u001B[K`).join('\n')}\n\u001B[J`
+        last = lines.join('\n')
+        await write(frame)
+      })
+    },
+    async end() {
+      await drawing
+      if (last !== null) await write(`\u001B[?1049l${last}\n`)
+    },
+  }
 }

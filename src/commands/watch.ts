@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
-import {redraw} from '../cli/progress.js'
+import {screenFrames} from '../cli/progress.js'
 import {parseDeadline} from '../cli/flags.js'
 import {watchFlags, watchSettingsOf, watchSourceOf} from '../cli/serve-flags.js'
 import {watchExitCode} from '../domain/outcome.js'
@@ -31,7 +31,8 @@ Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
     const {flags} = await this.parse(Watch)
     const {source, heartbeats} = await watchSourceOf(flags)
     const tty = Boolean(process.stdout.isTTY) && !this.jsonEnabled()
-    let drawn = 0
+    const screen = screenFrames()
+    // the terminal leaves the alternate screen whatever ends the watch, an error included
     const result = await runWatch({
       source,
       heartbeats,
@@ -45,9 +46,9 @@ Runs until Ctrl-C (exit 130), or for --count refreshes or --duration (exit 0).`
       onFrame: (doc) => {
         if (this.jsonEnabled()) return void process.stdout.write(`${JSON.stringify(doc)}\n`)
         if (!tty) return void process.stdout.write(`${renderWatchLines(doc)}\n`)
-        void renderWatchTable(doc).then(async (text) => (drawn = await redraw(drawn, text)))
+        screen.draw(renderWatchTable(doc))
       },
-    })
+    }).finally(() => screen.end())
     return {data: result, exitCode: watchExitCode(result.stoppedBy), streamed: true}
   }
 }

@@ -21,8 +21,9 @@ export function plainText(text: string, options: {keepLines?: boolean} = {}): st
 
 // what the CLI itself writes: colours (SGR) and the spinner's erase-line
 const OURS = /^(?:\x1b\[[0-9;]*m|\x1b\[[0-2]?K)$/
-// a prompt also moves the cursor within its lines, hides and shows it, and clears below it (never the whole screen)
-const PROMPT = /^(?:\x1b\[[0-9]*[A-G]|\x1b\[0?J|\x1b\[\?25[hl])$/
+// a prompt also moves the cursor within its lines, hides and shows it, and clears below it (never the whole screen);
+// watch draws its frames from the top-left corner of the alternate screen, which it enters and leaves
+const PROMPT = /^(?:\x1b\[[0-9]*[A-G]|\x1b\[0?J|\x1b\[H|\x1b\[\?(?:25|1049)[hl])$/
 const TERMINAL = new RegExp(`${SEQUENCE.source}|\\r|${CONTROL.source}`, 'g')
 
 /**

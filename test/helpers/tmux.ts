@@ -64,11 +64,6 @@ export class TmuxSession {
     return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-E', '-', '-t', this.name])
   }
 
-  /** The screen as it shows now, without the history (tmux keeps a cleared screen there: scroll-on-clear). */
-  visible(): string {
-    return this.tmux(['capture-pane', '-p', '-J', '-t', this.name])
-  }
-
   /** Types text literally (no key names), without Enter. */
   type(text: string): void {
     this.tmux(['send-keys', '-t', this.name, '-l', text])

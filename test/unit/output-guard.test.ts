@@ -186,5 +186,8 @@ describe('terminalSafe', () => {
     expect(terminalSafe('\x1b[3A\x1b[?25l')).toBe('')
     expect(terminalSafe('\x1b[3A\x1b[?25l\r', {prompt: true})).toBe('\x1b[3A\x1b[?25l\r')
     expect(terminalSafe('\x1b]0;t\x07\x1b[2J', {prompt: true})).toBe('')
+    // watch's frames: the alternate screen and the cursor home, only as the CLI's own (never from a value)
+    expect(terminalSafe('\x1b[?1049h\x1b[Hframe\x1b[K\n\x1b[J\x1b[?1049l', {prompt: true})).toBe('\x1b[?1049h\x1b[Hframe\x1b[K\n\x1b[J\x1b[?1049l')
+    expect(terminalSafe('\x1b[?1049h\x1b[H\x1b[2;5H')).toBe('')
   })
 })
