@@ -112,7 +112,11 @@ async function openSocket(target: RedisTarget, deadline: Deadline): Promise<Omit
  * Connects, verifies TLS and authenticates within `timeoutMs` in total, even against a frozen server.
  * Without auth no command is sent: the caller's first command is the first proof that Redis answers.
  */
-export async function openConnection(target: RedisTarget, options: {timeoutMs: number}): Promise<Connection> {
+export async function openConnection(
+  target: RedisTarget,
+  /** `raced`: the caller races every command against a Deadline and drops the connection when one runs out */
+  options: {timeoutMs: number; raced?: boolean},
+): Promise<Connection> {
   const deadline = new Deadline(options.timeoutMs)
   // every password and token sent to Redis passes here: registered before any debug output can show it
   secrets.add(target.auth?.password)
@@ -146,8 +150,8 @@ export async function openConnection(target: RedisTarget, options: {timeoutMs: n
     retryStrategy: () => null,
     enableOfflineQueue: false,
     // a backstop for commands not raced against a Deadline; a little later, so that a Deadline's error,
-    // which names the step and endpoint, is the one reported
-    commandTimeout: options.timeoutMs + COMMAND_TIMEOUT_MARGIN_MS,
+    // which names the step and endpoint, is the one reported. A timer per command: none when every one is raced
+    ...(options.raced ? {} : {commandTimeout: options.timeoutMs + COMMAND_TIMEOUT_MARGIN_MS}),
     // AUTH is sent explicitly below so its error is its own; the ready check (INFO) would go before it
     enableReadyCheck: false,
     // CLIENT SETINFO would go before AUTH too, and cost a round trip
