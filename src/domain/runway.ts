@@ -28,6 +28,16 @@ const MIN_SAMPLES = 4
 const MIN_SPAN_MS = 2000
 /** pairs grow with the square of the samples: a window is thinned to this many, evenly, before fitting */
 const MAX_FIT_SAMPLES = 60
+/** used memory is sampled at least this often (the newest figure stays fresh) and at most (it costs an INFO each) */
+const SAMPLE_EVERY_MS = {min: 1000, max: 5000}
+
+/**
+ * How often to sample used memory for a window: the fit thins a window to MAX_FIT_SAMPLES, so sampling more often
+ * adds nothing to it (a 5 min window: every 5 s; a window of a minute or less: every second).
+ */
+export function sampleEveryMs(windowMs = RUNWAY_WINDOW_MS): number {
+  return Math.min(SAMPLE_EVERY_MS.max, Math.max(SAMPLE_EVERY_MS.min, windowMs / MAX_FIT_SAMPLES))
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)

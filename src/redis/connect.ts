@@ -30,6 +30,8 @@ export interface ConnectOptions {
    * the sandbox's names under .test); TLS still sends and verifies the name
    */
   hosts?: ReadonlyMap<string, string>
+  /** the caller races every command against a Deadline and drops the connection when one runs out */
+  raced?: boolean
 }
 
 /** A socket lookup that answers `address` for the one name it is used for, as dns.lookup would (one or all). */
@@ -165,8 +167,8 @@ export async function openConnection(target: RedisTarget, options: ConnectOption
     retryStrategy: () => null,
     enableOfflineQueue: false,
     // a backstop for commands not raced against a Deadline; a little later, so that a Deadline's error,
-    // which names the step and endpoint, is the one reported
-    commandTimeout: options.timeoutMs + COMMAND_TIMEOUT_MARGIN_MS,
+    // which names the step and endpoint, is the one reported. A timer per command: none when every one is raced
+    ...(options.raced ? {} : {commandTimeout: options.timeoutMs + COMMAND_TIMEOUT_MARGIN_MS}),
     // AUTH is sent explicitly below so its error is its own; the ready check (INFO) would go before it
     enableReadyCheck: false,
     // CLIENT SETINFO would go before AUTH too, and cost a round trip

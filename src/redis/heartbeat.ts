@@ -17,6 +17,15 @@ const TTL_MS = 60_000
 
 type Client = Connection['client']
 
+/** One command's reply, as a pipeline gives it: [error, null] or [null, value]. */
+type Reply = [Error | null, unknown]
+
+const settled = (reply: Promise<unknown>): Promise<Reply> =>
+  reply.then(
+    (value): Reply => [null, value],
+    (error: Error): Reply => [error, null],
+  )
+
 /** One shard's primary (or the whole database when it is not an OSS cluster). */
 interface Shard {
   target: RedisTarget
@@ -29,10 +38,11 @@ interface Shard {
 
 /** "<writer> <stamp>" → the stamp, when the value is this writer's. */
 function stampOf(value: unknown, writer: string): number | null {
-  if (typeof value !== 'string') return null
-  const [who, stamp] = value.split(' ')
-  const n = Number(stamp)
-  return who === writer && Number.isFinite(n) ? n : null
+  // split(' ') by hand: this runs for every peer of every member 4 times a second
+  if (typeof value !== 'string' || !value.startsWith(writer) || value.charCodeAt(writer.length) !== 32) return null
+  const end = value.indexOf(' ', writer.length + 1)
+  const n = Number(value.slice(writer.length + 1, end < 0 ? undefined : end))
+  return Number.isFinite(n) ? n : null
 }
 
 /** The shards of CLUSTER SLOTS' reply, by primary: [first, last, [ip, port, …], …replicas]. */
@@ -59,6 +69,8 @@ function shardsOf(reply: unknown, main: RedisTarget): Shard[] {
 class RedisMemberSession implements MemberSession {
   /** null: not known yet (no connection yet) */
   private shards: Shard[] | null = null
+  /** the shards' tags, as tags() hands them out every round */
+  private shardTags: string[] = []
 
   constructor(
     private readonly target: RedisTarget,
@@ -68,13 +80,21 @@ class RedisMemberSession implements MemberSession {
   ) {}
 
   tags(): string[] {
-    return (this.shards ?? []).map((s) => s.tag).filter(Boolean)
+    return this.shardTags
+  }
+
+  /** Every command on it is raced against a Deadline, and a round that fails closes it. */
+  private dial(target: RedisTarget): Promise<Connection> {
+    return openConnection(target, {timeoutMs: this.timeoutMs, hosts: this.hosts, raced: true})
   }
 
   async round(request: RoundRequest): Promise<RoundResult> {
     const result: RoundResult = {answered: false, pingMs: null, error: null, read: false, seen: new Map(), memory: null}
     try {
-      this.shards ??= await this.discover()
+      if (!this.shards) {
+        this.shards = await this.discover()
+        this.shardTags = this.shards.map((s) => s.tag).filter(Boolean)
+      }
       const sent = process.hrtime.bigint()
       const replies = await Promise.all(this.shards.map((shard) => this.exchange(shard, request)))
       result.answered = true
@@ -91,7 +111,7 @@ class RedisMemberSession implements MemberSession {
 
   /** The whole database as one shard, or its OSS-cluster shards (CLUSTER SLOTS refused: not a cluster). */
   private async discover(): Promise<Shard[]> {
-    const main: Shard = {target: this.target, ranges: [], tag: '', connection: this.connect(this.target)}
+    const main: Shard = {target: this.target, ranges: [], tag: '', connection: this.dial(this.target)}
     const {client} = await main.connection!
     let reply: unknown
     try {
@@ -106,14 +126,10 @@ class RedisMemberSession implements MemberSession {
     if (shards.length === 0) return [main]
     for (const shard of shards) {
       const same = shard.target.port === this.target.port && shard.target.host === this.target.host
-      shard.connection = same ? main.connection : this.connect(shard.target)
+      shard.connection = same ? main.connection : this.dial(shard.target)
     }
     if (!shards.some((s) => s.connection === main.connection)) void main.connection!.then((c) => c.client.disconnect())
     return shards
-  }
-
-  private connect(target: RedisTarget): Promise<Connection> {
-    return openConnection(target, {timeoutMs: this.timeoutMs, hosts: this.hosts})
   }
 
   private keyOf(tag: string, writer: string): string {
@@ -128,19 +144,26 @@ class RedisMemberSession implements MemberSession {
     return keys.filter(({key}) => shard.ranges.some(([first, last]) => keySlot(key) >= first && keySlot(key) <= last))
   }
 
-  /** PING, this shard's heartbeat, the peers' it holds, INFO memory: one round trip. */
-  private async exchange(shard: Shard, request: RoundRequest): Promise<{shard: Shard; keys: {writer: string; key: string}[]; replies: [Error | null, unknown][]}> {
-    shard.connection ??= this.connect(shard.target)
+  /**
+   * PING, this shard's heartbeat, the peers' it holds, INFO memory: one round trip, the commands sent in one write.
+   * Not an ioredis pipeline: its bookkeeping kept each round's commands alive long enough to reach V8's old space,
+   * which grew serve's memory by about a megabyte a second between full collections (bench/RESULTS.md).
+   */
+  private async exchange(shard: Shard, request: RoundRequest): Promise<{shard: Shard; keys: {writer: string; key: string}[]; replies: Reply[]}> {
+    shard.connection ??= this.dial(shard.target)
     const client: Client = (await shard.connection).client
-    const pipeline = client.pipeline().ping()
     const {heartbeat} = request
-    if (heartbeat) pipeline.set(this.keyOf(shard.tag, heartbeat.writer), `${heartbeat.writer} ${heartbeat.stamp}`, 'PX', TTL_MS)
     const keys = this.peerKeys(shard, request)
+    // corked: the commands, written one by one, leave in one segment
+    client.stream.cork()
+    const sent: Promise<unknown>[] = [client.ping()]
+    if (heartbeat) sent.push(client.set(this.keyOf(shard.tag, heartbeat.writer), `${heartbeat.writer} ${heartbeat.stamp}`, 'PX', TTL_MS))
     // one GET each: keys of different tags are in different slots, which one MGET may not span on a cluster
-    for (const {key} of keys) pipeline.get(key)
-    if (request.memory) pipeline.info('memory')
-    const replies = ((await new Deadline(this.timeoutMs).race(pipeline.exec(), `PING ${shard.target.host}:${shard.target.port}`)) ?? []) as [Error | null, unknown][]
-    if (replies[0]?.[0]) throw replies[0][0]
+    for (const {key} of keys) sent.push(client.get(key))
+    if (request.memory) sent.push(client.info('memory'))
+    client.stream.uncork()
+    const replies = await new Deadline(this.timeoutMs).race(Promise.all(sent.map(settled)), `PING ${shard.target.host}:${shard.target.port}`)
+    if (replies[0][0]) throw replies[0][0]
     return {shard, keys, replies}
   }
 
@@ -155,7 +178,9 @@ class RedisMemberSession implements MemberSession {
       for (const {writer} of keys) {
         const [error, value] = replies[i++] ?? [null, null]
         const stamp = error ? null : stampOf(value, writer)
-        stamps.set(writer, [...(stamps.get(writer) ?? []), ...(stamp === null ? [Number.NaN] : [stamp])])
+        const list = stamps.get(writer)
+        if (list) list.push(stamp ?? Number.NaN)
+        else stamps.set(writer, [stamp ?? Number.NaN])
       }
 
       const info = request.memory ? replies[i] : undefined
@@ -175,6 +200,7 @@ class RedisMemberSession implements MemberSession {
   close(): void {
     const connections = new Set((this.shards ?? []).map((s) => s.connection))
     this.shards = null
+    this.shardTags = []
     for (const connection of connections) {
       connection?.then(
         (c) => c.client.disconnect(),

@@ -84,20 +84,38 @@ export function largestLinkedSet(members: readonly Observed[], toleranceMs: numb
     return picked.map((i) => up[i])
   }
 
-  let best: number[] = []
-  // masks in an order where, among equal sizes, earlier members win: compare index lists lexicographically
+  // sets as bit masks (bit i: up[i]), as this runs for every group every interval and for every availability request
+  const linkedTo = edge.map((row) => row.reduce((mask, isLinked, j) => (isLinked ? mask | (1 << j) : mask), 0))
+  let best = 0
+  let bestSize = 0
   for (let mask = 1; mask < 1 << up.length; mask++) {
-    const picked = up.map((_, i) => i).filter((i) => mask & (1 << i))
-    if (picked.length < best.length || !isClique(picked)) continue
-    if (picked.length > best.length || comesFirst(picked, best)) best = picked
+    const size = bits(mask)
+    if (size < bestSize || !isCliqueMask(mask, linkedTo)) continue
+    if (size > bestSize || comesFirst(mask, best)) {
+      best = mask
+      bestSize = size
+    }
   }
 
-  return best.map((i) => up[i])
+  return up.filter((_, i) => best & (1 << i))
 }
 
-function comesFirst(a: number[], b: number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i]
-  return false
+function bits(mask: number): number {
+  let count = 0
+  for (let m = mask; m; m &= m - 1) count++
+  return count
+}
+
+/** Every member of `mask` linked to every other. */
+function isCliqueMask(mask: number, linkedTo: readonly number[]): boolean {
+  for (let m = mask; m; m &= m - 1) if ((mask & ~linkedTo[31 - Math.clz32(m & -m)]) !== 0) return false
+  return true
+}
+
+/** Of two sets of one size, `a` when its list of indices comes first: the lowest index in one but not both is a's. */
+function comesFirst(a: number, b: number): boolean {
+  const diff = a ^ b
+  return (a & diff & -diff) !== 0
 }
 
 /** The largest lag between `member` and the others of `set`, either way (for the description). */

@@ -1,8 +1,9 @@
 // The watcher behind serve and watch: every interval, one round per member (a PING, its heartbeat written, its peers'
-// read, memory sampled about once a second), each bounded by the timeout; a round still running when the next tick
-// comes is not doubled. It holds only what it saw since it started: a restart begins afresh from the configuration.
+// read, memory sampled every few seconds: domain/runway.ts sampleEveryMs), each bounded by the timeout; a round still
+// running when the next tick comes is not doubled. It holds only what it saw since it started: a restart begins afresh
+// from the configuration. A round runs 4 times a second per member: it allocates little and sets no timer of its own.
 import type {Observed} from '../../domain/serve/availability.js'
-import type {MemorySample} from '../../domain/runway.js'
+import {sampleEveryMs, type MemorySample} from '../../domain/runway.js'
 import type {Heartbeats, MemberSession, RoundResult} from '../ports.js'
 import type {WatchSettings} from '../../domain/serve/status.js'
 import type {WatchedGroup, WatchedMember} from './model.js'
@@ -40,6 +41,20 @@ const keyPrefixOf = (instance: string): string => `geo-redis:hb:${instance}:`
 /** Heartbeats are written on every member, or on an active-passive pair's primary only (a replica refuses writes). */
 const writes = (group: WatchedGroup, m: WatchedMember): boolean => group.primary === null || group.primary === m.uid
 
+/** A member with what its rounds need, worked out once. */
+interface Slot {
+  group: WatchedGroup
+  member: WatchedMember
+  /** its own heartbeat's writer key, when heartbeats are written on it */
+  writer: string | null
+  /** the peers whose heartbeats it reads */
+  peers: {writer: string; uid: number}[]
+  /** whether its next round samples memory */
+  memory: boolean
+  /** its round's timer within the interval, re-armed every tick (no new timer per round) */
+  timer?: NodeJS.Timeout
+}
+
 export class Watcher {
   readonly states = new Map<number, MemberState>()
   /** writer key → stamps of its heartbeats written (answered OK), ascending, for WRITES_KEPT_MS */
@@ -47,7 +62,7 @@ export class Watcher {
   private readonly sessions = new Map<number, MemberSession>()
   private readonly busy = new Set<number>()
   private timer: NodeJS.Timeout | undefined
-  private readonly pending = new Set<NodeJS.Timeout>()
+  private readonly slots: Slot[]
   /** groups with a round completed since onRound last saw them */
   private readonly changed = new Set<WatchedGroup>()
   private ticks = 0
@@ -62,11 +77,20 @@ export class Watcher {
     /** told once per interval of each group with a round completed since, e.g. to log a change */
     private readonly onRound: (group: WatchedGroup) => void = () => {},
   ) {
-    this.memoryEvery = Math.max(1, Math.round(1000 / settings.intervalMs))
+    this.memoryEvery = Math.max(1, Math.round(sampleEveryMs(settings.runwayWindowMs) / settings.intervalMs))
     for (const m of this.members()) {
       this.states.set(m.uid, {up: false, rounds: 0, pingMs: null, error: m.why ?? null, seen: new Map(), readAt: null, samples: [], maxBytes: null, addr: []})
       if (m.target) this.sessions.set(m.uid, heartbeats.open(m.target, {timeoutMs: settings.timeoutMs, keyPrefix: keyPrefixOf(instance)}))
     }
+    this.slots = groups.flatMap((group) =>
+      group.members.map((member) => ({
+        group,
+        member,
+        writer: settings.heartbeat && writes(group, member) ? writerOf(member) : null,
+        peers: settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map((p) => ({writer: writerOf(p), uid: p.uid})) : [],
+        memory: false,
+      })),
+    )
   }
 
   members(): WatchedMember[] {
@@ -86,22 +110,19 @@ export class Watcher {
     for (const group of this.changed) this.onRound(group)
     this.changed.clear()
     // a member's addresses (GET /v1/bdbs) looked up again every minute: DNS may move it
-    if (this.ticks % (this.memoryEvery * 60) === 0) void this.resolveAddresses()
+    if (this.ticks % Math.round(60_000 / this.settings.intervalMs) === 0) void this.resolveAddresses()
     const memory = this.ticks++ % this.memoryEvery === 0
-    const all = this.groups.flatMap((g) => g.members.map((m) => [g, m] as const))
-    all.forEach(([group, member], i) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(timer)
-        void this.round(group, member, memory)
-      }, Math.floor((i * this.settings.intervalMs) / all.length))
-      this.pending.add(timer)
+    this.slots.forEach((slot, i) => {
+      // the round reads `memory` when its timer fires; the next tick comes after every offset
+      slot.memory = memory
+      if (slot.timer) slot.timer.refresh()
+      else slot.timer = setTimeout(() => void this.round(slot, slot.memory), Math.floor((i * this.settings.intervalMs) / this.slots.length))
     })
   }
 
   stop(): void {
     clearInterval(this.timer)
-    for (const t of this.pending) clearTimeout(t)
-    this.pending.clear()
+    for (const slot of this.slots) clearTimeout(slot.timer)
     for (const session of this.sessions.values()) session.close()
   }
 
@@ -117,18 +138,18 @@ export class Watcher {
 
   private tick(): Promise<unknown> {
     const memory = this.ticks++ % this.memoryEvery === 0
-    return Promise.all(this.groups.flatMap((g) => g.members.map((m) => this.round(g, m, memory))))
+    return Promise.all(this.slots.map((slot) => this.round(slot, memory)))
   }
 
-  private async round(group: WatchedGroup, member: WatchedMember, memory: boolean): Promise<void> {
+  private async round({group, member, writer, peers}: Slot, memory: boolean): Promise<void> {
     const session = this.sessions.get(member.uid)
     if (!session || this.busy.has(member.uid)) return
     this.busy.add(member.uid)
     try {
       const stamp = this.now()
       const result = await session.round({
-        heartbeat: this.settings.heartbeat && writes(group, member) ? {writer: writerOf(member), stamp} : null,
-        peers: this.settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map((p) => ({writer: writerOf(p), tags: this.sessions.get(p.uid)?.tags() ?? []})) : [],
+        heartbeat: writer === null ? null : {writer, stamp},
+        peers: peers.map((p) => ({writer: p.writer, tags: this.sessions.get(p.uid)?.tags() ?? []})),
         memory,
       })
       this.record(member, result, stamp)
