@@ -2,12 +2,12 @@
 // member cut while its Redis and ARM answer) and its restore, `sandbox lag` at run time, and `sandbox load` (bounded,
 // summarised, Ctrl-C). One sandbox under a temporary GEO_REDIS_HOME, stopped (and every recorded pid checked) at the end.
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import https from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
+import {sandboxAccessKey} from '../helpers/sandbox-keys.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
 
@@ -58,26 +58,9 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wit
   }
 }
 
-/** The member's access key from the emulator, as any ARM client gets it. */
-function listKeys(state: State, id: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      new URL(`${id}/listKeys?api-version=2025-07-01`, state.emulator.url),
-      {method: 'POST', ca: readFileSync(join(home, 'sandbox', 'ca.pem')), headers: {authorization: `Bearer ${state.token}`}, timeout: 5000},
-      (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => (res.statusCode === 200 ? resolve((JSON.parse(body) as {primaryKey: string}).primaryKey) : reject(new Error(body))))
-      },
-    )
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 async function connect(state: State, member: State['members'][number]): Promise<Redis> {
   const ca = readFileSync(join(home, 'sandbox', 'ca.pem'), 'utf8')
-  const auth = {password: await listKeys(state, member.id)}
+  const auth = {password: await sandboxAccessKey(home, state, member.id)}
   return (await openConnection({id: member.id, host: member.host, port: member.port, tls: true, ca, auth}, {timeoutMs: 5000})).client
 }
 

@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
+import {sandboxAccessKey} from '../helpers/sandbox-keys.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
 
@@ -113,26 +114,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wit
   }
 }
 
-/** POST listKeys on the sandbox's emulator with the profile's token and CA, as any ARM client would. */
-function listKeys(home: string, state: State, id: string): Promise<{primaryKey: string}> {
-  const ca = readFileSync(join(home, 'sandbox', 'ca.pem'))
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      new URL(`${id}/listKeys?api-version=2025-07-01`, state.emulator.url),
-      {method: 'POST', ca, headers: {authorization: `Bearer ${state.token}`}, timeout: 5000},
-      (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`listKeys ${res.statusCode}: ${body}`))))
-      },
-    )
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 async function connectMember(home: string, state: State, member: State['members'][number]) {
-  const {primaryKey} = await listKeys(home, state, member.id)
+  const primaryKey = await sandboxAccessKey(home, state, member.id)
   const {client} = await openConnection(
     {id: member.id, host: member.host, port: member.port, tls: true, ca: readFileSync(join(home, 'sandbox', 'ca.pem'), 'utf8'), auth: {password: primaryKey}},
     {timeoutMs: 5000},

@@ -13,6 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
 import {createCa, createLeaf} from '../../src/sandbox/certs.js'
 import type {StatusDocument} from '../../src/domain/serve/status.js'
+import {sandboxAccessKey} from '../helpers/sandbox-keys.js'
 import {runCli, type CliResult} from '../helpers/run-cli.js'
 import {TmuxSession} from '../helpers/tmux.js'
 import {expectSchema} from '../helpers/schema.js'
@@ -266,7 +267,7 @@ describe('serve against the sandbox', {shuffle: false}, () => {
 
   it('watch --group-file: the same members without ARM, credentials by reference', async () => {
     const members = ['westus2', 'eastus', 'northeurope'].map(member)
-    const keys = await Promise.all(members.map((m) => listKeys(m.id)))
+    const keys = await Promise.all(members.map((m) => sandboxAccessKey(home, state, m.id)))
     const file = join(home, 'groups.json')
     const spec = {
       groups: [
@@ -331,23 +332,7 @@ describe('serve against the sandbox', {shuffle: false}, () => {
   }, 120_000)
 })
 
-function listKeys(id: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      new URL(`${id}/listKeys?api-version=2025-07-01`, state.emulator.url),
-      {method: 'POST', ca: readFileSync(join(home, 'sandbox', 'ca.pem')), headers: {authorization: `Bearer ${state.token}`}, timeout: 5000},
-      (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => (res.statusCode === 200 ? resolve((JSON.parse(body) as {primaryKey: string}).primaryKey) : reject(new Error(body))))
-      },
-    )
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 async function connect(m: Member): Promise<Redis> {
   const sandboxCa = readFileSync(join(home, 'sandbox', 'ca.pem'), 'utf8')
-  return (await openConnection({id: m.id, host: m.host, port: m.port, tls: true, ca: sandboxCa, auth: {password: await listKeys(m.id)}}, {timeoutMs: 5000})).client
+  return (await openConnection({id: m.id, host: m.host, port: m.port, tls: true, ca: sandboxCa, auth: {password: await sandboxAccessKey(home, state, m.id)}}, {timeoutMs: 5000})).client
 }
