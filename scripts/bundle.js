@@ -63,6 +63,7 @@ const esmInCjs = {
       resolveDir: DIST,
       loader: 'js',
     }))
+    b.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/}, (args) => ({contents: commandOrder(readFileSync(args.path, 'utf8')), loader: 'js'}))
     b.onLoad({filter: /\.js$/}, (args) => {
       if (!args.path.startsWith(DIST + sep)) return undefined
       const url = `require('node:url').pathToFileURL(__dirname + ${JSON.stringify(`/${relative(DIST, args.path).split(sep).join('/')}`)}).href`
@@ -80,6 +81,16 @@ const esmInCjs = {
       args.kind === 'import-statement' || args.kind === 'dynamic-import' ? b.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir}) : undefined,
     )
   },
+}
+
+// oclif sorts the manifest's commands with localeCompare, whose first call builds ICU's collator: ~6 ms before the
+// first request of every command. For ids of lower-case letters, ':' and '-' (all of ours) code-unit order is the
+// collator's order ('-' < ':' < a-z), so those are compared directly; any other id still goes through localeCompare.
+const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
+const FAST_SORT = ".sort((a, b) => (/^[a-z:-]*$/.test(a.id) && /^[a-z:-]*$/.test(b.id) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.id.localeCompare(b.id)));"
+export function commandOrder(source) {
+  if (!source.includes(OCLIF_SORT)) throw new Error(`@oclif/core's config/plugin.js no longer sorts with ${OCLIF_SORT}: see commandOrder in scripts/bundle.js`)
+  return source.replace(OCLIF_SORT, FAST_SORT)
 }
 
 /** Non-ASCII characters as \u escapes: esbuild leaves them only in regular expression literals, where they mean the same. */
