@@ -88,7 +88,7 @@ const esmInCjs = {
 // collator's order ('-' < ':' < a-z), so those are compared directly; any other id still goes through localeCompare.
 const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
 const FAST_SORT = ".sort((a, b) => (/^[a-z:-]*$/.test(a.id) && /^[a-z:-]*$/.test(b.id) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.id.localeCompare(b.id)));"
-export function commandOrder(source) {
+function commandOrder(source) {
   if (!source.includes(OCLIF_SORT)) throw new Error(`@oclif/core's config/plugin.js no longer sorts with ${OCLIF_SORT}: see commandOrder in scripts/bundle.js`)
   return source.replace(OCLIF_SORT, FAST_SORT)
 }
