@@ -1,6 +1,6 @@
 import {BaseCommand, type CommandOutcome} from '../cli/base.js'
 import {serveListener} from '../cli/composition.js'
-import {keepYoungGenerationSmall} from '../cli/heap.js'
+import {collectStartUpGarbage, keepYoungGenerationSmall} from '../cli/heap.js'
 import {listenOptionsOf, serveFlags, watchSettingsOf, watchSourceOf} from '../cli/serve-flags.js'
 import {serveExitCode} from '../domain/outcome.js'
 import {runServe} from '../services/serve/run.js'
@@ -26,6 +26,7 @@ HTTPS with --tls-cert and --tls-key; plain HTTP only on a loopback address. One 
     const {source, heartbeats} = await watchSourceOf(flags)
     const signal = this.abortSignal
     keepYoungGenerationSmall()
+    collectStartUpGarbage()
     const result = await runServe(await serveListener(listen), {
       source,
       heartbeats,
