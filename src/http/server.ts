@@ -63,7 +63,9 @@ export class HttpServeListener implements ServeListener {
     }
     const expected = this.options.basicAuth === null ? null : digest(this.options.basicAuth)
     const handler = (req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://serve')
+      // a request line no URL parser takes (`GET http://[x`) is the client's error, never a crash of serve
+      const url = URL.canParse(req.url ?? '/', 'http://serve') ? new URL(req.url ?? '/', 'http://serve') : null
+      if (!url) return send(res, 400, {error_code: 'bad_request', description: 'the request target is not a URL'})
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, {error_code: 'method_not_allowed', description: 'only GET'})
       if (url.pathname !== '/healthz' && !authorised(req, expected)) {
         res.setHeader('www-authenticate', 'Basic realm="geo-redis serve"')
