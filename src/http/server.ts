@@ -47,8 +47,9 @@ function route(state: ServeState, url: URL, res: ServerResponse, metrics: () => 
   if (!match) return send(res, 404, {error_code: 'not_found', description: `no such endpoint: ${url.pathname}`})
   const check = checkOf(url.searchParams)
   if (typeof check === 'string') return send(res, 400, {error_code: 'invalid_parameter', description: check})
-  const uid = /^\d{1,10}$/.test(match[1]) ? Number(match[1]) : -1
-  const answer = state.availability(uid, check)
+  // not a uid serve could hand out: the same 404 as an unknown one, naming what was asked
+  if (!/^\d{1,10}$/.test(match[1])) return send(res, 404, {error_code: 'db_not_found', description: `no database with uid ${match[1]} is watched by this serve`})
+  const answer = state.availability(Number(match[1]), check)
   send(res, answer.status, answer.body)
 }
 

@@ -39,5 +39,7 @@ describe('serve listener: hostile request targets', () => {
     expect(await raw('http://[bad')).toBe(400)
     expect(await raw('/healthz')).toBe(200)
     expect(await raw('/v1/bdbs')).toBe(200)
+    expect(await raw('/v1/bdbs/abc/availability')).toBe(404)
+    expect(await raw('/v1/bdbs/99999999999999999999/availability')).toBe(404)
   }, 15_000)
 })
