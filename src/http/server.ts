@@ -5,6 +5,7 @@
 import {createHash, timingSafeEqual} from 'node:crypto'
 import {createServer as createHttp, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttps} from 'node:https'
+import {UsageError} from '../domain/errors.js'
 import type {ListenOptions, ServeListener, ServeState} from '../services/ports.js'
 import {metricsRegistry} from './metrics.js'
 
@@ -77,7 +78,7 @@ export class HttpServeListener implements ServeListener {
     const {tls, host, port} = this.options
     const server: Server = tls ? createHttps({cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2'}, handler) : createHttp(handler)
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
+      server.once('error', (error) => reject(listenError(error, host, port)))
       server.listen(port, host, () => resolve())
     })
     const address = server.address()
@@ -92,4 +93,16 @@ export class HttpServeListener implements ServeListener {
         }),
     }
   }
+}
+
+/** A --listen address this host cannot take is the operator's to change: said in words, exit 2. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  const why: Record<string, string> = {
+    EADDRINUSE: `${where} is already in use (another serve, or another program)`,
+    EADDRNOTAVAIL: `${where} is not an address of this host`,
+    EACCES: `${where} needs privileges this process does not have (ports below 1024)`,
+  }
+  const words = error.code ? why[error.code] : undefined
+  return words ? new UsageError(`cannot listen on ${words}`, 'pass another --listen host:port', 'ListenFailed') : error
 }
