@@ -99,10 +99,10 @@ export class HttpServeListener implements ServeListener {
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
   const why: Record<string, string> = {
-    EADDRINUSE: `${where} is already in use (another serve, or another program)`,
-    EADDRNOTAVAIL: `${where} is not an address of this host`,
-    EACCES: `${where} needs privileges this process does not have (ports below 1024)`,
+    EADDRINUSE: 'it is already in use (another serve, or another program)',
+    EADDRNOTAVAIL: 'it is not an address of this host',
+    EACCES: 'it needs privileges this process does not have (a port below 1024)',
   }
   const words = error.code ? why[error.code] : undefined
-  return words ? new UsageError(`cannot listen on ${words}`, 'pass another --listen host:port', 'ListenFailed') : error
+  return words ? new UsageError(`cannot listen on ${where}: ${words}`, 'pass another --listen host:port', 'ListenFailed') : error
 }

@@ -48,6 +48,6 @@ describe('serve listener: an address it cannot take', () => {
   it('is a usage error naming the address and what to do, not a raw errno', async () => {
     const {port} = new URL(served.url)
     const second = new HttpServeListener({host: '127.0.0.1', port: Number(port), tls: null, basicAuth: null}).listen(state)
-    await expect(second).rejects.toMatchObject({code: 'ListenFailed', exitCode: 2, message: expect.stringContaining(`127.0.0.1:${port} is already in use`)})
+    await expect(second).rejects.toMatchObject({code: 'ListenFailed', exitCode: 2, message: expect.stringContaining(`cannot listen on 127.0.0.1:${port}: it is already in use`)})
   }, 15_000)
 })
