@@ -163,3 +163,28 @@ describe('code cache', () => {
     }
   })
 })
+
+// bin/run.js parses Node's root certificates on a second thread while the CLI loads (NODE_DEBUG=worker shows the
+// thread being made): for a command, not for serve (long-running, its RSS counts), not on one core, not for help.
+describe('root certificates warmed on another thread', () => {
+  const home = tempDir('warm-home')
+  const warmed = async (args: string[], {cores}: {cores?: string} = {}) => {
+    const argv = [process.execPath, BIN, ...args]
+    const [file, ...rest] = cores ? ['taskset', '-c', cores, ...argv] : argv
+    const r = await run(file, rest, {env: env({GEO_REDIS_HOME: home, NODE_DEBUG: 'worker'}), timeout: 20_000}).catch((error: {stdout: string; stderr: string}) => error)
+    return {made: /create new worker/.test(r.stderr), stdout: r.stdout}
+  }
+
+  it('starts for a command on two cores, and the command answers as without it', async () => {
+    const two = await warmed(['profile', 'list', '--json'])
+    const one = await warmed(['profile', 'list', '--json'], {cores: '0'})
+    expect(two.made).toBe(true)
+    expect(one.made).toBe(false)
+    expect(two.stdout).toBe(one.stdout)
+  })
+
+  it('does not start for serve nor for the help printed from the build', async () => {
+    expect((await warmed(['serve', '--listen', 'not-an-address'])).made).toBe(false)
+    expect((await warmed(['inventory', '--help'])).made).toBe(false)
+  })
+})
