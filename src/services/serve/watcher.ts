@@ -52,10 +52,10 @@ interface Slot {
 }
 
 /**
- * Members whose rounds start together, at one offset within the interval. Each time the process wakes up costs more
- * CPU than a round's own work (the timer, the event loop, the kernel's and the VM's scheduling): a batch wakes it once
- * for all its members' rounds, where a round at its own offset woke it for each (bench/RESULTS.md). At most BATCH
- * members, so that the few milliseconds a batch keeps the event loop busy hold up an HTTP answer little.
+ * Members whose rounds start together, at one offset within the interval. Waking the process up costs more CPU than a
+ * round's own commands: a batch wakes it once for all its members' rounds (25 members at 25 offsets took ~5 % of a
+ * core, in one batch ~2.3 %: bench/RESULTS.md). At most BATCH members: 25 on loopback take ~1.4 ms of CPU a tick all
+ * told, about what an HTTP answer may wait behind a batch.
  */
 interface Batch {
   slots: Slot[]
