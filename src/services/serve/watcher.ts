@@ -49,11 +49,23 @@ interface Slot {
   writer: string | null
   /** the peers whose heartbeats it reads */
   peers: {writer: string; uid: number}[]
-  /** whether its next round samples memory */
+}
+
+/**
+ * Members whose rounds start together, at one offset within the interval. Waking the process up costs more CPU than a
+ * round's own commands: a batch wakes it once for all its members' rounds (25 members at 25 offsets took ~5 % of a
+ * core, in one batch ~2.3 %: bench/RESULTS.md). At most BATCH members: 25 on loopback take ~1.4 ms of CPU a tick all
+ * told, about what an HTTP answer may wait behind a batch.
+ */
+interface Batch {
+  slots: Slot[]
+  /** whether its next rounds sample memory */
   memory: boolean
-  /** its round's timer within the interval, re-armed every tick (no new timer per round) */
+  /** its timer within the interval, re-armed every tick (no new timer per round); none for the first, run at the tick */
   timer?: NodeJS.Timeout
 }
+
+const BATCH = 25
 
 export class Watcher {
   readonly states = new Map<number, MemberState>()
@@ -63,6 +75,7 @@ export class Watcher {
   private readonly busy = new Set<number>()
   private timer: NodeJS.Timeout | undefined
   private readonly slots: Slot[]
+  private readonly batches: Batch[]
   /** groups with a round completed since onRound last saw them */
   private readonly changed = new Set<WatchedGroup>()
   private ticks = 0
@@ -88,9 +101,10 @@ export class Watcher {
         member,
         writer: settings.heartbeat && writes(group, member) ? writerOf(member) : null,
         peers: settings.heartbeat ? group.members.filter((p) => p !== member && writes(group, p)).map((p) => ({writer: writerOf(p), uid: p.uid})) : [],
-        memory: false,
       })),
     )
+    const count = Math.ceil(this.slots.length / BATCH)
+    this.batches = Array.from({length: count}, (_, i) => ({slots: this.slots.slice(i * BATCH, (i + 1) * BATCH), memory: false}))
   }
 
   members(): WatchedMember[] {
@@ -105,24 +119,29 @@ export class Watcher {
     this.timer = setInterval(() => this.staggered(), this.settings.intervalMs)
   }
 
-  /** Each member's round at its own offset within the interval: the work of a tick spread out, not in one burst. */
+  /** The batches' rounds spread over the interval, the first at the tick: the work of a tick not all in one burst. */
   private staggered(): void {
     for (const group of this.changed) this.onRound(group)
     this.changed.clear()
     // a member's addresses (GET /v1/bdbs) looked up again every minute: DNS may move it
     if (this.ticks % Math.round(60_000 / this.settings.intervalMs) === 0) void this.resolveAddresses()
     const memory = this.ticks++ % this.memoryEvery === 0
-    this.slots.forEach((slot, i) => {
-      // the round reads `memory` when its timer fires; the next tick comes after every offset
-      slot.memory = memory
-      if (slot.timer) slot.timer.refresh()
-      else slot.timer = setTimeout(() => void this.round(slot, slot.memory), Math.floor((i * this.settings.intervalMs) / this.slots.length))
+    this.batches.forEach((batch, i) => {
+      // the rounds read `memory` when their timer fires; the next tick comes after every offset
+      batch.memory = memory
+      if (i === 0) this.run(batch)
+      else if (batch.timer) batch.timer.refresh()
+      else batch.timer = setTimeout(() => this.run(batch), Math.floor((i * this.settings.intervalMs) / this.batches.length))
     })
+  }
+
+  private run(batch: Batch): void {
+    for (const slot of batch.slots) void this.round(slot, batch.memory)
   }
 
   stop(): void {
     clearInterval(this.timer)
-    for (const slot of this.slots) clearTimeout(slot.timer)
+    for (const batch of this.batches) clearTimeout(batch.timer)
     for (const session of this.sessions.values()) session.close()
   }
 

@@ -1,7 +1,7 @@
 // serve's use case over an in-memory data side: the watcher's rounds, the answers from its state, one log line per
 // change, and nothing left running after stop. Replication is a switch per member: a heartbeat written on a member is
 // copied at once to every member whose link is up.
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 import {ServeAnswers, changeTracker, statusDocument} from '../../../src/services/serve/answers.js'
 import type {WatchedGroup} from '../../../src/services/serve/model.js'
 import {Watcher} from '../../../src/services/serve/watcher.js'
@@ -100,5 +100,31 @@ describe('serve over in-memory members', () => {
     const rounds = fake.rounds
     await sleep(100)
     expect(fake.rounds).toBe(rounds)
+  })
+
+  it('rounds in batches of at most 25 members spread over the interval, the first at the tick', async () => {
+    vi.useFakeTimers()
+    try {
+      const fake = new FakeHeartbeats()
+      const groups: WatchedGroup[] = Array.from({length: 6}, (_, g) => ({
+        nickname: `g${g}`,
+        key: `group-file:g${g}`,
+        primary: null,
+        members: Array.from({length: 5}, (_, m) => member(`m${g}-${m}`, 10 + g * 5 + m)),
+      }))
+      watcher = new Watcher(groups, fake, {...settings, intervalMs: 40}, 'test')
+      await watcher.start()
+      expect(fake.rounds).toBe(30)
+      await vi.advanceTimersByTimeAsync(40)
+      expect(fake.rounds).toBe(55)
+      await vi.advanceTimersByTimeAsync(19)
+      expect(fake.rounds).toBe(55)
+      // the other 5, half an interval later
+      await vi.advanceTimersByTimeAsync(1)
+      expect(fake.rounds).toBe(60)
+    } finally {
+      watcher?.stop()
+      vi.useRealTimers()
+    }
   })
 })
