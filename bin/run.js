@@ -17,30 +17,10 @@ if (argv.length === 1 && argv[0] === '--version') {
 } else {
   const help = builtHelp()
   if (help === undefined) {
-    warmRootCertificates()
+    require('./warm-up.js').warmRootCertificates(argv[0])
     require('./bundle.js').loadBundle().exports.main(ROOT)
   } else {
     process.stdout.write(help)
-  }
-}
-
-/**
- * Node parses its ~150 root certificates the first time any TLS context is built (30-40 ms here, OpenSSL 3 being slow
- * at PEM) and keeps them for the whole process, every thread. A worker thread builds a default context on the other
- * core while this one loads the CLI, so the command's first request finds them parsed. The trust is unchanged: it is
- * the same process-wide store. Not for `serve`, a long-running process (the thread's memory counts against its RSS and
- * its start-up is not on anyone's path), nor on one core, where the thread would only compete with the load.
- */
-function warmRootCertificates() {
-  if (argv[0] === 'serve' || require('node:os').availableParallelism() < 2) return
-  try {
-    const {Worker} = require('node:worker_threads')
-    const worker = new Worker("require('node:tls').createSecureContext()", {eval: true, stdout: true, stderr: true})
-    // whatever goes wrong there, the command builds its own context as it would have
-    worker.on('error', () => {})
-    worker.unref()
-  } catch {
-    // same: a process that cannot start a thread simply parses the certificates itself
   }
 }
 

@@ -1,0 +1,33 @@
+// bin/warm-up.js: when Node's root certificates are parsed on another thread (see the file), and that it happens.
+import {execFile} from 'node:child_process'
+import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
+import {describe, expect, it} from 'vitest'
+
+const WARM_UP = fileURLToPath(new URL('../../bin/warm-up.js', import.meta.url))
+const {wantsWarmUp} = createRequire(import.meta.url)(WARM_UP) as {wantsWarmUp: (m: {command?: string; cores: number; busy: number}) => boolean}
+
+describe('root certificates warmed on another thread', () => {
+  it('for a command where a core is idle', () => {
+    expect(wantsWarmUp({command: 'inventory', cores: 2, busy: 0})).toBe(true)
+    expect(wantsWarmUp({command: 'inventory', cores: 2, busy: 0.6})).toBe(true)
+    expect(wantsWarmUp({command: 'group', cores: 8, busy: 6})).toBe(true)
+  })
+
+  it('not for serve, not on one core, not when the other cores are busy', () => {
+    expect(wantsWarmUp({command: 'serve', cores: 8, busy: 0})).toBe(false)
+    expect(wantsWarmUp({command: 'inventory', cores: 1, busy: 0})).toBe(false)
+    expect(wantsWarmUp({command: 'inventory', cores: 2, busy: 1})).toBe(false)
+    expect(wantsWarmUp({command: 'inventory', cores: 8, busy: 7})).toBe(false)
+  })
+
+  it('starts a thread that parses them, and TLS contexts built next work as before', async () => {
+    const script = `require(${JSON.stringify(WARM_UP)}).warmRootCertificates('inventory', {cores: 2, busy: 0})
+      const tls = require('node:tls')
+      setTimeout(() => process.stdout.write(String(tls.createSecureContext({minVersion: 'TLSv1.2'}).context !== undefined)), 200)`
+    const r = await promisify(execFile)(process.execPath, ['-e', script], {env: {...process.env, NODE_DEBUG: 'worker'}, timeout: 10_000})
+    expect(r.stderr).toMatch(/create new worker/)
+    expect(r.stdout).toBe('true')
+  })
+})
