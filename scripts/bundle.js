@@ -63,7 +63,7 @@ const esmInCjs = {
       resolveDir: DIST,
       loader: 'js',
     }))
-    b.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/}, (args) => ({contents: commandOrder(readFileSync(args.path, 'utf8')), loader: 'js'}))
+    b.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\](config[/\\]plugin|index|util[/\\]os)\.js$/}, (args) => ({contents: oclifEdited(args.path), loader: 'js'}))
     b.onLoad({filter: /\.js$/}, (args) => {
       if (!args.path.startsWith(DIST + sep)) return undefined
       const url = `require('node:url').pathToFileURL(__dirname + ${JSON.stringify(`/${relative(DIST, args.path).split(sep).join('/')}`)}).href`
@@ -83,14 +83,38 @@ const esmInCjs = {
   },
 }
 
-// oclif sorts the manifest's commands with localeCompare, whose first call builds ICU's collator: ~6 ms before the
-// first request of every command. For ids of lower-case letters, ':' and '-' (all of ours) code-unit order is the
-// collator's order ('-' < ':' < a-z), so those are compared directly; any other id still goes through localeCompare.
-const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
-const FAST_SORT = ".sort((a, b) => (/^[a-z:-]*$/.test(a.id) && /^[a-z:-]*$/.test(b.id) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.id.localeCompare(b.id)));"
-function commandOrder(source) {
-  if (!source.includes(OCLIF_SORT)) throw new Error(`@oclif/core's config/plugin.js no longer sorts with ${OCLIF_SORT}: see commandOrder in scripts/bundle.js`)
-  return source.replace(OCLIF_SORT, FAST_SORT)
+// Three edits to oclif's start-up, each on an exact text of its source: the build fails if oclif's changes, so none is
+// lost or misapplied silently.
+// - config/plugin.js sorts the manifest's commands with localeCompare, whose first call builds ICU's collator: ~6 ms
+//   before the first request of every command. For ids of lower-case letters, ':' and '-' (all of ours) code-unit
+//   order is the collator's order ('-' < ':' < a-z), so those are compared directly; any other id still goes through
+//   localeCompare.
+// - index.js checks at load that Node satisfies @oclif/core's own engines (>= 18) by loading and running semver; the
+//   CLI's package.json asks for Node >= 20 and the bundle is built for it, so the check could never warn.
+// - util/os.js tells WSL from Linux for config.platform (reading /proc and /.dockerenv), which only names the platform
+//   in oclif's user agent, and `--version` (bin/run.js) already prints process.platform there, as now oclif does too.
+// Together ~6 ms of CPU before the first request (bench/RESULTS.md).
+const OCLIF_EDITS = [
+  {
+    file: /config[/\\]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: ".sort((a, b) => (/^[a-z:-]*$/.test(a.id) && /^[a-z:-]*$/.test(b.id) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.id.localeCompare(b.id)));",
+  },
+  {file: /lib[/\\]index\.js$/, from: '\ncheckNodeVersion();\n', to: '\n'},
+  {
+    file: /util[/\\]os\.js$/,
+    from: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
+    to: 'return (0, node_os_1.platform)();',
+  },
+]
+
+export function oclifEdited(path) {
+  let source = readFileSync(path, 'utf8')
+  for (const edit of OCLIF_EDITS.filter((e) => e.file.test(path))) {
+    if (!source.includes(edit.from)) throw new Error(`@oclif/core's ${path} no longer reads ${JSON.stringify(edit.from)}: see OCLIF_EDITS in scripts/bundle.js`)
+    source = source.replace(edit.from, edit.to)
+  }
+  return source
 }
 
 /** Non-ASCII characters as \u escapes: esbuild leaves them only in regular expression literals, where they mean the same. */

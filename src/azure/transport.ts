@@ -12,12 +12,8 @@ import {trustContext} from '../shared/trust.js'
 const {createDefaultHttpClient} = createRequire(import.meta.url)('@azure/core-rest-pipeline') as typeof CoreRestPipeline
 
 export function verifiedHttpClient(options: {caPem?: string; maxSockets: number}): HttpClient {
-  const agent = new https.Agent({
-    keepAlive: true,
-    maxSockets: options.maxSockets,
-    rejectUnauthorized: true,
-    ...(options.caPem ? {secureContext: trustContext(options.caPem)} : {}),
-  })
+  const agent = new https.Agent({keepAlive: true, maxSockets: options.maxSockets, rejectUnauthorized: true})
+  if (options.caPem) withTrustAtConnect(agent, options.caPem)
   const inner = createDefaultHttpClient()
   return {
     async sendRequest(request) {
@@ -31,4 +27,15 @@ export function verifiedHttpClient(options: {caPem?: string; maxSockets: number}
       }
     },
   }
+}
+
+/**
+ * The private CA's context is taken when the agent opens its first connection, not when the client is made: building
+ * it waits for Node's root certificates, which bin/warm-up.js may still be parsing on another thread, so the work up to
+ * the first request (the pipeline, the request itself) goes on meanwhile.
+ */
+function withTrustAtConnect(agent: https.Agent, caPem: string): void {
+  const connect = agent.createConnection.bind(agent)
+  // https.Agent hands these options to tls.connect
+  agent.createConnection = (connectOptions, callback) => connect(Object.assign({}, connectOptions, {secureContext: trustContext(caPem)}), callback)
 }
