@@ -22,14 +22,22 @@ export interface AvailabilityAnswer {
   description: string | null
 }
 
-export interface MemberStatus {
+/** Who a member is, in serve's status and in what the watcher dials (services/serve/model.ts). */
+export interface MemberIdentity {
+  /** stable across restarts, from the id (domain/serve/uid.ts) */
   uid: number
+  /** the ARM database id, or the group file's member id */
   id: string
+  /** "<cluster>/<database>", as /v1/bdbs names it */
   name: string
+  /** how an operator names it: its location (or cluster) */
   label: string
   location: string
   host: string
   port: number
+}
+
+export interface MemberStatus extends MemberIdentity {
   addr: string[]
   up: boolean
   pingMs: number | null

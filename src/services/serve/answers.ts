@@ -4,7 +4,7 @@ import {memoryUse} from '../../domain/capacity.js'
 import {runwayOf} from '../../domain/runway.js'
 import {availability, lagMs, largestLinkedSet, verdicts, type LagContext} from '../../domain/serve/availability.js'
 import type {BdbEntry, HttpAnswer, ServeState} from '../ports.js'
-import type {AvailabilityAnswer, GroupStatusDoc, MemberStatus, StatusDocument} from '../../domain/serve/status.js'
+import type {AvailabilityAnswer, GroupStatusDoc, MemberIdentity, MemberStatus, StatusDocument} from '../../domain/serve/status.js'
 import type {WatchedGroup, WatchedMember} from './model.js'
 import {writerOf, type Watcher} from './watcher.js'
 
@@ -25,15 +25,19 @@ function memoryOf(watcher: Watcher, member: WatchedMember): MemberStatus['memory
   return {usedBytes: use.usedBytes, limitBytes: use.maxBytes, limitSource: use.limitSource, headroomPct: use.headroomPct, ...runway}
 }
 
+/** Only the identity of a watched member: its dial target (and credentials) stay out of the status document. */
+function identityOf({uid, id, name, label, location, host, port}: WatchedMember): MemberIdentity {
+  return {uid, id, name, label, location, host, port}
+}
+
 function memberStatus(watcher: Watcher, group: WatchedGroup, member: WatchedMember, lag: LagContext): MemberStatus {
   const state = watcher.states.get(member.uid)!
   const observed = watcher.observed(group)
   const lags = group.members
     .filter((p) => p !== member)
     .map((p) => [p.label, watcher.settings.heartbeat ? lagMs(writerOf(member), observed.find((o) => o.id === writerOf(p))!, lag) : null] as const)
-  const {uid, id, name, label, location, host, port} = member
   return {
-    ...{uid, id, name, label, location, host, port},
+    ...identityOf(member),
     addr: state.addr,
     up: state.up,
     pingMs: state.pingMs,
