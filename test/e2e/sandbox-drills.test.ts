@@ -8,7 +8,7 @@ import type {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
 import {sandboxAccessKey} from '../helpers/sandbox-keys.js'
-import {runCli, type CliResult} from '../helpers/run-cli.js'
+import {runCli, sandboxHomeEnv, type CliResult} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
 
 const STEP_MS = 20_000
@@ -23,17 +23,8 @@ interface State {
 
 const home = mkdtempSync(join(tmpdir(), 'geo-redis-drills-'))
 const empty = mkdtempSync(join(tmpdir(), 'geo-redis-drills-none-'))
-const env = (dir: string) => ({
-  GEO_REDIS_HOME: dir,
-  GEO_REDIS_PROFILE: undefined,
-  GEO_REDIS_ARM_ENDPOINT: undefined,
-  GEO_REDIS_ACCESS_TOKEN: undefined,
-  NODE_EXTRA_CA_CERTS: undefined,
-  GEO_REDIS_ARM_TIMEOUT_MS: '5000',
-  CI: '1',
-})
 const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}, dir = home): Promise<CliResult> =>
-  runCli(args, {env: env(dir), timeoutMs: STEP_MS, ...options})
+  runCli(args, {env: sandboxHomeEnv(dir), timeoutMs: STEP_MS, ...options})
 
 function json<T>(r: CliResult, schema?: string): T {
   let data: T

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {openConnection} from '../../src/redis/connect.js'
 import {sandboxAccessKey} from '../helpers/sandbox-keys.js'
-import {runCli, type CliResult} from '../helpers/run-cli.js'
+import {runCli, sandboxHomeEnv, type CliResult} from '../helpers/run-cli.js'
 import {expectSchema} from '../helpers/schema.js'
 
 const STEP_MS = 20_000
@@ -32,24 +32,8 @@ function newHome(): string {
   return home
 }
 
-/** Only the home decides the profile: nothing from the developer's environment leaks in. */
-function envFor(home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    GEO_REDIS_HOME: home,
-    GEO_REDIS_PROFILE: undefined,
-    GEO_REDIS_ARM_ENDPOINT: undefined,
-    GEO_REDIS_ACCESS_TOKEN: undefined,
-    AZURE_SUBSCRIPTION_ID: undefined,
-    NODE_EXTRA_CA_CERTS: undefined,
-    GEO_REDIS_ARM_TIMEOUT_MS: '5000',
-    GEO_REDIS_POLL_INTERVAL_MS: '100',
-    CI: '1',
-    ...extra,
-  }
-}
-
 function cli(home: string, args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runCli(args, {env: envFor(home, extra), timeoutMs: STEP_MS})
+  return runCli(args, {env: sandboxHomeEnv(home, extra), timeoutMs: STEP_MS})
 }
 
 function json<T = Record<string, unknown>>(r: CliResult, schemaName?: string): T {

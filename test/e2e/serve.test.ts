@@ -14,7 +14,7 @@ import {openConnection} from '../../src/redis/connect.js'
 import {createCa, createLeaf} from '../../src/sandbox/certs.js'
 import type {StatusDocument} from '../../src/domain/serve/status.js'
 import {sandboxAccessKey} from '../helpers/sandbox-keys.js'
-import {runCli, type CliResult} from '../helpers/run-cli.js'
+import {runCli, sandboxHomeEnv, type CliResult} from '../helpers/run-cli.js'
 import {TmuxSession} from '../helpers/tmux.js'
 import {expectSchema} from '../helpers/schema.js'
 
@@ -24,15 +24,7 @@ const home = mkdtempSync(join(tmpdir(), 'geo-redis-serve-'))
 const ca = createCa('serve e2e CA')
 const leaf = createLeaf(ca, {hosts: ['localhost', '127.0.0.1']})
 const auth = {user: 'health', password: 'serve-e2e-5b7c1f0e9d'}
-const env = {
-  GEO_REDIS_HOME: home,
-  GEO_REDIS_PROFILE: undefined,
-  GEO_REDIS_ARM_ENDPOINT: undefined,
-  GEO_REDIS_ACCESS_TOKEN: undefined,
-  NODE_EXTRA_CA_CERTS: undefined,
-  GEO_REDIS_ARM_TIMEOUT_MS: '5000',
-  CI: '1',
-}
+const env = sandboxHomeEnv(home)
 const cli = (args: string[], timeoutMs = STEP_MS): Promise<CliResult> => runCli(args, {env, timeoutMs})
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -41,6 +41,22 @@ export function emulatorEnv(emulator: {url: string; token: string; caPath: strin
   }
 }
 
+/** For a CLI driving a real sandbox home: only the home decides the profile, nothing from the developer's environment. */
+export function sandboxHomeEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    GEO_REDIS_HOME: home,
+    GEO_REDIS_PROFILE: undefined,
+    GEO_REDIS_ARM_ENDPOINT: undefined,
+    GEO_REDIS_ACCESS_TOKEN: undefined,
+    AZURE_SUBSCRIPTION_ID: undefined,
+    NODE_EXTRA_CA_CERTS: undefined,
+    GEO_REDIS_ARM_TIMEOUT_MS: '5000',
+    GEO_REDIS_POLL_INTERVAL_MS: '100',
+    CI: '1',
+    ...extra,
+  }
+}
+
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...options.env}
