@@ -14,21 +14,24 @@ const argv = process.argv.slice(2)
 if (argv.length === 1 && argv[0] === '--version') {
   const {name, version} = JSON.parse(fs.readFileSync(join(ROOT, 'package.json'), 'utf8'))
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else if (!helpAsked()) {
+  // first, so that the thread starts as early as it can (a help makes no TLS connection: it needs none)
+  require('./warm-up.js').warmRootCertificates(argv[0])
+  require('./bundle.js').loadBundle().exports.main(ROOT)
 } else {
   const help = builtHelp()
-  if (help === undefined) {
-    require('./warm-up.js').warmRootCertificates(argv[0])
-    require('./bundle.js').loadBundle().exports.main(ROOT)
-  } else {
-    process.stdout.write(help)
-  }
+  if (help === undefined) require('./bundle.js').loadBundle().exports.main(ROOT)
+  else process.stdout.write(help)
+}
+
+function helpAsked() {
+  return argv.length === 0 || argv[0] === 'help' || argv.at(-1) === '--help' || argv.at(-1) === '-h'
 }
 
 /** The help oclif would print for these words, when built, and when the terminal is one it was rendered for. */
 function builtHelp() {
-  const asked = argv.length === 0 || argv[0] === 'help' || argv.at(-1) === '--help' || argv.at(-1) === '-h'
   const plainWidth = !process.env.OCLIF_COLUMNS && (!process.stdout.isTTY || process.stdout.columns === 80)
-  if (!asked || !plainWidth || process.env.GEO_REDIS_NO_HELP_CACHE || !argv.every((a) => /^[a-z0-9-]+$/i.test(a)) || userTheme()) {
+  if (!plainWidth || process.env.GEO_REDIS_NO_HELP_CACHE || !argv.every((a) => /^[a-z0-9-]+$/i.test(a)) || userTheme()) {
     return undefined
   }
 

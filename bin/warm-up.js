@@ -16,11 +16,22 @@ exports.wantsWarmUp = function wantsWarmUp({command, cores, busy}) {
   return command !== 'serve' && busy < cores - 1
 }
 
-/** Tasks running or ready to run right now besides this one (Linux), else the 1-minute load average. */
+/**
+ * How many cores other work keeps busy: the runnable tasks right now besides this one, unless the 1-minute load
+ * average is lower (Linux's /proc/loadavg, "0.52 0.58 0.59 2/245 12345"). The count is one instant: a task that
+ * happens to run just then (a shell, a daemon's tick) cost a quiet machine its warm-up in 1 run of 8; the average
+ * lags by a minute, after a burst as much as into one. The lower of the two is high only under sustained load.
+ */
+exports.busyOf = function busyOf(loadavg) {
+  const fields = loadavg.split(' ')
+  const running = Number(fields[3]?.split('/')[0]) - 1
+  const average = Number(fields[0])
+  return Number.isNaN(running) ? average : Math.min(running, average)
+}
+
 function busyCores() {
   try {
-    // "0.52 0.58 0.59 2/245 12345": the fourth field counts runnable tasks, this one included
-    return Number(fs.readFileSync('/proc/loadavg', 'latin1').split(' ')[3].split('/')[0]) - 1
+    return exports.busyOf(fs.readFileSync('/proc/loadavg', 'latin1'))
   } catch {
     return os.loadavg()[0]
   }

@@ -168,10 +168,10 @@ describe('code cache', () => {
 // unit-tested in test/unit/warm-up.test.ts, as it depends on the load average). NODE_DEBUG=worker shows the thread.
 describe('root certificates warmed on another thread', () => {
   const home = tempDir('warm-home')
-  const warmed = async (args: string[], {cores}: {cores?: string} = {}) => {
+  const warmed = async (args: string[], {cores, extra = {}}: {cores?: string; extra?: Record<string, string>} = {}) => {
     const argv = [process.execPath, BIN, ...args]
     const [file, ...rest] = cores ? ['taskset', '-c', cores, ...argv] : argv
-    const r = await run(file, rest, {env: env({GEO_REDIS_HOME: home, NODE_DEBUG: 'worker'}), timeout: 20_000}).catch((error: {stdout: string; stderr: string}) => error)
+    const r = await run(file, rest, {env: {...env({GEO_REDIS_HOME: home, NODE_DEBUG: 'worker'}), ...extra}, timeout: 20_000}).catch((error: {stdout: string; stderr: string}) => error)
     return {made: /create new worker/.test(r.stderr), stdout: r.stdout}
   }
 
@@ -181,8 +181,11 @@ describe('root certificates warmed on another thread', () => {
     expect((await warmed(['profile', 'list', '--json'])).stdout).toBe(one.stdout)
   })
 
-  it('never for serve nor for the help printed from the build', async () => {
+  it('never for serve nor for any help, printed from the build or by oclif', async () => {
     expect((await warmed(['serve', '--listen', 'not-an-address'])).made).toBe(false)
     expect((await warmed(['inventory', '--help'])).made).toBe(false)
+    const byOclif = await warmed(['inventory', '--help'], {extra: {GEO_REDIS_NO_HELP_CACHE: '1'}})
+    expect(byOclif.stdout).toContain('USAGE')
+    expect(byOclif.made).toBe(false)
   })
 })

@@ -6,7 +6,10 @@ import {promisify} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
 const WARM_UP = fileURLToPath(new URL('../../bin/warm-up.js', import.meta.url))
-const {wantsWarmUp} = createRequire(import.meta.url)(WARM_UP) as {wantsWarmUp: (m: {command?: string; cores: number; busy: number}) => boolean}
+const {wantsWarmUp, busyOf} = createRequire(import.meta.url)(WARM_UP) as {
+  wantsWarmUp: (m: {command?: string; cores: number; busy: number}) => boolean
+  busyOf: (loadavg: string) => number
+}
 
 describe('root certificates warmed on another thread', () => {
   it('for a command where a core is idle', () => {
@@ -20,6 +23,18 @@ describe('root certificates warmed on another thread', () => {
     expect(wantsWarmUp({command: 'inventory', cores: 1, busy: 0})).toBe(false)
     expect(wantsWarmUp({command: 'inventory', cores: 2, busy: 1})).toBe(false)
     expect(wantsWarmUp({command: 'inventory', cores: 8, busy: 7})).toBe(false)
+  })
+
+  it('reads how busy the machine is as the lower of the runnable tasks now (this one left out) and the load average', () => {
+    // quiet, with one other task running at this very instant: the average says it is a blip
+    expect(busyOf('0.12 0.30 0.41 2/245 12345\n')).toBe(0.12)
+    // a burst just over: nothing else runs now, though the average still remembers it
+    expect(busyOf('1.80 1.20 0.70 1/245 12345\n')).toBe(0)
+    // sustained load: both high
+    expect(busyOf('2.40 2.10 1.30 4/245 12345\n')).toBe(2.4)
+    expect(busyOf('2.40 2.10 1.30 3/245 12345\n')).toBe(2)
+    // no count of tasks: the average alone
+    expect(busyOf('0.50 0.40 0.30')).toBe(0.5)
   })
 
   it('starts a thread that parses them, and TLS contexts built next work as before', async () => {
