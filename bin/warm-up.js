@@ -42,7 +42,9 @@ exports.warmRootCertificates = function warmRootCertificates(command, machine = 
   if (!exports.wantsWarmUp({command, ...machine})) return
   try {
     const {Worker} = require('node:worker_threads')
-    const worker = new Worker("require('node:tls').createSecureContext()", {eval: true, stdout: true, stderr: true})
+    // none of this process's Node options: a preload it was started with (an APM agent, a benchmark's probe) has no
+    // business in this thread; the ones that shape TLS (--use-openssl-ca, --openssl-config) are process-wide anyway
+    const worker = new Worker("require('node:tls').createSecureContext()", {eval: true, execArgv: [], stdout: true, stderr: true})
     // whatever goes wrong there, the command builds its own context as it would have
     worker.on('error', () => {})
     worker.unref()

@@ -6,6 +6,7 @@ import {promisify} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
 const WARM_UP = fileURLToPath(new URL('../../bin/warm-up.js', import.meta.url))
+const PRELOAD = fileURLToPath(new URL('../fixtures/thread-preload.cjs', import.meta.url))
 const {wantsWarmUp, busyOf} = createRequire(import.meta.url)(WARM_UP) as {
   wantsWarmUp: (m: {command?: string; cores: number; busy: number}) => boolean
   busyOf: (loadavg: string) => number
@@ -41,8 +42,10 @@ describe('root certificates warmed on another thread', () => {
     const script = `require(${JSON.stringify(WARM_UP)}).warmRootCertificates('inventory', {cores: 2, busy: 0})
       const tls = require('node:tls')
       setTimeout(() => process.stdout.write(String(tls.createSecureContext({minVersion: 'TLSv1.2'}).context !== undefined)), 200)`
-    const r = await promisify(execFile)(process.execPath, ['-e', script], {env: {...process.env, NODE_DEBUG: 'worker'}, timeout: 10_000})
+    // started with a preload, which must not run in the thread
+    const r = await promisify(execFile)(process.execPath, ['--require', PRELOAD, '-e', script], {env: {...process.env, NODE_DEBUG: 'worker'}, timeout: 10_000})
     expect(r.stderr).toMatch(/create new worker/)
+    expect(r.stderr).not.toMatch(/preload in a thread/)
     expect(r.stdout).toBe('true')
   })
 })
