@@ -63,7 +63,7 @@ const esmInCjs = {
       resolveDir: DIST,
       loader: 'js',
     }))
-    b.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\](config[/\\]plugin|index|util[/\\]os)\.js$/}, (args) => ({contents: oclifEdited(args.path), loader: 'js'}))
+    b.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\](config[/\\]plugin|index|util[/\\]os|parser[/\\]parse)\.js$/}, (args) => ({contents: oclifEdited(args.path), loader: 'js'}))
     b.onLoad({filter: /\.js$/}, (args) => {
       if (!args.path.startsWith(DIST + sep)) return undefined
       const url = `require('node:url').pathToFileURL(__dirname + ${JSON.stringify(`/${relative(DIST, args.path).split(sep).join('/')}`)}).href`
@@ -83,8 +83,8 @@ const esmInCjs = {
   },
 }
 
-// Three edits to oclif's start-up, each on an exact text of its source: the build fails if oclif's changes, so none is
-// lost or misapplied silently.
+// Edits to oclif's start-up, each on an exact text of its source: the build fails if oclif's changes, so none is lost
+// or misapplied silently.
 // - config/plugin.js sorts the manifest's commands with localeCompare, whose first call builds ICU's collator: ~6 ms
 //   before the first request of every command. For ids of lower-case letters, ':' and '-' (all of ours) code-unit
 //   order is the collator's order ('-' < ':' < a-z), so those are compared directly; any other id still goes through
@@ -93,7 +93,10 @@ const esmInCjs = {
 //   CLI's package.json asks for Node >= 20 and the bundle is built for it, so the check could never warn.
 // - util/os.js tells WSL from Linux for config.platform (reading /proc and /.dockerenv), which only names the platform
 //   in oclif's user agent, and `--version` (bin/run.js) already prints process.platform there, as now oclif does too.
-// Together ~6 ms of CPU before the first request (bench/RESULTS.md).
+// - config/plugin.js (tinyglobby, for commands found by pattern: ours are explicit), util/os.js (child_process, for the
+//   Windows shell name) and parser/parse.js (readline, for an argument read from stdin) load each module at start-up
+//   to use one function of it in a path few runs take: each now loads it when that function is first used.
+// Together ~8 ms of CPU before the first request (bench/RESULTS.md).
 const OCLIF_EDITS = [
   {
     file: /config[/\\]plugin\.js$/,
@@ -101,6 +104,15 @@ const OCLIF_EDITS = [
     to: ".sort((a, b) => (/^[a-z:-]*$/.test(a.id) && /^[a-z:-]*$/.test(b.id) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.id.localeCompare(b.id)));",
   },
   {file: /lib[/\\]index\.js$/, from: '\ncheckNodeVersion();\n', to: '\n'},
+  ...[
+    [/config[/\\]plugin\.js$/, 'tinyglobby_1', 'tinyglobby', 'glob'],
+    [/util[/\\]os\.js$/, 'node_child_process_1', 'node:child_process', 'execSync'],
+    [/parser[/\\]parse\.js$/, 'node_readline_1', 'node:readline', 'createInterface'],
+  ].map(([file, name, module, member]) => ({
+    file,
+    from: `const ${name} = require("${module}");`,
+    to: `const ${name} = {get ${member}() { return require("${module}").${member} }};`,
+  })),
   {
     file: /util[/\\]os\.js$/,
     from: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
