@@ -19,7 +19,8 @@ exports.loadBundle = function loadBundle({codeCache = true} = {}) {
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
   const id = source.slice(0, source.indexOf('\n'))
   const cache = codeCache ? cacheFor(`${file}.cache`, id) : undefined
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // the file is one function expression as the build wrote it (scripts/bundle.js, wrapped): compiled as it is
+  const script = new vm.Script(source, {
     filename: file,
     cachedData: cache,
     // only oclif's loader of ES-module plugins, which this CLI has none of, imports at run time (scripts/bundle.js

@@ -126,6 +126,9 @@ describe('the bundle', () => {
     const {stdout} = await run(process.execPath, ['-e', "process.stdout.write(JSON.stringify(Object.keys(require('./bin/bundle.js').loadBundle().exports.COMMANDS)) + '\\n')"], {cwd: ROOT, env: env()})
     expect(JSON.parse(stdout).sort()).toEqual(ids)
     expect(Object.keys((JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: object}).commands).sort()).toEqual(ids)
+    // the same file required by Node itself, as oclif's own tools do (bin/bundle.js compiles it as a script instead)
+    const required = await run(process.execPath, ['-e', "process.stdout.write(JSON.stringify(Object.keys(require('./dist/geo-redis.cjs').COMMANDS)) + '\\n')"], {cwd: ROOT, env: env()})
+    expect(JSON.parse(required.stdout).sort()).toEqual(ids)
   })
 
   it('is ASCII, so reading it as latin1 is exact', () => {
