@@ -1,5 +1,6 @@
 // A private CA's PEM file (--ca, a profile's --ca-path): bounded, a regular file, and only its certificates kept. A
 // private key that was pasted into the same file is dropped on reading, so no TLS option or debug dump can carry it.
+import {X509Certificate} from 'node:crypto'
 import {UsageError} from '../domain/errors.js'
 import {FileReadError, MiB, readBoundedFileSync} from '../shared/bounded-read.js'
 
@@ -27,9 +28,26 @@ export function readCaFile(path: string, label: string, suggestion: string): str
     throw new UsageError(`${label} ${path} holds no PEM certificate (no -----BEGIN CERTIFICATE----- block)`, suggestion, 'CaFileUnreadable')
   }
 
+  // a block that is not a certificate (truncated, pasted wrongly) would otherwise only show up as a failed TLS
+  // verification at the first connection, which reads as "no CA given"
+  const broken = certificates.findIndex((pem) => !isCertificate(pem))
+  if (broken >= 0) {
+    const which = certificates.length === 1 ? 'its certificate block' : `certificate block ${broken + 1} of ${certificates.length}`
+    throw new UsageError(`${label} ${path}: ${which} is not a readable certificate`, suggestion, 'CaFileUnreadable')
+  }
+
   if (PRIVATE_KEY.test(text)) {
     process.stderr.write(`(!) ${label} ${path} also holds a private key: only its certificates are used; keep keys out of CA files\n`)
   }
 
   return `${certificates.join('\n')}\n`
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -3,6 +3,7 @@ import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import tls from 'node:tls'
 import {afterAll, describe, expect, it} from 'vitest'
 import {readCaFile} from '../../../src/cli/ca-file.js'
 import {checkOutputPath} from '../../../src/cli/paths.js'
@@ -83,7 +84,9 @@ describe('output files', () => {
 
 describe('CA files', () => {
   const pem = join(dir, 'ca.pem')
-  writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+  writeFileSync(pem, tls.rootCertificates[0])
+  const garbled = join(dir, 'garbled.pem')
+  writeFileSync(garbled, `${tls.rootCertificates[0]}\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n`)
   const big = join(dir, 'big.pem')
   writeFileSync(big, Buffer.alloc(4 * 1024 * 1024 + 1, 'a'))
   const read = (path: string) => {
@@ -104,6 +107,7 @@ describe('CA files', () => {
     ['a FIFO, never opened', fifo, /is a named pipe \(FIFO\)/],
     ['larger than 4 MiB', big, /more than the .* such a file can be/],
     ['not a certificate', file, /holds no PEM certificate/],
+    ['a certificate block that is not one', garbled, /certificate block 2 of 2 is not a readable certificate/],
   ])('refuses a CA file that is %s', (_name, path, expected) => expect(read(path)).toMatch(expected))
 })
 
